@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+
+/// Per-request state: the signed-in principal, once the authentication middleware has found one.
+public struct LedgerRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The signed-in account, or nil for an anonymous request.
+    public var principal: Principal?
+    /// The bearer token presented, kept so that logout can revoke it.
+    public var bearerToken: String?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// JSON bodies up to 1 MiB; CSV uploads stream past this limit.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    /// The principal, or an "authentication required" problem.
+    public func requirePrincipal() throws -> Principal {
+        guard let principal else { throw LedgerError.unauthenticated }
+        return principal
+    }
+}

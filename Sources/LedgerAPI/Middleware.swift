@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+import Logging
+
+/// Finds the principal behind an `Authorization: Bearer` header. A bad token is refused outright
+/// rather than treated as anonymous, so that clients notice an expired session.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = LedgerRequestContext
+    let ledger: Ledger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw LedgerError.unauthenticated }
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let account = try await ledger.authenticate(token: token)
+        var context = context
+        context.principal = Principal(account)
+        context.bearerToken = token
+        context.logger[metadataKey: "user"] = .stringConvertible(account.id)
+        return try await next(request, context)
+    }
+}
+
+/// Turns every error into an `application/problem+json` response (RFC 9457) with a stable `type`,
+/// and tags every response with the request id that also appears in the logs.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = LedgerRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as LedgerError {
+            response = Problem(error: error, instance: request.uri.path, requestId: context.id).response
+        } catch let error as ImportRejection {
+            response = error.problem(instance: request.uri.path, requestId: context.id).response
+        } catch let error as any HTTPResponseError {
+            let problem = Problem(type: "http-\(error.status.code)", title: error.status.reasonPhrase, status: error.status.code,
+                                  detail: (error as? HTTPError)?.body ?? error.status.reasonPhrase,
+                                  instance: request.uri.path, requestId: context.id)
+            response = problem.response
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            response = Problem(type: "internal-error", title: "Internal Server Error", status: 500,
+                               detail: "服务器内部错误，请联系管理员并提供请求编号 / internal error; quote the request id",
+                               instance: request.uri.path, requestId: context.id).response
+        }
+        response.headers[.init("X-Request-Id")!] = context.id
+        return response
+    }
+}
+
+/// An RFC 9457 problem body.
+struct Problem: Codable, Sendable {
+    var type: String
+    var title: String
+    var status: Int
+    var detail: String
+    var field: String?
+    var instance: String
+    var requestId: String
+    var report: ImportReport?
+
+    init(type: String, title: String, status: Int, detail: String, field: String? = nil, instance: String,
+         requestId: String, report: ImportReport? = nil) {
+        self.type = "urn:vledger:problem:" + type
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.field = field
+        self.instance = instance
+        self.requestId = requestId
+        self.report = report
+    }
+
+    init(error: LedgerError, instance: String, requestId: String) {
+        let status: HTTPResponse.Status = switch error.kind {
+        case .invalidInput: .unprocessableContent
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .forbidden: .forbidden
+        case .unauthenticated: .unauthorized
+        }
+        self.init(type: error.code, title: status.reasonPhrase, status: status.code, detail: error.message,
+                  field: error.field, instance: instance, requestId: requestId)
+    }
+
+    var response: Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(self)) ?? Data()
+        var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8"]
+        if status == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// An import that was refused because of bad rows; the problem body carries the full report.
+struct ImportRejection: Error {
+    var report: ImportReport
+
+    func problem(instance: String, requestId: String) -> Problem {
+        Problem(type: "import-rejected", title: "Unprocessable Content", status: 422,
+                detail: "文件有 \(report.errorCount) 行错误，未导入任何记录 / \(report.errorCount) bad rows; nothing was imported",
+                instance: instance, requestId: requestId, report: report)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// Every failure a use case reports to a person, with a stable code and a bilingual message.
+public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Broad classes that interfaces map to status codes.
+    public enum Kind: Sendable { case invalidInput, notFound, conflict, forbidden, unauthenticated }
+
+    case invalidField(field: String, reason: String)
+    case notFound(entity: String, key: String)
+    case forbidden(String)
+    case unauthenticated
+    case invalidCredentials
+    case duplicateCreditCode(String)
+    case duplicateUsername(String)
+    case duplicateActivityTitle(String)
+    case notAMember(volunteerNumber: String)
+    case endNotAfterStart
+    case minutesNotPositive
+    case minutesExceedSpan(minutes: Int, spanMinutes: Int)
+    case outsideActivityWindow(activityStart: String, activityEnd: String)
+    case inFuture
+    case overlapsRecord(recordId: Int64, start: String, end: String)
+    case dailyLimitExceeded(day: String, alreadyMinutes: Int)
+    case recordVoided(recordId: Int64)
+    case reasonRequired
+    case nothingChanged
+
+    public var kind: Kind {
+        switch self {
+        case .notFound: .notFound
+        case .forbidden: .forbidden
+        case .unauthenticated, .invalidCredentials: .unauthenticated
+        case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
+             .dailyLimitExceeded, .recordVoided: .conflict
+        default: .invalidInput
+        }
+    }
+
+    /// A stable identifier, used as the problem `type` suffix and in import reports.
+    public var code: String {
+        switch self {
+        case .invalidField: "invalid-field"
+        case .notFound: "not-found"
+        case .forbidden: "forbidden"
+        case .unauthenticated: "unauthenticated"
+        case .invalidCredentials: "invalid-credentials"
+        case .duplicateCreditCode: "duplicate-credit-code"
+        case .duplicateUsername: "duplicate-username"
+        case .duplicateActivityTitle: "duplicate-activity-title"
+        case .notAMember: "not-a-member"
+        case .endNotAfterStart: "end-not-after-start"
+        case .minutesNotPositive: "minutes-not-positive"
+        case .minutesExceedSpan: "minutes-exceed-span"
+        case .outsideActivityWindow: "outside-activity-window"
+        case .inFuture: "in-future"
+        case .overlapsRecord: "overlapping-record"
+        case .dailyLimitExceeded: "daily-limit-exceeded"
+        case .recordVoided: "record-voided"
+        case .reasonRequired: "reason-required"
+        case .nothingChanged: "nothing-changed"
+        }
+    }
+
+    /// The field a person has to fix, where there is one.
+    public var field: String? {
+        switch self {
+        case .invalidField(let field, _): field
+        case .endNotAfterStart, .outsideActivityWindow, .inFuture, .overlapsRecord, .dailyLimitExceeded: "end"
+        case .minutesNotPositive, .minutesExceedSpan: "minutes"
+        case .duplicateCreditCode: "creditCode"
+        case .duplicateUsername: "username"
+        case .duplicateActivityTitle: "title"
+        case .reasonRequired: "reason"
+        default: nil
+        }
+    }
+
+    /// Chinese first, then English.
+    public var message: String {
+        switch self {
+        case .invalidField(let field, let reason):
+            "\(field): \(reason)"
+        case .notFound(let entity, let key):
+            "未找到\(Self.chineseName(entity)) / \(entity) \(key) not found"
+        case .forbidden(let what):
+            "无权操作 / not allowed: \(what)"
+        case .unauthenticated:
+            "请先登录 / authentication required: send a valid bearer token"
+        case .invalidCredentials:
+            "用户名或密码错误 / wrong username or password"
+        case .duplicateCreditCode(let code):
+            "统一社会信用代码 \(code) 已登记 / an organization with credit code \(code) already exists"
+        case .duplicateUsername(let name):
+            "用户名 \(name) 已被使用 / username \(name) is taken"
+        case .duplicateActivityTitle(let title):
+            "本组织已有同名活动“\(title)” / this organization already has an activity titled \(title)"
+        case .notAMember(let number):
+            "志愿者 \(number) 不是本组织成员 / volunteer \(number) is not a member of this organization"
+        case .endNotAfterStart:
+            "结束时间必须晚于开始时间 / the end must be after the start"
+        case .minutesNotPositive:
+            "服务时长必须大于零 / service time must be more than zero"
+        case .minutesExceedSpan(let minutes, let span):
+            "服务时长 \(HoursFormat.hours(fromMinutes: minutes)) 小时超过起止时间跨度 \(HoursFormat.hours(fromMinutes: span)) 小时 / service time \(HoursFormat.hours(fromMinutes: minutes)) h exceeds the span of \(HoursFormat.hours(fromMinutes: span)) h between start and end"
+        case .outsideActivityWindow(let start, let end):
+            "服务时间不在活动时间 \(start) 至 \(end) 之内 / the service time is outside the activity's time \(start) to \(end)"
+        case .inFuture:
+            "不能登记尚未发生的服务 / the service cannot end in the future"
+        case .overlapsRecord(let id, let start, let end):
+            "与该志愿者的服务记录 #\(id)（\(start) 至 \(end)）时间重叠 / overlaps this volunteer's record #\(id) (\(start) to \(end))"
+        case .dailyLimitExceeded(let day, let already):
+            "该志愿者 \(day) 已登记 \(HoursFormat.hours(fromMinutes: already)) 小时，每日合计不得超过 24 小时 / the volunteer already has \(HoursFormat.hours(fromMinutes: already)) h on \(day); at most 24 h a day"
+        case .recordVoided(let id):
+            "记录 #\(id) 已作废，不能再更正 / record #\(id) is void and cannot be corrected"
+        case .reasonRequired:
+            "请填写更正或作废的原因 / a reason is required"
+        case .nothingChanged:
+            "更正内容与当前记录相同 / the correction changes nothing"
+        }
+    }
+
+    public var description: String { message }
+
+    private static func chineseName(_ entity: String) -> String {
+        switch entity {
+        case "organization": "组织"
+        case "volunteer": "志愿者"
+        case "activity": "活动"
+        case "record": "服务记录"
+        case "user": "用户"
+        default: entity
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+
+/// A new login account.
+public struct AccountInput: Codable, Sendable {
+    public var username: String
+    public var password: String
+    public var displayName: String?
+    public var role: Role
+    public var organizationId: Int64?
+    public var volunteerId: Int64?
+
+    public init(username: String, password: String, displayName: String? = nil, role: Role,
+                organizationId: Int64? = nil, volunteerId: Int64? = nil) {
+        self.username = username
+        self.password = password
+        self.displayName = displayName
+        self.role = role
+        self.organizationId = organizationId
+        self.volunteerId = volunteerId
+    }
+}
+
+/// A successful login: the bearer token (shown once, stored only hashed) and when it expires.
+public struct LoginGrant: Sendable {
+    public var token: String
+    public var expiresAt: Date
+    public var account: UserAccount
+}
+
+extension Ledger {
+    /// Creates an account. The platform creates any; an organization admin creates staff and admins of
+    /// their organization and accounts for its member volunteers.
+    public func createAccount(_ input: AccountInput, by principal: Principal) async throws -> UserAccount {
+        let username = try InputCheck.required(input.username, field: "username", maxLength: 64)
+        guard username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-@".contains($0)) }) else {
+            throw LedgerError.invalidField(field: "username",
+                reason: "只能包含字母、数字和 . _ - @ / may contain only letters, digits and . _ - @")
+        }
+        guard input.password.count >= 8, input.password.count <= 72 else {
+            throw LedgerError.invalidField(field: "password", reason: "长度须为 8 到 72 个字符 / must be 8 to 72 characters")
+        }
+        switch input.role {
+        case .platformAdmin, .inspector:
+            guard principal.role == .platformAdmin else {
+                throw LedgerError.forbidden("只有平台管理员可以创建该角色 / only platform admins create this role")
+            }
+        case .organizationAdmin, .organizationStaff:
+            guard let organizationId = input.organizationId else {
+                throw LedgerError.invalidField(field: "organizationId", reason: "不能为空 / is required for this role")
+            }
+            guard AccessPolicy.canAdministerOrganization(principal, organizationId: organizationId) else {
+                throw LedgerError.forbidden("只能为本组织创建账号 / you can only create accounts of your own organization")
+            }
+        case .volunteer:
+            guard input.volunteerId != nil else {
+                throw LedgerError.invalidField(field: "volunteerId", reason: "不能为空 / is required for this role")
+            }
+        }
+        let hash = Bcrypt.hash(input.password, cost: passwordHashCost)
+        let createdAt = now
+        return try await store.write { w in
+            if try w.user(username: username) != nil { throw LedgerError.duplicateUsername(username) }
+            if let organizationId = input.organizationId, try w.organization(id: organizationId) == nil {
+                throw LedgerError.notFound(entity: "organization", key: String(organizationId))
+            }
+            var organizationId = input.role == .organizationAdmin || input.role == .organizationStaff ? input.organizationId : nil
+            var displayName = input.displayName ?? username
+            if input.role == .volunteer, let volunteerId = input.volunteerId {
+                guard let volunteer = try w.volunteer(id: volunteerId) else {
+                    throw LedgerError.notFound(entity: "volunteer", key: String(volunteerId))
+                }
+                if principal.role != .platformAdmin {
+                    let memberships = try w.memberships(volunteerId: volunteerId).map(\.organizationId)
+                    guard let own = principal.organizationId, principal.role == .organizationAdmin, memberships.contains(own) else {
+                        throw LedgerError.forbidden("只能为本组织成员创建账号 / you can only create accounts for your own members")
+                    }
+                }
+                displayName = input.displayName ?? volunteer.name
+                organizationId = nil
+            }
+            return try w.insert(UserAccount(
+                id: 0, username: username, displayName: displayName, role: input.role, organizationId: organizationId,
+                volunteerId: input.role == .volunteer ? input.volunteerId : nil, passwordHash: hash,
+                createdAt: createdAt, isDisabled: false))
+        }
+    }
+
+    /// Checks a password and opens a session. Unknown users cost as much time as wrong passwords.
+    public func login(username: String, password: String) async throws -> LoginGrant {
+        let account = try await store.read { try $0.user(username: username.trimmingCharacters(in: .whitespaces)) }
+        guard let account, !account.isDisabled else {
+            _ = Bcrypt.verify(password, hash: Self.timingDecoyHash)
+            throw LedgerError.invalidCredentials
+        }
+        guard Bcrypt.verify(password, hash: account.passwordHash) else { throw LedgerError.invalidCredentials }
+        let token = Self.base64URL(random.bytes(32))
+        let createdAt = now
+        let session = AccessSession(tokenHash: Self.tokenHash(token), userId: account.id, createdAt: createdAt,
+                                    expiresAt: createdAt.addingTimeInterval(sessionLifetime), revokedAt: nil)
+        try await store.write { try $0.insert(session) }
+        return LoginGrant(token: token, expiresAt: session.expiresAt, account: account)
+    }
+
+    /// The account behind a bearer token, if the session is open and unexpired.
+    public func authenticate(token: String) async throws -> UserAccount {
+        let hash = Self.tokenHash(token)
+        let now = self.now
+        let account = try await store.read { r -> UserAccount? in
+            guard let session = try r.session(tokenHash: hash), session.revokedAt == nil, session.expiresAt > now,
+                  let account = try r.user(id: session.userId), !account.isDisabled else { return nil }
+            return account
+        }
+        guard let account else { throw LedgerError.unauthenticated }
+        return account
+    }
+
+    /// Revokes the session of a token (logout).
+    public func revoke(token: String) async throws {
+        let hash = Self.tokenHash(token)
+        let now = self.now
+        try await store.write { try $0.revokeSession(tokenHash: hash, at: now) }
+    }
+
+    static func tokenHash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// A hash of a random password, verified against when the username is unknown.
+    private static let timingDecoyHash = Bcrypt.hash("timing-decoy-\(UInt64.random(in: 0...UInt64.max))", cost: 12)
+}

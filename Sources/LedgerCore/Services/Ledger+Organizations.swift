@@ -1,0 +1,86 @@
+import Foundation
+
+/// What a platform admin enters to register an organization.
+public struct OrganizationInput: Codable, Sendable {
+    public var creditCode: String
+    public var name: String
+    public var regionCode: String
+    public var contactName: String
+    public var contactPhone: String
+    public var timeZone: String?
+
+    public init(creditCode: String, name: String, regionCode: String, contactName: String, contactPhone: String,
+                timeZone: String? = nil) {
+        self.creditCode = creditCode
+        self.name = name
+        self.regionCode = regionCode
+        self.contactName = contactName
+        self.contactPhone = contactPhone
+        self.timeZone = timeZone
+    }
+}
+
+extension Ledger {
+    /// Registers an organization (platform admins only).
+    public func createOrganization(_ input: OrganizationInput, by principal: Principal) async throws -> Organization {
+        guard AccessPolicy.canManageOrganizations(principal) else {
+            throw LedgerError.forbidden("只有平台管理员可以登记组织 / only platform admins register organizations")
+        }
+        let code: UnifiedSocialCreditCode
+        do { code = try UnifiedSocialCreditCode(input.creditCode) } catch {
+            throw LedgerError.invalidField(field: "creditCode", reason: "\(error)")
+        }
+        let region: RegionCode
+        do { region = try RegionCode(input.regionCode) } catch {
+            throw LedgerError.invalidField(field: "regionCode", reason: "\(error)")
+        }
+        let organization = Organization(
+            id: 0, creditCode: code.value,
+            name: try InputCheck.required(input.name, field: "name"),
+            regionCode: region.value,
+            contactName: try InputCheck.required(input.contactName, field: "contactName", maxLength: 50),
+            contactPhone: try InputCheck.phone(input.contactPhone, field: "contactPhone"),
+            timeZoneIdentifier: try InputCheck.timeZone(input.timeZone),
+            createdAt: now)
+        return try await store.write { w in
+            if try w.organization(creditCode: organization.creditCode) != nil {
+                throw LedgerError.duplicateCreditCode(organization.creditCode)
+            }
+            return try w.insert(organization)
+        }
+    }
+
+    /// An organization's public registration data, readable by every signed-in account.
+    public func organization(id: Int64, by principal: Principal) async throws -> Organization {
+        guard let organization = try await store.read({ try $0.organization(id: id) }) else {
+            throw LedgerError.notFound(entity: "organization", key: String(id))
+        }
+        return organization
+    }
+
+    /// An organization by its credit code (for the CLI).
+    public func organization(creditCode: String) async throws -> Organization {
+        let code = creditCode.trimmingCharacters(in: .whitespaces).uppercased()
+        guard let organization = try await store.read({ try $0.organization(creditCode: code) }) else {
+            throw LedgerError.notFound(entity: "organization", key: code)
+        }
+        return organization
+    }
+
+    public func organizations(after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<Organization> {
+        let limit = try InputCheck.limit(limit)
+        let fetched = try await store.read { try $0.organizations(after: after, limit: limit + 1) }
+        return Page(fetched: fetched, limit: limit, id: \.id)
+    }
+}
+
+extension Ledger {
+    /// The time zones of the given organizations, for showing their times.
+    public func timeZones(of organizationIds: Set<Int64>) async throws -> [Int64: TimeZone] {
+        try await store.read { r in
+            var zones: [Int64: TimeZone] = [:]
+            for id in organizationIds { zones[id] = try r.organization(id: id)?.timeZone }
+            return zones
+        }
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+
+/// What staff enter to record hours by hand. `minutes` defaults to the whole span.
+public struct RecordInput: Codable, Sendable {
+    public var volunteerNumber: String
+    public var activityId: Int64
+    public var start: Date
+    public var end: Date
+    public var minutes: Int?
+    public var note: String?
+
+    public init(volunteerNumber: String, activityId: Int64, start: Date, end: Date, minutes: Int? = nil, note: String? = nil) {
+        self.volunteerNumber = volunteerNumber
+        self.activityId = activityId
+        self.start = start
+        self.end = end
+        self.minutes = minutes
+        self.note = note
+    }
+}
+
+/// A correction: the fields that change, and why.
+public struct RecordCorrection: Codable, Sendable {
+    public var start: Date?
+    public var end: Date?
+    public var minutes: Int?
+    public var note: String?
+    public var reason: String
+
+    public init(start: Date? = nil, end: Date? = nil, minutes: Int? = nil, note: String? = nil, reason: String) {
+        self.start = start
+        self.end = end
+        self.minutes = minutes
+        self.note = note
+        self.reason = reason
+    }
+}
+
+/// The ledger state a record check needs, resolved once per transaction (or once per import).
+struct RecordContext {
+    var organization: Organization
+    var calendar: WorkingDayCalendar
+    var deadlineWorkingDays: Int
+    var now: Date
+}
+
+extension Ledger {
+    /// Records hours of a member volunteer on an activity of the principal's organization.
+    public func recordService(_ input: RecordInput, by principal: Principal) async throws -> ServiceRecord {
+        let note = try InputCheck.optional(input.note, field: "note", maxLength: 500)
+        let number = input.volunteerNumber.trimmingCharacters(in: .whitespaces).uppercased()
+        let now = self.now
+        let deadlineDays = recordingDeadlineWorkingDays
+        return try await store.write { w in
+            guard let activity = try w.activity(id: input.activityId),
+                  AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
+                throw LedgerError.notFound(entity: "activity", key: String(input.activityId))
+            }
+            guard AccessPolicy.canWriteOrganizationData(principal, organizationId: activity.organizationId) else {
+                throw LedgerError.forbidden("只能为本组织的活动登记时长 / hours can only be recorded on your own organization's activities")
+            }
+            guard let volunteer = try w.volunteer(number: number) else {
+                throw LedgerError.notFound(entity: "volunteer", key: number)
+            }
+            guard try w.memberships(volunteerId: volunteer.id).contains(where: { $0.organizationId == activity.organizationId }) else {
+                throw LedgerError.notAMember(volunteerNumber: number)
+            }
+            let context = try RecordContext.load(in: w, organizationId: activity.organizationId, now: now, deadlineDays: deadlineDays)
+            let start = input.start.wholeSeconds
+            let end = input.end.wholeSeconds
+            let minutes = input.minutes ?? ServiceTimeRules.spanMinutes(start: start, end: end)
+            var head = try w.lockChain(organizationId: activity.organizationId)
+            let record = try Self.insertRecord(
+                in: w, context: context, volunteerId: volunteer.id, activity: activity, start: start, end: end,
+                minutes: minutes, note: note, source: .manual, actorId: principal.userId, recordedAt: now, chain: &head)
+            try w.advanceChain(organizationId: activity.organizationId, to: head)
+            return record
+        }
+    }
+
+    /// Checks a new record against every rule and stores it with its first revision.
+    static func insertRecord(in w: any LedgerWriter, context: RecordContext, volunteerId: Int64, activity: Activity,
+                             start: Date, end: Date, minutes: Int, note: String, source: RecordSource,
+                             actorId: Int64?, recordedAt: Date, chain head: inout ChainHead) throws -> ServiceRecord {
+        let timeZone = context.organization.timeZone
+        try ServiceTimeRules.check(start: start, end: end, minutes: minutes, activity: activity, timeZone: timeZone, now: context.now)
+        try checkAgainstLedger(in: w, volunteerId: volunteerId, start: start, end: end, minutes: minutes,
+                               timeZone: timeZone, excluding: nil)
+        let late = ServiceTimeRules.isLate(recordedAt: recordedAt, activityEnd: activity.endAt, timeZone: timeZone,
+                                           calendar: context.calendar, workingDays: context.deadlineWorkingDays)
+        let record = try w.insert(ServiceRecord(
+            id: 0, volunteerId: volunteerId, activityId: activity.id, organizationId: activity.organizationId,
+            startAt: start, endAt: end, minutes: minutes, source: source, note: note, recordedBy: actorId,
+            recordedAt: recordedAt, isLate: late, isVoid: false, revision: 1))
+        var revision = RecordRevision(recordId: record.id, revision: 1, kind: .created, startAt: start, endAt: end,
+                                      minutes: minutes, note: note, reason: "", actorId: actorId, at: recordedAt,
+                                      chainSequence: 0, digest: "")
+        head = AuditChain.link(&revision, after: head, organizationId: activity.organizationId,
+                               volunteerId: volunteerId, activityId: activity.id)
+        try w.append(revision, organizationId: activity.organizationId)
+        return record
+    }
+
+    /// The rules that need the ledger: no overlap with the volunteer's other records (in any
+    /// organization) and at most 24 hours on the calendar day the service starts.
+    static func checkAgainstLedger(in w: any LedgerWriter, volunteerId: Int64, start: Date, end: Date, minutes: Int,
+                                   timeZone: TimeZone, excluding recordId: Int64?) throws {
+        try w.lockVolunteer(id: volunteerId)
+        if let other = try w.overlappingRecord(volunteerId: volunteerId, start: start, end: end, excluding: recordId) {
+            let otherZone = try w.organization(id: other.organizationId)?.timeZone ?? timeZone
+            throw LedgerError.overlapsRecord(recordId: other.id,
+                                             start: LocalDateTime(other.startAt, in: otherZone).description,
+                                             end: LocalDateTime(other.endAt, in: otherZone).description)
+        }
+        let day = LocalDate(start, in: timeZone)
+        let already = try w.minutesStarting(volunteerId: volunteerId, from: day.startOfDay(in: timeZone),
+                                            to: day.adding(days: 1).startOfDay(in: timeZone), excluding: recordId)
+        if already + minutes > ServiceTimeRules.dailyLimitMinutes {
+            throw LedgerError.dailyLimitExceeded(day: day.description, alreadyMinutes: already)
+        }
+    }
+
+    /// Corrects a record by appending a revision; the earlier revisions stay in its history.
+    public func correctRecord(id: Int64, _ correction: RecordCorrection, by principal: Principal) async throws -> ServiceRecord {
+        let reason = try InputCheck.optional(correction.reason, field: "reason", maxLength: 500)
+        guard !reason.isEmpty else { throw LedgerError.reasonRequired }
+        let note = try correction.note.map { try InputCheck.optional($0, field: "note", maxLength: 500) }
+        let now = self.now
+        let deadlineDays = recordingDeadlineWorkingDays
+        return try await store.write { w in
+            var record = try Self.writableRecord(id: id, in: w, by: principal, requireAdmin: false)
+            guard !record.isVoid else { throw LedgerError.recordVoided(recordId: id) }
+            guard let activity = try w.activity(id: record.activityId) else {
+                throw LedgerError.notFound(entity: "activity", key: String(record.activityId))
+            }
+            let context = try RecordContext.load(in: w, organizationId: record.organizationId, now: now, deadlineDays: deadlineDays)
+            let start = correction.start?.wholeSeconds ?? record.startAt
+            let end = correction.end?.wholeSeconds ?? record.endAt
+            let timesChanged = start != record.startAt || end != record.endAt
+            let minutes = correction.minutes
+                ?? (timesChanged ? min(record.minutes, ServiceTimeRules.spanMinutes(start: start, end: end)) : record.minutes)
+            let newNote = note ?? record.note
+            guard timesChanged || minutes != record.minutes || newNote != record.note else {
+                throw LedgerError.nothingChanged
+            }
+            try ServiceTimeRules.check(start: start, end: end, minutes: minutes, activity: activity,
+                                       timeZone: context.organization.timeZone, now: now)
+            try Self.checkAgainstLedger(in: w, volunteerId: record.volunteerId, start: start, end: end, minutes: minutes,
+                                        timeZone: context.organization.timeZone, excluding: record.id)
+            record.startAt = start
+            record.endAt = end
+            record.minutes = minutes
+            record.note = newNote
+            return try Self.appendRevision(.corrected, to: record, reason: reason, actorId: principal.userId, at: now, in: w)
+        }
+    }
+
+    /// Voids a record (organization admins and the platform); voiding is a revision too.
+    public func voidRecord(id: Int64, reason: String, by principal: Principal) async throws -> ServiceRecord {
+        let reason = try InputCheck.optional(reason, field: "reason", maxLength: 500)
+        guard !reason.isEmpty else { throw LedgerError.reasonRequired }
+        let now = self.now
+        return try await store.write { w in
+            var record = try Self.writableRecord(id: id, in: w, by: principal, requireAdmin: true)
+            guard !record.isVoid else { throw LedgerError.recordVoided(recordId: id) }
+            record.isVoid = true
+            return try Self.appendRevision(.voided, to: record, reason: reason, actorId: principal.userId, at: now, in: w)
+        }
+    }
+
+    private static func writableRecord(id: Int64, in w: any LedgerWriter, by principal: Principal,
+                                       requireAdmin: Bool) throws -> ServiceRecord {
+        guard let record = try w.record(id: id),
+              AccessPolicy.canReadOrganizationData(principal, organizationId: record.organizationId) else {
+            throw LedgerError.notFound(entity: "record", key: String(id))
+        }
+        let allowed = requireAdmin
+            ? AccessPolicy.canAdministerOrganization(principal, organizationId: record.organizationId)
+            : AccessPolicy.canWriteOrganizationData(principal, organizationId: record.organizationId)
+        guard allowed else {
+            throw LedgerError.forbidden(requireAdmin
+                ? "只有本组织管理员可以作废记录 / only the organization's admins can void records"
+                : "只能更正本组织的记录 / you can only correct your own organization's records")
+        }
+        return record
+    }
+
+    private static func appendRevision(_ kind: RevisionKind, to updated: ServiceRecord, reason: String, actorId: Int64?,
+                                       at: Date, in w: any LedgerWriter) throws -> ServiceRecord {
+        var record = updated
+        record.revision += 1
+        var head = try w.lockChain(organizationId: record.organizationId)
+        var revision = RecordRevision(recordId: record.id, revision: record.revision, kind: kind, startAt: record.startAt,
+                                      endAt: record.endAt, minutes: record.minutes, note: record.note, reason: reason,
+                                      actorId: actorId, at: at, chainSequence: 0, digest: "")
+        head = AuditChain.link(&revision, after: head, organizationId: record.organizationId,
+                               volunteerId: record.volunteerId, activityId: record.activityId)
+        try w.append(revision, organizationId: record.organizationId)
+        try w.advanceChain(organizationId: record.organizationId, to: head)
+        try w.updateCurrentState(record)
+        return record
+    }
+
+    /// A record, for staff of its organization, the platform, inspectors and the volunteer themselves.
+    public func record(id: Int64, by principal: Principal) async throws -> ServiceRecord {
+        let record = try await store.read { try $0.record(id: id) }
+        guard let record, Self.canRead(record, principal) else {
+            throw LedgerError.notFound(entity: "record", key: String(id))
+        }
+        return record
+    }
+
+    /// The full history of a record, oldest revision first.
+    public func history(recordId: Int64, by principal: Principal) async throws -> [RecordRevision] {
+        _ = try await record(id: recordId, by: principal)
+        return try await store.read { try $0.revisions(recordId: recordId) }
+    }
+
+    /// Records matching `filter`, narrowed to what `principal` may read.
+    public func records(_ filter: RecordFilter, after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<ServiceRecord> {
+        let filter = try recordFilter(filter, visibleTo: principal)
+        let limit = try InputCheck.limit(limit)
+        let fetched = try await store.read { try $0.records(filter, after: after, limit: limit + 1) }
+        return Page(fetched: fetched, limit: limit, id: \.id)
+    }
+
+    static func canRead(_ record: ServiceRecord, _ principal: Principal) -> Bool {
+        if principal.role == .volunteer { return principal.volunteerId == record.volunteerId }
+        return AccessPolicy.canReadOrganizationData(principal, organizationId: record.organizationId)
+    }
+
+    /// Restricts a filter to the principal's own organization or own records.
+    public func recordFilter(_ filter: RecordFilter, visibleTo principal: Principal) throws -> RecordFilter {
+        var filter = filter
+        switch principal.role {
+        case .platformAdmin, .inspector:
+            break
+        case .organizationAdmin, .organizationStaff:
+            if let requested = filter.organizationId, requested != principal.organizationId {
+                throw LedgerError.forbidden("只能查看本组织的记录 / you can only read your own organization's records")
+            }
+            filter.organizationId = principal.organizationId ?? -1
+        case .volunteer:
+            if let requested = filter.volunteerId, requested != principal.volunteerId {
+                throw LedgerError.forbidden("只能查看自己的记录 / you can only read your own records")
+            }
+            filter.volunteerId = principal.volunteerId ?? -1
+        }
+        return filter
+    }
+}
+
+extension RecordContext {
+    static func load(in r: any LedgerReader, organizationId: Int64, now: Date, deadlineDays: Int) throws -> RecordContext {
+        guard let organization = try r.organization(id: organizationId) else {
+            throw LedgerError.notFound(entity: "organization", key: String(organizationId))
+        }
+        let entries = try r.holidays()
+        let calendar = WorkingDayCalendar(holidays: Set(entries.filter { !$0.isWorkday }.map(\.date)),
+                                          adjustedWorkdays: Set(entries.filter(\.isWorkday).map(\.date)))
+        return RecordContext(organization: organization, calendar: calendar, deadlineWorkingDays: deadlineDays, now: now)
+    }
+}

@@ -1,0 +1,294 @@
+import Foundation
+
+/// One rejected row of an import: where, which column, and why.
+public struct ImportRowError: Sendable, Codable, Hashable {
+    /// Physical line in the file (the header is line 1).
+    public var line: Int
+    /// The column's header as written in the file, or nil for the whole row.
+    public var column: String?
+    public var code: String
+    public var message: String
+}
+
+/// What an import did, or why it imported nothing.
+public struct ImportReport: Sendable, Codable {
+    public var encoding: String
+    public var rowsRead: Int
+    /// Rows stored; 0 unless every row was valid, since a file is imported whole or not at all.
+    public var imported: Int
+    public var minutesImported: Int
+    public var membershipsAdded: Int
+    public var errorCount: Int
+    /// The first `ImportOptions.maxReportedErrors` errors.
+    public var errors: [ImportRowError]
+    public var committed: Bool { errorCount == 0 && imported > 0 }
+}
+
+/// How an import treats its file.
+public struct ImportOptions: Sendable {
+    public var organizationId: Int64
+    /// Take 登记时间/recorded_at from the file (migrations from an earlier platform; operator only).
+    public var keepRecordedAt: Bool
+    public var maxReportedErrors: Int
+
+    public init(organizationId: Int64, keepRecordedAt: Bool = false, maxReportedErrors: Int = 1000) {
+        self.organizationId = organizationId
+        self.keepRecordedAt = keepRecordedAt
+        self.maxReportedErrors = maxReportedErrors
+    }
+}
+
+/// Thrown inside the import transaction to roll it back when any row was bad.
+private struct ImportRejected: Error {
+    var report: ImportReport
+}
+
+extension Ledger {
+    /// Imports hour records from a CSV file of one organization, atomically: each row is checked
+    /// against every rule (including the rows before it in the file); if any row is bad nothing is
+    /// stored and the report names every bad row. Streams the file, so memory stays flat.
+    ///
+    /// - Parameters:
+    ///   - openFile: opens the CSV (called inside the transaction).
+    ///   - progress: called every few thousand rows with (rows read, bytes read, total bytes).
+    public func importRecords(openFile: @escaping @Sendable () throws -> CSVReader, options: ImportOptions,
+                              by principal: Principal,
+                              progress: (@Sendable (Int, Int, Int?) -> Void)? = nil) async throws -> ImportReport {
+        guard AccessPolicy.canWriteOrganizationData(principal, organizationId: options.organizationId) else {
+            throw LedgerError.forbidden("只能为本组织导入记录 / you can only import records into your own organization")
+        }
+        if options.keepRecordedAt && principal != .localOperator {
+            throw LedgerError.forbidden("只有命令行操作员可以保留原登记时间 / only the local operator may keep recorded times")
+        }
+        let now = self.now
+        let deadlineDays = recordingDeadlineWorkingDays
+        do {
+            return try await store.write { w in
+                var reader = try openFile()
+                var run = try RecordImportRun(writer: w, options: options, actorId: principal.userId, now: now,
+                                              deadlineDays: deadlineDays, encoding: reader.encoding.rawValue)
+                guard let headerRow = try reader.next() else {
+                    throw LedgerError.invalidField(field: "file", reason: "文件为空 / the file is empty")
+                }
+                let header: RecordImportHeader
+                do { header = try RecordImportHeader(headerRow.fields) } catch {
+                    throw LedgerError.invalidField(field: "header", reason: "\(error)")
+                }
+                if options.keepRecordedAt == false && header.has(.recordedAt) {
+                    throw LedgerError.invalidField(field: "header",
+                        reason: "登记时间由系统记录，不能导入 / the recorded time is set by the system and cannot be imported")
+                }
+                while true {
+                    let row: CSVRow?
+                    do { row = try reader.next() } catch {
+                        run.reject(line: (error as? CSVError)?.lineNumber ?? run.report.rowsRead + 2, column: nil, code: "unreadable-file", message: "\(error)")
+                        break
+                    }
+                    guard let row else { break }
+                    run.process(row, header: header)
+                    if run.report.rowsRead % 5000 == 0 {
+                        progress?(run.report.rowsRead, reader.bytesRead, reader.totalBytes)
+                    }
+                }
+                progress?(run.report.rowsRead, reader.bytesRead, reader.totalBytes)
+                try run.finish()
+                guard run.report.errorCount == 0 else { throw ImportRejected(report: run.report) }
+                return run.report
+            }
+        } catch let rejected as ImportRejected {
+            return rejected.report
+        }
+    }
+}
+
+/// The state of one import while it walks the file inside its transaction.
+private struct RecordImportRun {
+    let writer: any LedgerWriter
+    let options: ImportOptions
+    let actorId: Int64?
+    let context: RecordContext
+    var report: ImportReport
+    var chain: ChainHead
+    private var volunteersByDocument: [String: Volunteer?] = [:]
+    private var volunteersByNumber: [String: Volunteer?] = [:]
+    private var activitiesByKey: [String: [Activity]] = [:]
+    private var members: Set<Int64> = []
+
+    init(writer: any LedgerWriter, options: ImportOptions, actorId: Int64?, now: Date, deadlineDays: Int,
+         encoding: String) throws {
+        self.writer = writer
+        self.options = options
+        self.actorId = actorId
+        self.context = try RecordContext.load(in: writer, organizationId: options.organizationId, now: now, deadlineDays: deadlineDays)
+        self.chain = try writer.lockChain(organizationId: options.organizationId)
+        self.report = ImportReport(encoding: encoding, rowsRead: 0, imported: 0, minutesImported: 0, membershipsAdded: 0,
+                                   errorCount: 0, errors: [])
+    }
+
+    mutating func reject(line: Int, column: String?, code: String, message: String) {
+        report.errorCount += 1
+        if report.errors.count < options.maxReportedErrors {
+            report.errors.append(ImportRowError(line: line, column: column, code: code, message: message))
+        }
+    }
+
+    /// Checks one row and, when valid, stores it (the transaction is rolled back later if any row failed).
+    mutating func process(_ row: CSVRow, header: RecordImportHeader) {
+        report.rowsRead += 1
+        do {
+            try store(row, header: header)
+        } catch let failure as RowFailure {
+            reject(line: row.lineNumber, column: failure.column.map(header.headerName(of:)), code: failure.error.code,
+                   message: failure.error.message)
+        } catch let error as LedgerError {
+            reject(line: row.lineNumber, column: nil, code: error.code, message: error.message)
+        } catch {
+            reject(line: row.lineNumber, column: nil, code: "storage-error", message: "\(error)")
+        }
+    }
+
+    private struct RowFailure: Error {
+        var column: RecordImportColumn?
+        var error: LedgerError
+    }
+
+    private func required(_ column: RecordImportColumn, _ row: CSVRow, _ header: RecordImportHeader) throws -> String {
+        guard let value = header.value(column, in: row) else {
+            throw RowFailure(column: column, error: .invalidField(field: header.headerName(of: column), reason: "不能为空 / is required"))
+        }
+        return value
+    }
+
+    private func time(_ column: RecordImportColumn, _ row: CSVRow, _ header: RecordImportHeader) throws -> Date {
+        let text = try required(column, row, header)
+        guard let local = SpreadsheetValue.localDateTime(text) else {
+            throw RowFailure(column: column, error: .invalidField(field: header.headerName(of: column),
+                reason: "无法识别的时间“\(text)”，请用 2026-03-01 09:00 的格式 / cannot read the time \"\(text)\"; use the form 2026-03-01 09:00"))
+        }
+        return local.instant(in: context.organization.timeZone)
+    }
+
+    private mutating func store(_ row: CSVRow, header: RecordImportHeader) throws {
+        let name = try required(.name, row, header)
+        let volunteer = try findVolunteer(row, header: header)
+        guard volunteer.name == name else {
+            throw RowFailure(column: .name, error: .invalidField(field: header.headerName(of: .name),
+                reason: "姓名“\(name)”与登记的志愿者不一致 / the name does not match the registered volunteer"))
+        }
+        let start = try time(.start, row, header)
+        let end = try time(.end, row, header)
+        let activity = try findActivity(try required(.activity, row, header), start: start, end: end)
+        var minutes = ServiceTimeRules.spanMinutes(start: start, end: end)
+        if let hoursText = header.value(.hours, in: row) {
+            guard let parsed = SpreadsheetValue.hoursAsMinutes(hoursText) else {
+                throw RowFailure(column: .hours, error: .invalidField(field: header.headerName(of: .hours),
+                    reason: "无法识别的时长“\(hoursText)” / cannot read the hours \"\(hoursText)\""))
+            }
+            minutes = parsed
+        }
+        let note = header.value(.note, in: row) ?? ""
+        guard note.count <= 500 else {
+            throw RowFailure(column: .note, error: .invalidField(field: header.headerName(of: .note), reason: "不能超过 500 个字符 / must be at most 500 characters"))
+        }
+        var recordedAt = context.now
+        if options.keepRecordedAt, header.has(.recordedAt) {
+            recordedAt = try time(.recordedAt, row, header)
+        }
+        if !members.contains(volunteer.id) {
+            if try writer.insert(Membership(volunteerId: volunteer.id, organizationId: options.organizationId, joinedAt: context.now)) {
+                report.membershipsAdded += 1
+            }
+            members.insert(volunteer.id)
+        }
+        do {
+            let record = try Ledger.insertRecord(
+                in: writer, context: context, volunteerId: volunteer.id, activity: activity, start: start, end: end,
+                minutes: minutes, note: note, source: .import, actorId: actorId, recordedAt: recordedAt, chain: &chain)
+            report.imported += 1
+            report.minutesImported += record.minutes
+        } catch let error as LedgerError {
+            throw RowFailure(column: Self.column(for: error), error: error)
+        }
+    }
+
+    /// The column a rule violation is reported against.
+    private static func column(for error: LedgerError) -> RecordImportColumn? {
+        switch error {
+        case .endNotAfterStart, .inFuture: .end
+        case .minutesNotPositive, .minutesExceedSpan, .dailyLimitExceeded: .hours
+        case .outsideActivityWindow, .overlapsRecord: .start
+        default: nil
+        }
+    }
+
+    private mutating func findVolunteer(_ row: CSVRow, header: RecordImportHeader) throws -> Volunteer {
+        if let numberText = header.value(.volunteerNumber, in: row) {
+            let number = numberText.uppercased()
+            if volunteersByNumber[number] == nil {
+                volunteersByNumber[number] = .some(try writer.volunteer(number: number))
+            }
+            guard let found = volunteersByNumber[number] ?? nil else {
+                throw RowFailure(column: .volunteerNumber, error: .invalidField(field: header.headerName(of: .volunteerNumber),
+                    reason: "志愿者编号 \(number) 未注册 / no volunteer has the number \(number)"))
+            }
+            return found
+        }
+        let numberText = try required(.documentNumber, row, header)
+        var type = DocumentType.residentID
+        if let typeText = header.value(.documentType, in: row) {
+            guard let parsed = DocumentType(label: typeText) else {
+                throw RowFailure(column: .documentType, error: .invalidField(field: header.headerName(of: .documentType),
+                    reason: "未知的证件类型“\(typeText)” / unknown document type"))
+            }
+            type = parsed
+        }
+        let document: IdentityDocument
+        do {
+            document = try IdentityDocument.validated(type: type, number: numberText, declaredBirthDate: nil, declaredSex: nil,
+                                                      today: LocalDate(context.now, in: context.organization.timeZone))
+        } catch {
+            throw RowFailure(column: .documentNumber, error: .invalidField(field: header.headerName(of: .documentNumber), reason: "\(error)"))
+        }
+        let key = "\(document.type.rawValue):\(document.number)"
+        if volunteersByDocument.count > 200_000 { volunteersByDocument.removeAll(keepingCapacity: true) }
+        if volunteersByDocument[key] == nil {
+            volunteersByDocument[key] = .some(try writer.volunteer(documentType: document.type, documentNumber: document.number))
+        }
+        guard let found = volunteersByDocument[key] ?? nil else {
+            throw RowFailure(column: .documentNumber, error: .invalidField(field: header.headerName(of: .documentNumber),
+                reason: "该证件号码的志愿者尚未注册，请先登记志愿者 / no volunteer is registered with this document number; register them first"))
+        }
+        return found
+    }
+
+    /// An activity of the organization named by id or by title; among same-titled activities, the one
+    /// whose time window holds the service.
+    private mutating func findActivity(_ key: String, start: Date, end: Date) throws -> Activity {
+        if activitiesByKey[key] == nil {
+            if let id = Int64(key), let activity = try writer.activity(id: id), activity.organizationId == options.organizationId {
+                activitiesByKey[key] = [activity]
+            } else {
+                activitiesByKey[key] = try writer.activities(organizationId: options.organizationId, title: key)
+            }
+        }
+        let candidates = activitiesByKey[key] ?? []
+        guard !candidates.isEmpty else {
+            throw RowFailure(column: .activity, error: .invalidField(field: "activity",
+                reason: "本组织没有活动“\(key)” / this organization has no activity \"\(key)\""))
+        }
+        if candidates.count == 1 { return candidates[0] }
+        let fitting = candidates.filter { $0.startAt <= start && end <= $0.endAt }
+        guard fitting.count == 1 else {
+            throw RowFailure(column: .activity, error: .invalidField(field: "activity",
+                reason: "有多个名为“\(key)”的活动，请填写活动编号 / several activities are titled \"\(key)\"; use the activity id"))
+        }
+        return fitting[0]
+    }
+
+    /// Advances the organization's chain head once for the whole file.
+    func finish() throws {
+        if report.errorCount == 0 && report.imported > 0 {
+            try writer.advanceChain(organizationId: options.organizationId, to: chain)
+        }
+    }
+}

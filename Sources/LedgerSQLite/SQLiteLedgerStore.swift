@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// The ledger on an embedded SQLite database (WAL mode: readers never wait for the writer).
+public final class SQLiteLedgerStore: LedgerStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database file at `path`.
+    public init(path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        pool = try DatabasePool(path: path, configuration: configuration)
+    }
+
+    public func migrate() async throws {
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any LedgerReader) throws -> T) async throws -> T {
+        try await pool.read { db in try body(SQLiteLedgerAccess(db: db)) }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any LedgerWriter) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            var result: T?
+            // IMMEDIATE: take the write lock up front, so two processes never deadlock upgrading a read.
+            try db.inTransaction(.immediate) {
+                result = try body(SQLiteLedgerAccess(db: db))
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+
+    /// Runs raw SQL in a transaction, for benchmarks and tests that need to bypass the ledger.
+    public func unsafeExecute(_ sql: String, arguments: [(any DatabaseValueConvertible)?] = []) async throws {
+        let values = arguments.map { $0?.databaseValue ?? .null }
+        try await pool.write { db in try db.execute(sql: sql, arguments: StatementArguments(values)) }
+    }
+
+    /// Runs `body` with direct database access in one transaction (benchmarks only).
+    public func unsafeWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.write(body)
+    }
+}

@@ -1,0 +1,130 @@
+import GRDB
+
+/// The SQLite schema, as versioned migrations. Times are whole seconds since 1970 (UTC).
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE organizations (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    credit_code TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    region_code TEXT NOT NULL,
+                    contact_name TEXT NOT NULL,
+                    contact_phone TEXT NOT NULL,
+                    time_zone TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE volunteers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    number TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    sex TEXT NOT NULL,
+                    birth_date TEXT NOT NULL,
+                    document_type TEXT NOT NULL,
+                    document_number TEXT NOT NULL,
+                    residence_area TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    skills TEXT NOT NULL,
+                    service_categories TEXT NOT NULL,
+                    registered_at INTEGER NOT NULL,
+                    UNIQUE (document_type, document_number)
+                );
+                CREATE TABLE memberships (
+                    organization_id INTEGER NOT NULL REFERENCES organizations(id),
+                    volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+                    joined_at INTEGER NOT NULL,
+                    PRIMARY KEY (organization_id, volunteer_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX memberships_by_volunteer ON memberships (volunteer_id);
+                CREATE TABLE activities (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    organization_id INTEGER NOT NULL REFERENCES organizations(id),
+                    title TEXT NOT NULL,
+                    content TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    place TEXT NOT NULL,
+                    start_at INTEGER NOT NULL,
+                    end_at INTEGER NOT NULL,
+                    leader TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    CHECK (end_at > start_at)
+                );
+                CREATE INDEX activities_by_title ON activities (organization_id, title);
+                CREATE TABLE service_records (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+                    activity_id INTEGER NOT NULL REFERENCES activities(id),
+                    organization_id INTEGER NOT NULL REFERENCES organizations(id),
+                    start_at INTEGER NOT NULL,
+                    end_at INTEGER NOT NULL,
+                    minutes INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    note TEXT NOT NULL,
+                    recorded_by INTEGER,
+                    recorded_at INTEGER NOT NULL,
+                    is_late INTEGER NOT NULL,
+                    is_void INTEGER NOT NULL,
+                    revision INTEGER NOT NULL,
+                    CHECK (end_at > start_at AND minutes > 0 AND minutes * 60 <= end_at - start_at)
+                );
+                CREATE INDEX records_by_volunteer ON service_records (volunteer_id, start_at);
+                CREATE INDEX records_by_organization ON service_records (organization_id, id);
+                CREATE INDEX records_by_activity ON service_records (activity_id);
+                CREATE TABLE record_revisions (
+                    record_id INTEGER NOT NULL REFERENCES service_records(id),
+                    revision INTEGER NOT NULL,
+                    organization_id INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    start_at INTEGER NOT NULL,
+                    end_at INTEGER NOT NULL,
+                    minutes INTEGER NOT NULL,
+                    note TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    actor_id INTEGER,
+                    at INTEGER NOT NULL,
+                    chain_sequence INTEGER NOT NULL,
+                    digest TEXT NOT NULL,
+                    PRIMARY KEY (record_id, revision),
+                    UNIQUE (organization_id, chain_sequence)
+                ) WITHOUT ROWID;
+                -- The history is append-only: the database itself refuses edits and deletions.
+                CREATE TRIGGER record_revisions_no_update BEFORE UPDATE ON record_revisions
+                    BEGIN SELECT RAISE(ABORT, 'record revisions are append-only'); END;
+                CREATE TRIGGER record_revisions_no_delete BEFORE DELETE ON record_revisions
+                    BEGIN SELECT RAISE(ABORT, 'record revisions are append-only'); END;
+                CREATE TRIGGER service_records_no_delete BEFORE DELETE ON service_records
+                    BEGIN SELECT RAISE(ABORT, 'service records are never deleted; void them'); END;
+                CREATE TABLE chain_heads (
+                    organization_id INTEGER PRIMARY KEY,
+                    sequence INTEGER NOT NULL,
+                    digest TEXT NOT NULL
+                );
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    username TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    organization_id INTEGER REFERENCES organizations(id),
+                    volunteer_id INTEGER REFERENCES volunteers(id),
+                    password_hash TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    is_disabled INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id),
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                ) WITHOUT ROWID;
+                CREATE TABLE holidays (
+                    date TEXT PRIMARY KEY,
+                    is_workday INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

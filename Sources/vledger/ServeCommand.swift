@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LedgerAPI
+import LedgerCore
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the JSON API (creates or upgrades the schema first).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(name: .customLong("load-samples"), help: "Load the sample data from this folder when the database is empty.")
+    var samples: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "vledger")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let ledger = try await database.openLedger(logger: logger)
+        if let samples {
+            let loaded = try await SampleLoader(ledger: ledger, folder: samples).loadIfEmpty()
+            if let loaded { print(loaded) }
+        }
+        let location = try StoreLocation(database.url)
+        let app = buildApplication(ledger: ledger, host: host, port: port, logger: logger) { port in
+            print("VolunteerLedger 已启动 / serving \(location.description) at http://\(host):\(port)/")
+            print("  health: http://\(host):\(port)/healthz   API: http://\(host):\(port)/api/v1   OpenAPI: http://\(host):\(port)/openapi.json")
+            if samples != nil {
+                print("  sample login: admin / admin-demo-2026 (platform admin); org1-admin / demo-2026; volunteer1 / demo-2026")
+                print("  try: curl -s -X POST http://\(host):\(port)/api/v1/auth/login -H 'content-type: application/json' -d '{\"username\":\"admin\",\"password\":\"admin-demo-2026\"}'")
+            }
+        }
+        try await app.runService()
+        try await ledger.store.close()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await withLedger(database) { _ in }
+        print("schema is up to date: \(try StoreLocation(database.url).description)")
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+
+/// `vledger`: the VolunteerLedger server and its operator's tools.
+@main
+struct VLedger: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vledger",
+        abstract: "志愿服务时长与证明系统 / VolunteerLedger: volunteer service hours and certificates.",
+        subcommands: [Serve.self, Migrate.self, ImportCommand.self, ExportCommand.self, Records.self, Summary.self,
+                      Admin.self, Samples.self, Holidays.self, Audit.self, Bench.self])
+}
+
+/// The `--database` option shared by every command that opens the ledger.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB (default: $VLEDGER_DATABASE_URL or sqlite:data/vledger.sqlite)")
+    var database: String?
+
+    var url: String {
+        database ?? ProcessInfo.processInfo.environment["VLEDGER_DATABASE_URL"] ?? "sqlite:data/vledger.sqlite"
+    }
+}
