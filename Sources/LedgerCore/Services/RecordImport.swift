@@ -234,14 +234,28 @@ private struct RecordImportRun {
             return found
         }
         let numberText = try required(.documentNumber, row, header)
-        var type = DocumentType.residentID
+        // Without a 证件类型 column, 18 characters mean a resident ID card; anything else is looked up
+        // as a passport, then as another document.
+        var types: [DocumentType] = numberText.count == 18 ? [.residentID] : [.passport, .other]
         if let typeText = header.value(.documentType, in: row) {
             guard let parsed = DocumentType(label: typeText) else {
                 throw RowFailure(column: .documentType, error: .invalidField(field: header.headerName(of: .documentType),
                     reason: "未知的证件类型“\(typeText)” / unknown document type"))
             }
-            type = parsed
+            types = [parsed]
         }
+        var lastError: RowFailure?
+        for type in types {
+            do {
+                return try findVolunteer(type: type, numberText: numberText, header: header)
+            } catch let failure as RowFailure {
+                lastError = lastError ?? failure
+            }
+        }
+        throw lastError!
+    }
+
+    private mutating func findVolunteer(type: DocumentType, numberText: String, header: RecordImportHeader) throws -> Volunteer {
         let document: IdentityDocument
         do {
             document = try IdentityDocument.validated(type: type, number: numberText, declaredBirthDate: nil, declaredSex: nil,

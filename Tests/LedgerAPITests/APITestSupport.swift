@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerAPI
+import LedgerCore
+import LedgerSQLite
+import Testing
+
+/// A ledger on a fresh temporary SQLite file with two organizations and one account per role,
+/// built through the ledger's own use cases.
+struct APIFixture: Sendable {
+    let ledger: Ledger
+    let directory: URL
+    /// "Now" of the fixture's clock: 2026-06-15 12:00 China Standard Time.
+    static let now = LocalDateTime(date: LocalDate(year: 2026, month: 6, day: 15)!, hour: 12, minute: 0)!.instant(in: .ledgerDefault)
+
+    let organizationA: Organization
+    let organizationB: Organization
+    let activityA: Activity
+    let activityB: Activity
+    /// A member of A only, a member of B only.
+    let volunteerA: Volunteer
+    let volunteerB: Volunteer
+    /// One record of volunteerA on activityA, one of volunteerB on activityB.
+    let recordA: ServiceRecord
+    let recordB: ServiceRecord
+    /// Tokens by account name: admin, inspector, aAdmin, aStaff, bAdmin, bStaff, volunteerA, volunteerB.
+    let tokens: [String: String]
+
+    static let password = "correct-horse-42"
+
+    static func make() async throws -> APIFixture {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vledger-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try SQLiteLedgerStore(path: directory.appendingPathComponent("ledger.sqlite").path)
+        try await store.migrate()
+        var ledger = Ledger(store: store, clock: { APIFixture.now }, random: .seeded(42))
+        ledger.passwordHashCost = 4
+        let op = Principal.localOperator
+        let a = try await ledger.createOrganization(Factory.organization(1), by: op)
+        let b = try await ledger.createOrganization(Factory.organization(2), by: op)
+        let activityA = try await ledger.createActivity(Factory.activity(day: 10), organizationId: a.id, by: op)
+        let activityB = try await ledger.createActivity(Factory.activity(day: 10), organizationId: b.id, by: op)
+        let volunteerA = try await ledger.registerVolunteer(Factory.volunteer(1), organizationId: a.id, by: op).volunteer
+        let volunteerB = try await ledger.registerVolunteer(Factory.volunteer(2), organizationId: b.id, by: op).volunteer
+        let recordA = try await ledger.recordService(
+            RecordInput(volunteerNumber: volunteerA.number, activityId: activityA.id,
+                        start: Factory.time(day: 10, hour: 9), end: Factory.time(day: 10, hour: 11)), by: op)
+        let recordB = try await ledger.recordService(
+            RecordInput(volunteerNumber: volunteerB.number, activityId: activityB.id,
+                        start: Factory.time(day: 10, hour: 9), end: Factory.time(day: 10, hour: 11)), by: op)
+        let accounts: [(String, Role, Int64?, Int64?)] = [
+            ("admin", .platformAdmin, nil, nil), ("inspector", .inspector, nil, nil),
+            ("aAdmin", .organizationAdmin, a.id, nil), ("aStaff", .organizationStaff, a.id, nil),
+            ("bAdmin", .organizationAdmin, b.id, nil), ("bStaff", .organizationStaff, b.id, nil),
+            ("volunteerA", .volunteer, nil, volunteerA.id), ("volunteerB", .volunteer, nil, volunteerB.id),
+        ]
+        var tokens: [String: String] = [:]
+        for (name, role, organizationId, volunteerId) in accounts {
+            _ = try await ledger.createAccount(
+                AccountInput(username: name, password: password, role: role, organizationId: organizationId,
+                             volunteerId: volunteerId), by: op)
+            tokens[name] = try await ledger.login(username: name, password: password).token
+        }
+        return APIFixture(ledger: ledger, directory: directory,
+                          organizationA: a, organizationB: b, activityA: activityA, activityB: activityB,
+                          volunteerA: volunteerA, volunteerB: volunteerB, recordA: recordA, recordB: recordB, tokens: tokens)
+    }
+
+    /// Runs `test` against the router in process.
+    func test(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: buildRouter(ledger: ledger))
+        try await app.test(.router, test)
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Headers with the bearer token of `account` (nil: anonymous) and a JSON content type.
+    func headers(_ account: String?) -> HTTPFields {
+        var fields: HTTPFields = [.contentType: "application/json"]
+        if let account, let token = tokens[account] { fields[.authorization] = "Bearer \(token)" }
+        return fields
+    }
+}
+
+/// Small builders of valid inputs; `n` makes each unique.
+enum Factory {
+    /// 2026-06-`day` `hour`:00 in China Standard Time.
+    static func time(day: Int, hour: Int, minute: Int = 0) -> Date {
+        LocalDateTime(date: LocalDate(year: 2026, month: 6, day: day)!, hour: hour, minute: minute)!.instant(in: .ledgerDefault)
+    }
+
+    static func creditCode(_ n: Int) -> String {
+        let body = "51330106" + String(format: "MA%07d", n)
+        return body + String(UnifiedSocialCreditCode.checkCharacter(for: body)!)
+    }
+
+    static func residentID(_ n: Int, birth: String = "19900307", female: Bool = false) -> String {
+        let sequence = String(format: "%02d", n % 100) + String(female ? (n % 5) * 2 : (n % 5) * 2 + 1)
+        let body = "330106" + birth + sequence
+        return body + String(ResidentIDNumber.checkCharacter(for: body)!)
+    }
+
+    static func organization(_ n: Int) -> OrganizationInput {
+        OrganizationInput(creditCode: creditCode(n), name: "测试志愿者协会\(n)", regionCode: "330106",
+                          contactName: "联系人\(n)", contactPhone: "1380000\(String(format: "%04d", n))")
+    }
+
+    static func volunteer(_ n: Int) -> VolunteerRegistration {
+        VolunteerRegistration(name: "志愿者\(n)", documentNumber: residentID(n), residenceArea: "杭州市西湖区",
+                              phone: "1390000\(String(format: "%04d", n))", skills: ["急救"], serviceCategories: [.communityService])
+    }
+
+    /// A one-day activity, 08:00 to 18:00 on 2026-06-`day`.
+    static func activity(day: Int, title: String = "社区服务日") -> ActivityInput {
+        ActivityInput(title: title, content: "社区环境整治与敬老服务", category: .communityService, place: "文三路社区",
+                      start: time(day: day, hour: 8), end: time(day: day, hour: 18), leader: "王队长")
+    }
+}
+
+extension ByteBuffer {
+    /// The body decoded as a JSON object.
+    var jsonObject: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(readableBytesView))) as? [String: Any] ?? [:]
+    }
+}
