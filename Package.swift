@@ -68,6 +68,10 @@ let package = Package(
             dependencies: ["LedgerCore"]
         ),
         .testTarget(
+            name: "LedgerServiceTests",
+            dependencies: ["LedgerCore", "LedgerSQLite"]
+        ),
+        .testTarget(
             name: "LedgerStoreContractTests",
             dependencies: ["LedgerCore", "LedgerSQLite", "LedgerPostgres"]
         ),
@@ -76,6 +80,7 @@ let package = Package(
             dependencies: [
                 "LedgerCore", "LedgerSQLite", "LedgerAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -20,7 +20,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let ledger = try await database.openLedger(logger: logger)
         if let samples {
-            let loaded = try await SampleLoader(ledger: ledger, folder: samples).loadIfEmpty()
+            let loaded = try await SampleDataLoader(ledger: ledger, folder: samples).loadIfEmpty()
             if let loaded { print(loaded) }
         }
         let location = try StoreLocation(database.url)

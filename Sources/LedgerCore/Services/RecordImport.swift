@@ -14,6 +14,8 @@ public struct ImportRowError: Sendable, Codable, Hashable {
 public struct ImportReport: Sendable, Codable {
     public var encoding: String
     public var rowsRead: Int
+    /// Rows that passed every check.
+    public var validRows: Int
     /// Rows stored; 0 unless every row was valid, since a file is imported whole or not at all.
     public var imported: Int
     public var minutesImported: Int
@@ -96,7 +98,12 @@ extension Ledger {
                 return run.report
             }
         } catch let rejected as ImportRejected {
-            return rejected.report
+            var report = rejected.report
+            report.validRows = report.imported
+            report.imported = 0
+            report.minutesImported = 0
+            report.membershipsAdded = 0
+            return report
         }
     }
 }
@@ -121,7 +128,7 @@ private struct RecordImportRun {
         self.actorId = actorId
         self.context = try RecordContext.load(in: writer, organizationId: options.organizationId, now: now, deadlineDays: deadlineDays)
         self.chain = try writer.lockChain(organizationId: options.organizationId)
-        self.report = ImportReport(encoding: encoding, rowsRead: 0, imported: 0, minutesImported: 0, membershipsAdded: 0,
+        self.report = ImportReport(encoding: encoding, rowsRead: 0, validRows: 0, imported: 0, minutesImported: 0, membershipsAdded: 0,
                                    errorCount: 0, errors: [])
     }
 
@@ -205,6 +212,7 @@ private struct RecordImportRun {
                 in: writer, context: context, volunteerId: volunteer.id, activity: activity, start: start, end: end,
                 minutes: minutes, note: note, source: .import, actorId: actorId, recordedAt: recordedAt, chain: &chain)
             report.imported += 1
+            report.validRows += 1
             report.minutesImported += record.minutes
         } catch let error as LedgerError {
             throw RowFailure(column: Self.column(for: error), error: error)

@@ -1,29 +1,17 @@
-import ArgumentParser
 import Foundation
-import LedgerCore
-
-struct Samples: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Sample data.", subcommands: [Load.self])
-
-    struct Load: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Load the sample data set into an empty database.")
-        @OptionGroup var database: DatabaseOptions
-        @Argument(help: "The samples folder.") var folder = "samples"
-
-        func run() async throws {
-            let message = try await withLedger(database) { try await SampleLoader(ledger: $0, folder: folder).loadIfEmpty() }
-            print(message ?? "the database already has organizations; nothing loaded")
-        }
-    }
-}
 
 /// Loads `samples/` through the ledger's own use cases, so sample data obeys every rule.
-struct SampleLoader {
-    let ledger: Ledger
-    let folder: String
+public struct SampleDataLoader: Sendable {
+    public let ledger: Ledger
+    public let folder: String
+
+    public init(ledger: Ledger, folder: String) {
+        self.ledger = ledger
+        self.folder = folder
+    }
 
     /// Loads everything when the database has no organization yet; returns a summary, or nil if skipped.
-    func loadIfEmpty() async throws -> String? {
+    public func loadIfEmpty() async throws -> String? {
         let existing = try await ledger.store.read { try $0.organizations(after: nil, limit: 1) }
         guard existing.isEmpty else { return nil }
         let holidaysFile = path("holidays-cn.txt")
@@ -71,7 +59,7 @@ struct SampleLoader {
                 openFile: { try CSVReader(path: file) },
                 options: ImportOptions(organizationId: organization.id, keepRecordedAt: true), by: .localOperator)
             guard report.committed else {
-                throw ValidationError("sample file \(file) was rejected:\n" + report.errors.map { "line \($0.line): \($0.message)" }.joined(separator: "\n"))
+                throw SampleDataError(message: "sample file \(file) was rejected:\n" + report.errors.map { "line \($0.line): \($0.message)" }.joined(separator: "\n"))
             }
             recordCount += report.imported
         }
@@ -105,6 +93,12 @@ struct SampleLoader {
     }
 }
 
+/// A sample file that does not load, naming file, line and column.
+public struct SampleDataError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
 struct SampleRow {
     let file: String
     let line: Int
@@ -121,7 +115,7 @@ struct SampleRow {
         return local.instant(in: zone)
     }
 
-    func failure(_ column: String, _ reason: String) -> ValidationError {
-        ValidationError("\(file):\(line): [\(column)] \(reason)")
+    func failure(_ column: String, _ reason: String) -> SampleDataError {
+        SampleDataError(message: "\(file):\(line): [\(column)] \(reason)")
     }
 }

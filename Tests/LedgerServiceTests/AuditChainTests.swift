@@ -1,0 +1,78 @@
+import Foundation
+import LedgerCore
+import Testing
+
+/// The ledger proves that nothing was rewritten behind its back.
+@Suite struct AuditChainTests {
+    /// Two organizations with records, a correction and a voiding.
+    static func populatedTestbed() async throws -> (Testbed, ServiceRecord) {
+        let bed = try await Testbed()
+        let a = try await bed.organization(1)
+        let b = try await bed.organization(2)
+        let volunteer = try await bed.volunteer(1, in: a)
+        let other = try await bed.volunteer(2, in: b)
+        let activityA = try await bed.activity(a)
+        let record = try await bed.record(volunteer, activityA, from: At.june(10, 9), to: At.june(10, 11))
+        let second = try await bed.record(volunteer, activityA, from: At.june(10, 12), to: At.june(10, 13))
+        try await bed.record(other, try await bed.activity(b), from: At.june(10, 9), to: At.june(10, 10))
+        _ = try await bed.ledger.correctRecord(id: record.id, RecordCorrection(minutes: 90, reason: "更正"), by: Testbed.op)
+        _ = try await bed.ledger.voidRecord(id: second.id, reason: "作废", by: Testbed.op)
+        return (bed, record)
+    }
+
+    @Test func anUntouchedLedgerVerifies() async throws {
+        let (bed, _) = try await Self.populatedTestbed()
+        let report = try await bed.ledger.verifyAuditChains(by: Testbed.op)
+        #expect(report.isIntact)
+        #expect(report.organizations == 2)
+        #expect(report.revisions == 5)
+    }
+
+    @Test func theDatabaseRefusesToEditOrDeleteHistory() async throws {
+        let (bed, record) = try await Self.populatedTestbed()
+        await #expect(throws: (any Error).self) {
+            try await bed.store.unsafeExecute("UPDATE record_revisions SET minutes = 600 WHERE record_id = ?", arguments: [record.id])
+        }
+        await #expect(throws: (any Error).self) {
+            try await bed.store.unsafeExecute("DELETE FROM service_records WHERE id = ?", arguments: [record.id])
+        }
+        #expect(try await bed.ledger.verifyAuditChains(by: Testbed.op).isIntact)
+    }
+
+    @Test func editingACurrentRecordInPlaceIsDetected() async throws {
+        let (bed, record) = try await Self.populatedTestbed()
+        try await bed.store.unsafeExecute("UPDATE service_records SET minutes = 120 WHERE id = ?", arguments: [record.id])
+        let report = try await bed.ledger.verifyAuditChains(by: Testbed.op)
+        #expect(report.isIntact == false)
+        #expect(report.problems.map(\.recordId) == [record.id])
+        #expect(report.problems[0].message.contains("edited in place"))
+    }
+
+    @Test func rewritingHistoryWithTheTriggersDroppedIsDetected() async throws {
+        let (bed, record) = try await Self.populatedTestbed()
+        try await bed.store.unsafeExecute("DROP TRIGGER record_revisions_no_update")
+        try await bed.store.unsafeExecute("UPDATE record_revisions SET minutes = 120 WHERE record_id = ? AND revision = 2", arguments: [record.id])
+        try await bed.store.unsafeExecute("UPDATE service_records SET minutes = 120 WHERE id = ?", arguments: [record.id])
+        let report = try await bed.ledger.verifyAuditChains(by: Testbed.op)
+        #expect(report.isIntact == false)
+        #expect(report.problems.contains { $0.recordId == record.id && $0.message.contains("does not match its digest") })
+    }
+
+    @Test func removingTheLatestRevisionIsDetectedByTheChainHead() async throws {
+        let (bed, record) = try await Self.populatedTestbed()
+        try await bed.store.unsafeExecute("DROP TRIGGER record_revisions_no_delete")
+        try await bed.store.unsafeExecute("DELETE FROM record_revisions WHERE record_id = ? AND revision = 2", arguments: [record.id])
+        try await bed.store.unsafeExecute("UPDATE service_records SET minutes = 120, revision = 1 WHERE id = ?", arguments: [record.id])
+        let report = try await bed.ledger.verifyAuditChains(by: Testbed.op)
+        #expect(report.isIntact == false)
+        #expect(report.problems.contains { $0.message.contains("chain") })
+    }
+
+    @Test func onlyThePlatformAndInspectorsVerify() async throws {
+        let (bed, _) = try await Self.populatedTestbed()
+        await #expect(throws: LedgerError.self) {
+            _ = try await bed.ledger.verifyAuditChains(by: Principal(userId: 1, role: .organizationAdmin, organizationId: 1))
+        }
+        #expect(try await bed.ledger.verifyAuditChains(by: Principal(userId: 1, role: .inspector)).isIntact)
+    }
+}
