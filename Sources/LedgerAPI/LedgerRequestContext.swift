@@ -14,6 +14,14 @@ public struct LedgerRequestContext: RequestContext {
         self.coreContext = .init(source: source)
     }
 
+    /// JSON with sorted keys and unescaped slashes, so responses read well and diff well.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
     /// JSON bodies up to 1 MiB; CSV uploads stream past this limit.
     public var maxUploadSize: Int { 1 << 20 }
 

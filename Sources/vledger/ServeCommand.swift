@@ -16,6 +16,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func run() async throws {
+        // Line-buffered even when piped, so supervisors and tests see the URL at once.
+        setvbuf(stdout, nil, _IOLBF, 0)
         var logger = Logger(label: "vledger")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let ledger = try await database.openLedger(logger: logger)

@@ -145,8 +145,11 @@ private struct RecordImportRun {
         do {
             try store(row, header: header)
         } catch let failure as RowFailure {
+            // The report names the column, so the message need not repeat it.
+            var message = failure.error.message
+            if case .invalidField(_, let reason) = failure.error { message = reason }
             reject(line: row.lineNumber, column: failure.column.map(header.headerName(of:)), code: failure.error.code,
-                   message: failure.error.message)
+                   message: message)
         } catch let error as LedgerError {
             reject(line: row.lineNumber, column: nil, code: error.code, message: error.message)
         } catch {
