@@ -16,22 +16,20 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func run() async throws {
-        // Line-buffered even when piped, so supervisors and tests see the URL at once.
-        setvbuf(stdout, nil, _IOLBF, 0)
         var logger = Logger(label: "vledger")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let ledger = try await database.openLedger(logger: logger)
         if let samples {
             let loaded = try await SampleDataLoader(ledger: ledger, folder: samples).loadIfEmpty()
-            if let loaded { print(loaded) }
+            if let loaded { say(loaded) }
         }
         let location = try StoreLocation(database.url)
         let app = buildApplication(ledger: ledger, host: host, port: port, logger: logger) { port in
-            print("VolunteerLedger 已启动 / serving \(location.description) at http://\(host):\(port)/")
-            print("  health: http://\(host):\(port)/healthz   API: http://\(host):\(port)/api/v1   OpenAPI: http://\(host):\(port)/openapi.json")
+            say("VolunteerLedger 已启动 / serving \(location.description) at http://\(host):\(port)/")
+            say("  health: http://\(host):\(port)/healthz   API: http://\(host):\(port)/api/v1   OpenAPI: http://\(host):\(port)/openapi.json")
             if samples != nil {
-                print("  sample login: admin / admin-demo-2026 (platform admin); org1-admin / demo-2026; volunteer1 / demo-2026")
-                print("  try: curl -s -X POST http://\(host):\(port)/api/v1/auth/login -H 'content-type: application/json' -d '{\"username\":\"admin\",\"password\":\"admin-demo-2026\"}'")
+                say("  sample login: admin / admin-demo-2026 (platform admin); org1-admin / demo-2026; volunteer1 / demo-2026")
+                say("  try: curl -s -X POST http://\(host):\(port)/api/v1/auth/login -H 'content-type: application/json' -d '{\"username\":\"admin\",\"password\":\"admin-demo-2026\"}'")
             }
         }
         try await app.runService()
@@ -47,4 +45,9 @@ struct Migrate: AsyncParsableCommand {
         try await withLedger(database) { _ in }
         print("schema is up to date: \(try StoreLocation(database.url).description)")
     }
+}
+
+/// Writes a line to standard output unbuffered, so supervisors and tests see it at once even through a pipe.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

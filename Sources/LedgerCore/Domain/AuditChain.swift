@@ -15,7 +15,7 @@ public enum AuditChain {
         ]
         // Length-prefix every field so that no two different revisions encode alike.
         let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "\n")
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(canonical.utf8)).hexString
     }
 
     /// Fills in the chain fields of `revision` as the link after `head`, returning the new head.
@@ -25,5 +25,19 @@ public enum AuditChain {
         revision.digest = digest(previous: head.digest, organizationId: organizationId, volunteerId: volunteerId,
                                  activityId: activityId, revision: revision)
         return ChainHead(sequence: revision.chainSequence, digest: revision.digest)
+    }
+}
+
+extension Sequence<UInt8> {
+    /// Lowercase hexadecimal.
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(64)
+        for byte in self {
+            result.append(digits[Int(byte >> 4)])
+            result.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 }

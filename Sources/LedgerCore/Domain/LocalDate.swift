@@ -25,10 +25,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// The day on which `instant` falls in `timeZone`.
     public init(_ instant: Date, in timeZone: TimeZone) {
-        let parts = Calendar.gregorian(timeZone).dateComponents([.year, .month, .day], from: instant)
-        self.year = parts.year!
-        self.month = parts.month!
-        self.day = parts.day!
+        let local = Int64(instant.timeIntervalSince1970.rounded(.down)) + Int64(timeZone.secondsFromGMT(for: instant))
+        self.init(daysSinceEpoch: Int(local.floorDivided(by: 86_400)))
     }
 
     public var description: String {
@@ -118,19 +116,25 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
         self.second = second
     }
 
-    /// The wall-clock time of `instant` in `timeZone`.
+    /// The wall-clock time of `instant` in `timeZone` (whole seconds).
     public init(_ instant: Date, in timeZone: TimeZone) {
-        let c = Calendar.gregorian(timeZone).dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
-        self.date = LocalDate(year: c.year!, month: c.month!, day: c.day!)!
-        self.hour = c.hour!
-        self.minute = c.minute!
-        self.second = c.second!
+        let local = Int64(instant.timeIntervalSince1970.rounded(.down)) + Int64(timeZone.secondsFromGMT(for: instant))
+        let days = local.floorDivided(by: 86_400)
+        let secondOfDay = Int(local - days * 86_400)
+        self.date = LocalDate(daysSinceEpoch: Int(days))
+        self.hour = secondOfDay / 3600
+        self.minute = secondOfDay / 60 % 60
+        self.second = secondOfDay % 60
     }
 
-    /// The instant this wall-clock time denotes in `timeZone`.
+    /// The instant this wall-clock time denotes in `timeZone`. In a daylight-saving gap the
+    /// offset from before the gap applies; in an overlap, the earlier instant.
     public func instant(in timeZone: TimeZone) -> Date {
-        let c = DateComponents(year: date.year, month: date.month, day: date.day, hour: hour, minute: minute, second: second)
-        return Calendar.gregorian(timeZone).date(from: c)!
+        let wallClock = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        // Two rounds find the offset in force at the instant itself.
+        let firstGuess = wallClock - Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wallClock))))
+        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(firstGuess))))
+        return Date(timeIntervalSince1970: TimeInterval(wallClock - offset))
     }
 
     public var description: String {
@@ -148,5 +152,13 @@ extension Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         return calendar
+    }
+}
+
+extension Int64 {
+    /// Division rounding toward negative infinity.
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }

@@ -23,12 +23,4 @@ public enum ServiceTimeRules {
         }
         guard end <= now else { throw .inFuture }
     }
-
-    /// Whether a record entered at `recordedAt` missed the deadline of `workingDays` working days
-    /// after the activity's last day.
-    public static func isLate(recordedAt: Date, activityEnd: Date, timeZone: TimeZone, calendar: WorkingDayCalendar,
-                              workingDays: Int) -> Bool {
-        let deadline = calendar.deadline(after: LocalDate(activityEnd, in: timeZone), workingDays: workingDays)
-        return LocalDate(recordedAt, in: timeZone) > deadline
-    }
 }

@@ -124,7 +124,7 @@ extension Ledger {
     }
 
     static func tokenHash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 
     static func base64URL(_ bytes: [UInt8]) -> String {

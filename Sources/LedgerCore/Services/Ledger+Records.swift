@@ -42,6 +42,29 @@ struct RecordContext {
     var calendar: WorkingDayCalendar
     var deadlineWorkingDays: Int
     var now: Date
+    /// Recording deadlines by activity, so an import computes each once.
+    let deadlines = DeadlineCache()
+
+    /// Whether a record of `activity` entered at `recordedAt` is late.
+    func isLate(recordedAt: Date, activity: Activity) -> Bool {
+        let timeZone = organization.timeZone
+        let deadline = deadlines.deadline(for: activity.id) {
+            calendar.deadline(after: LocalDate(activity.endAt, in: timeZone), workingDays: deadlineWorkingDays)
+        }
+        return LocalDate(recordedAt, in: timeZone) > deadline
+    }
+}
+
+/// Memoized deadlines, used within one transaction.
+final class DeadlineCache {
+    private var byActivity: [Int64: LocalDate] = [:]
+
+    func deadline(for activityId: Int64, compute: () -> LocalDate) -> LocalDate {
+        if let known = byActivity[activityId] { return known }
+        let value = compute()
+        byActivity[activityId] = value
+        return value
+    }
 }
 
 extension Ledger {
@@ -86,8 +109,7 @@ extension Ledger {
         try ServiceTimeRules.check(start: start, end: end, minutes: minutes, activity: activity, timeZone: timeZone, now: context.now)
         try checkAgainstLedger(in: w, volunteerId: volunteerId, start: start, end: end, minutes: minutes,
                                timeZone: timeZone, excluding: nil)
-        let late = ServiceTimeRules.isLate(recordedAt: recordedAt, activityEnd: activity.endAt, timeZone: timeZone,
-                                           calendar: context.calendar, workingDays: context.deadlineWorkingDays)
+        let late = context.isLate(recordedAt: recordedAt, activity: activity)
         let record = try w.insert(ServiceRecord(
             id: 0, volunteerId: volunteerId, activityId: activity.id, organizationId: activity.organizationId,
             startAt: start, endAt: end, minutes: minutes, source: source, note: note, recordedBy: actorId,
