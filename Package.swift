@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
     ],
     targets: [
         // Domain types, rules and services; no HTTP, no SQL.
@@ -43,11 +44,31 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // System libraries of the certificates (Debian packages listed in the Makefile's DEB_PACKAGES).
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo-ft", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CZbar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Certificate signing: the key file, Ed25519 JWS (jwt-kit), JWKS, status lists, offline verification.
+        .target(
+            name: "LedgerCertificates",
+            dependencies: [
+                "LedgerCore", "CZlib",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Certificate documents: the PDF (cairo, embedded CJK font), the QR code (libqrencode) as PNG and
+        // SVG, the HTML view and verification page; reading a QR code from an image (zbar).
+        .target(
+            name: "LedgerDocuments",
+            dependencies: ["LedgerCore", "CQRencode", "CCairo", "CZbar"]
+        ),
         // HTTP interface: JSON API, health, OpenAPI document.
         .target(
             name: "LedgerAPI",
             dependencies: [
-                "LedgerCore",
+                "LedgerCore", "LedgerDocuments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -57,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "vledger",
             dependencies: [
-                "LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerAPI",
+                "LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerAPI", "LedgerCertificates", "LedgerDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,7 +90,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerServiceTests",
-            dependencies: ["LedgerCore", "LedgerSQLite"]
+            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerCertificates"]
         ),
         .testTarget(
             name: "LedgerStoreContractTests",
@@ -78,10 +99,15 @@ let package = Package(
         .testTarget(
             name: "LedgerAPITests",
             dependencies: [
-                "LedgerCore", "LedgerSQLite", "LedgerAPI",
+                "LedgerCore", "LedgerSQLite", "LedgerAPI", "LedgerCertificates",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Signing, keys, status lists, QR codes and PDFs of certificates, checked with tools not written here.
+        .testTarget(
+            name: "LedgerCertificateTests",
+            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerCertificates", "LedgerDocuments"]
         ),
     ]
 )

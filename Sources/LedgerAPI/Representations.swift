@@ -2,11 +2,12 @@ import Foundation
 import Hummingbird
 import LedgerCore
 
-/// Wire representations of the domain. Times are ISO 8601 with the organization's UTC offset;
+/// Wire representations of the domain. Times are RFC 3339 with the organization's UTC offset
+/// (`2026-06-10T09:00:00+08:00`, the form OpenAPI's `date-time` means);
 /// hours are strings with two decimals next to the exact minutes.
 enum Wire {
     static func time(_ date: Date, _ zone: TimeZone) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: zone))
+        date.formatted(Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: zone))
     }
 }
 

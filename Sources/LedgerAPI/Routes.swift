@@ -26,6 +26,10 @@ public func buildRouter(ledger: Ledger) -> Router<LedgerRequestContext> {
     ActivityRoutes(ledger: ledger).register(on: api)
     RecordRoutes(ledger: ledger).register(on: api)
     ImportExportRoutes(ledger: ledger).register(on: api)
+    SpotCheckRoutes(ledger: ledger).register(on: api, router: router)
+    let certificates = CertificateRoutes(ledger: ledger)
+    certificates.registerPublic(on: router)
+    certificates.register(on: api)
     return router
 }
 
@@ -110,12 +114,14 @@ struct OrganizationRoutes {
             return page.body(OrganizationBody.init)
         }
         api.get("organizations/:id") { _, context -> OrganizationBody in
-            OrganizationBody(try await ledger.organization(id: try context.id(), by: try context.requirePrincipal()))
+            let principal = try context.requirePrincipal()
+            return OrganizationBody(try await ledger.organization(id: try context.id(), by: principal))
         }
         api.get("organizations/:id/summary") { request, context -> HoursSummaryBody in
+            let principal = try context.requirePrincipal()
             let period = DayRange(from: try request.queryDate("from"), to: try request.queryDate("to"))
             return HoursSummaryBody(try await ledger.organizationSummary(
-                organizationId: try context.id(), period: period, by: try context.requirePrincipal()))
+                organizationId: try context.id(), period: period, by: principal))
         }
     }
 }
@@ -137,8 +143,9 @@ struct VolunteerRoutes {
             return EditedResponse(status: outcome.joinedExisting ? .ok : .created, response: body)
         }
         api.get("organizations/:id/members") { request, context -> ListBody<VolunteerBody> in
+            let principal = try context.requirePrincipal()
             let page = try await ledger.members(organizationId: try context.id(), after: try request.cursor(),
-                                                limit: try request.queryInt("limit"), by: try context.requirePrincipal())
+                                                limit: try request.queryInt("limit"), by: principal)
             return page.body(VolunteerBody.init)
         }
         api.post("organizations/:id/members") { request, context -> VolunteerBody in
@@ -148,20 +155,23 @@ struct VolunteerRoutes {
             return VolunteerBody(volunteer.presented(to: principal))
         }
         api.get("volunteers/:id") { _, context -> VolunteerBody in
-            VolunteerBody(try await ledger.volunteer(id: try context.id(), by: try context.requirePrincipal()))
+            let principal = try context.requirePrincipal()
+            return VolunteerBody(try await ledger.volunteer(id: try context.id(), by: principal))
         }
         api.get("volunteers/:id/memberships") { _, context -> ListBody<MembershipBody> in
-            let memberships = try await ledger.memberships(volunteerId: try context.id(), by: try context.requirePrincipal())
+            let principal = try context.requirePrincipal()
+            let memberships = try await ledger.memberships(volunteerId: try context.id(), by: principal)
             return ListBody(items: memberships.map {
                 MembershipBody(organizationId: $0.organizationId, volunteerId: $0.volunteerId,
                                joinedAt: Wire.time($0.joinedAt, .ledgerDefault))
             }, nextCursor: nil)
         }
         api.get("volunteers/:id/summary") { request, context -> VolunteerSummaryBody in
+            let principal = try context.requirePrincipal()
             let period = DayRange(from: try request.queryDate("from"), to: try request.queryDate("to"))
             let summary = try await ledger.volunteerSummary(
                 volunteerId: try context.id(), period: period, organizationId: try request.queryInt64("organization"),
-                by: try context.requirePrincipal())
+                by: principal)
             return VolunteerSummaryBody(summary)
         }
     }
@@ -179,18 +189,21 @@ struct ActivityRoutes {
             return EditedResponse(status: .created, response: ActivityBody(activity, zones[activity.organizationId] ?? .ledgerDefault))
         }
         api.get("activities") { request, context -> ListBody<ActivityBody> in
+            let principal = try context.requirePrincipal()
             let page = try await ledger.activities(organizationId: try request.queryInt64("organization"), after: try request.cursor(),
-                                                   limit: try request.queryInt("limit"), by: try context.requirePrincipal())
+                                                   limit: try request.queryInt("limit"), by: principal)
             let zones = try await ledger.timeZones(of: Set(page.items.map(\.organizationId)))
             return page.body { ActivityBody($0, zones[$0.organizationId] ?? .ledgerDefault) }
         }
         api.get("activities/:id") { _, context -> ActivityBody in
-            let activity = try await ledger.activity(id: try context.id(), by: try context.requirePrincipal())
+            let principal = try context.requirePrincipal()
+            let activity = try await ledger.activity(id: try context.id(), by: principal)
             let zones = try await ledger.timeZones(of: [activity.organizationId])
             return ActivityBody(activity, zones[activity.organizationId] ?? .ledgerDefault)
         }
         api.get("activities/:id/summary") { _, context -> HoursSummaryBody in
-            HoursSummaryBody(try await ledger.activitySummary(activityId: try context.id(), by: try context.requirePrincipal()))
+            let principal = try context.requirePrincipal()
+            return HoursSummaryBody(try await ledger.activitySummary(activityId: try context.id(), by: principal))
         }
     }
 }
@@ -210,14 +223,16 @@ struct RecordRoutes {
             return EditedResponse(status: .created, response: try await body(record))
         }
         api.get("records") { request, context -> ListBody<RecordBody> in
+            let principal = try context.requirePrincipal()
             let filter = try Self.filter(request)
             let page = try await ledger.records(filter, after: try request.cursor(), limit: try request.queryInt("limit"),
-                                                by: try context.requirePrincipal())
+                                                by: principal)
             let zones = try await ledger.timeZones(of: Set(page.items.map(\.organizationId)))
             return page.body { RecordBody($0, zones[$0.organizationId] ?? .ledgerDefault) }
         }
         api.get("records/:id") { _, context -> RecordBody in
-            try await body(try await ledger.record(id: try context.id(), by: try context.requirePrincipal()))
+            let principal = try context.requirePrincipal()
+            return try await body(try await ledger.record(id: try context.id(), by: principal))
         }
         api.get("records/:id/history") { _, context -> HistoryBody in
             let principal = try context.requirePrincipal()

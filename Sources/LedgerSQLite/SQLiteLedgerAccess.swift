@@ -364,6 +364,122 @@ struct SQLiteLedgerAccess: LedgerWriter {
     }
 }
 
+// MARK: Whole-ledger copies
+
+extension SQLiteLedgerAccess {
+    func volunteers(after: Int64?, limit: Int) throws -> [Volunteer] {
+        try rows("SELECT * FROM volunteers WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.volunteer)
+    }
+
+    func memberships(organizationId: Int64, after volunteerId: Int64?, limit: Int) throws -> [Membership] {
+        try rows("""
+            SELECT * FROM memberships WHERE organization_id = ? AND volunteer_id > ? ORDER BY volunteer_id LIMIT ?
+            """, [organizationId, volunteerId ?? 0, limit]).map {
+            Membership(volunteerId: $0["volunteer_id"], organizationId: $0["organization_id"], joinedAt: Self.date($0["joined_at"]))
+        }
+    }
+
+    func users(after: Int64?, limit: Int) throws -> [UserAccount] {
+        try rows("SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.user)
+    }
+
+    func sessions(after tokenHash: String?, limit: Int) throws -> [AccessSession] {
+        // BINARY collation: byte order, as in PostgreSQL's COLLATE "C".
+        try rows("SELECT * FROM sessions WHERE token_hash > ? ORDER BY token_hash LIMIT ?", [tokenHash ?? "", limit]).map {
+            AccessSession(tokenHash: $0["token_hash"], userId: $0["user_id"], createdAt: Self.date($0["created_at"]),
+                          expiresAt: Self.date($0["expires_at"]), revokedAt: ($0["revoked_at"] as Int64?).map(Self.date))
+        }
+    }
+
+    func rowCounts() throws -> LedgerRowCounts {
+        guard let row = try row("""
+            SELECT (SELECT COUNT(*) FROM organizations) AS organizations, (SELECT COUNT(*) FROM volunteers) AS volunteers,
+                   (SELECT COUNT(*) FROM memberships) AS memberships, (SELECT COUNT(*) FROM activities) AS activities,
+                   (SELECT COUNT(*) FROM service_records) AS service_records,
+                   (SELECT COUNT(*) FROM record_revisions) AS record_revisions,
+                   (SELECT COUNT(*) FROM chain_heads WHERE sequence > 0) AS chain_heads,
+                   (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM sessions) AS sessions,
+                   (SELECT COUNT(*) FROM holidays) AS holidays
+            """) else { return LedgerRowCounts() }
+        var counts = LedgerRowCounts()
+        counts.organizations = row["organizations"]
+        counts.volunteers = row["volunteers"]
+        counts.memberships = row["memberships"]
+        counts.activities = row["activities"]
+        counts.serviceRecords = row["service_records"]
+        counts.recordRevisions = row["record_revisions"]
+        counts.chainHeads = row["chain_heads"]
+        counts.users = row["users"]
+        counts.sessions = row["sessions"]
+        counts.holidays = row["holidays"]
+        let others = try String.fetchAll(db, sql: """
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'
+            ORDER BY name
+            """).filter { !LedgerRowCounts.coreTables.contains($0) }
+        for table in others {
+            // The name comes from the schema itself; quoted as an identifier.
+            let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\(table.replacingOccurrences(of: "\"", with: "\"\""))\"") ?? 0
+            if rows > 0 { counts.otherTables[table] = rows }
+        }
+        return counts
+    }
+
+    func restore(_ organization: Organization) throws {
+        try execute("""
+            INSERT INTO organizations (id, credit_code, name, region_code, contact_name, contact_phone, time_zone, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [organization.id, organization.creditCode, organization.name, organization.regionCode, organization.contactName,
+                  organization.contactPhone, organization.timeZoneIdentifier, Self.seconds(organization.createdAt)])
+    }
+
+    func restore(_ volunteer: Volunteer) throws {
+        try execute("""
+            INSERT INTO volunteers (id, number, name, sex, birth_date, document_type, document_number, residence_area, phone,
+                                    skills, service_categories, registered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [volunteer.id, volunteer.number, volunteer.name, volunteer.sex.rawValue, volunteer.birthDate.description,
+                  volunteer.documentType.rawValue, volunteer.documentNumber, volunteer.residenceArea, volunteer.phone,
+                  StoredList.encode(volunteer.skills), StoredList.encode(volunteer.serviceCategories.map(\.rawValue)),
+                  Self.seconds(volunteer.registeredAt)])
+    }
+
+    func restore(_ activity: Activity) throws {
+        try execute("""
+            INSERT INTO activities (id, organization_id, title, content, category, place, start_at, end_at, leader, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [activity.id, activity.organizationId, activity.title, activity.content, activity.category.rawValue, activity.place,
+                  Self.seconds(activity.startAt), Self.seconds(activity.endAt), activity.leader, Self.seconds(activity.createdAt)])
+    }
+
+    func restore(_ record: ServiceRecord) throws {
+        try execute("""
+            INSERT INTO service_records (id, volunteer_id, activity_id, organization_id, start_at, end_at, minutes, source, note,
+                                         recorded_by, recorded_at, is_late, is_void, revision)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [record.id, record.volunteerId, record.activityId, record.organizationId, Self.seconds(record.startAt),
+                  Self.seconds(record.endAt), record.minutes, record.source.rawValue, record.note, record.recordedBy,
+                  Self.seconds(record.recordedAt), record.isLate, record.isVoid, record.revision])
+    }
+
+    func restore(_ user: UserAccount) throws {
+        try execute("""
+            INSERT INTO users (id, username, display_name, role, organization_id, volunteer_id, password_hash, created_at, is_disabled)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [user.id, user.username, user.displayName, user.role.rawValue, user.organizationId, user.volunteerId,
+                  user.passwordHash, Self.seconds(user.createdAt), user.isDisabled])
+    }
+
+    func restore(_ session: AccessSession) throws {
+        try execute("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                    [session.tokenHash, session.userId, Self.seconds(session.createdAt), Self.seconds(session.expiresAt),
+                     session.revokedAt.map(Self.seconds)])
+    }
+
+    func resetIdSequences() throws {
+        // AUTOINCREMENT already keeps sqlite_sequence at the largest id inserted, explicit or not.
+    }
+}
+
 /// Lists of short strings kept in one column as JSON.
 enum StoredList {
     static func encode(_ values: [String]) -> String {

@@ -125,6 +125,71 @@ enum SQLiteSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-certificates") { db in
+            try db.execute(sql: certificatesSQL)
+        }
+        migrator.registerMigration("v3-spot-checks") { db in
+            try db.execute(sql: spotChecksSQL)
+        }
         return migrator
     }
+
+    /// Issued certificates and the record revisions each covers. Serials and status-list indexes are
+    /// unique by constraint, so that server processes sharing the file never hand out one twice;
+    /// certificates are never deleted, and a revocation is set once and never changed.
+    static let certificatesSQL = """
+        CREATE TABLE certificates (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            serial TEXT NOT NULL UNIQUE,
+            status_index INTEGER NOT NULL UNIQUE CHECK (status_index >= 0),
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            organization_id INTEGER REFERENCES organizations(id),
+            volunteer_name TEXT NOT NULL,
+            volunteer_number TEXT NOT NULL,
+            masked_document_number TEXT NOT NULL,
+            issuer_name TEXT NOT NULL,
+            issuer_code TEXT NOT NULL,
+            period_from TEXT,
+            period_to TEXT,
+            minutes INTEGER NOT NULL CHECK (minutes > 0),
+            record_count INTEGER NOT NULL CHECK (record_count > 0),
+            coverage_digest TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            issued_at INTEGER NOT NULL,
+            issued_by INTEGER,
+            key_id TEXT NOT NULL,
+            token TEXT NOT NULL,
+            revoked_at INTEGER,
+            revoked_by INTEGER,
+            revocation_reason TEXT
+        );
+        CREATE INDEX certificates_by_volunteer ON certificates (volunteer_id, id);
+        CREATE INDEX certificates_by_organization ON certificates (organization_id, id);
+        CREATE TABLE certificate_records (
+            certificate_id INTEGER NOT NULL REFERENCES certificates(id),
+            record_id INTEGER NOT NULL REFERENCES service_records(id),
+            revision INTEGER NOT NULL,
+            organization_id INTEGER NOT NULL,
+            organization_name TEXT NOT NULL,
+            activity_id INTEGER NOT NULL,
+            activity_title TEXT NOT NULL,
+            service_date TEXT NOT NULL,
+            start_at INTEGER NOT NULL,
+            minutes INTEGER NOT NULL,
+            PRIMARY KEY (certificate_id, record_id)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates
+            BEGIN SELECT RAISE(ABORT, 'certificates are never deleted; revoke them'); END;
+        CREATE TRIGGER certificates_frozen BEFORE UPDATE ON certificates
+            WHEN OLD.revoked_at IS NOT NULL
+              OR NEW.serial IS NOT OLD.serial OR NEW.status_index IS NOT OLD.status_index
+              OR NEW.volunteer_id IS NOT OLD.volunteer_id OR NEW.organization_id IS NOT OLD.organization_id
+              OR NEW.minutes IS NOT OLD.minutes OR NEW.coverage_digest IS NOT OLD.coverage_digest
+              OR NEW.issued_at IS NOT OLD.issued_at OR NEW.key_id IS NOT OLD.key_id OR NEW.token IS NOT OLD.token
+            BEGIN SELECT RAISE(ABORT, 'issued certificates are frozen; only a revocation may be added, once'); END;
+        CREATE TRIGGER certificate_records_no_update BEFORE UPDATE ON certificate_records
+            BEGIN SELECT RAISE(ABORT, 'certified records are frozen'); END;
+        CREATE TRIGGER certificate_records_no_delete BEFORE DELETE ON certificate_records
+            BEGIN SELECT RAISE(ABORT, 'certified records are frozen'); END;
+        """
 }

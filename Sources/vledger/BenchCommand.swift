@@ -3,7 +3,7 @@ import Foundation
 import LedgerCore
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [BenchImport.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [BenchImport.self, BenchCertificates.self, BenchSpotCheck.self])
 }
 
 /// Imports N synthetic rows through the full CSV import (every rule checked) and, in the same run,
@@ -135,7 +135,10 @@ struct BenchFixture {
         try await store.write { w in
             var head = try w.lockChain(organizationId: fixture.plainOrganization.id)
             for i in 0..<fixture.rows {
-                let (volunteer, start) = fixture.slot(i)
+                let (volunteer, morning) = fixture.slot(i)
+                // The evening of the same day: the imported rows hold the mornings, and a store that enforces
+                // the overlap rule in the database (PostgreSQL) refuses a second record of the same slot.
+                let start = morning.addingTimeInterval(10 * 3600)
                 let end = start.addingTimeInterval(7200)
                 let record = try w.insert(ServiceRecord(
                     id: 0, volunteerId: volunteer.id, activityId: fixture.plainActivity.id,

@@ -9,6 +9,7 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the JSON API (creates or upgrades the schema first).")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var certificateOptions: CertificateOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Option(name: .customLong("load-samples"), help: "Load the sample data from this folder when the database is empty.")
@@ -18,7 +19,9 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "vledger")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let ledger = try await database.openLedger(logger: logger)
+        var ledger = try await database.openLedger(logger: logger)
+        let certificates = try await certificateOptions.settings(databaseURL: database.url)
+        ledger.certificates = certificates
         if let samples {
             let loaded = try await SampleDataLoader(ledger: ledger, folder: samples).loadIfEmpty()
             if let loaded { say(loaded) }
@@ -27,6 +30,7 @@ struct Serve: AsyncParsableCommand {
         let app = buildApplication(ledger: ledger, host: host, port: port, logger: logger) { port in
             say("VolunteerLedger 已启动 / serving \(location.description) at http://\(host):\(port)/")
             say("  health: http://\(host):\(port)/healthz   API: http://\(host):\(port)/api/v1   OpenAPI: http://\(host):\(port)/openapi.json")
+            say("  certificates: verification pages at \(certificates.publicBaseURL)/v/...   public keys: http://\(host):\(port)/.well-known/jwks.json")
             if samples != nil {
                 say("  sample login: admin / admin-demo-2026 (platform admin); org1-admin / demo-2026; volunteer1 / demo-2026")
                 say("  try: curl -s -X POST http://\(host):\(port)/api/v1/auth/login -H 'content-type: application/json' -d '{\"username\":\"admin\",\"password\":\"admin-demo-2026\"}'")

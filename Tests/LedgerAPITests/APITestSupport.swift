@@ -4,6 +4,7 @@ import HummingbirdTesting
 import LedgerAPI
 import LedgerCore
 import LedgerSQLite
+import Logging
 import Testing
 
 /// A ledger on a fresh temporary SQLite file with two organizations and one account per role,
@@ -67,19 +68,96 @@ struct APIFixture: Sendable {
                           volunteerA: volunteerA, volunteerB: volunteerB, recordA: recordA, recordB: recordB, tokens: tokens)
     }
 
-    /// Runs `test` against the router in process.
+    /// Runs `test` against the router in process. Request logs are kept to warnings, so that
+    /// the hundreds of requests of the access matrix do not flood the test output.
     func test(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: buildRouter(ledger: ledger))
+        var logger = Logger(label: "vledger-api-tests")
+        logger.logLevel = .warning
+        let app = Application(router: buildRouter(ledger: ledger), logger: logger)
         try await app.test(.router, test)
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// Headers with the bearer token of `account` (nil: anonymous) and a JSON content type.
-    func headers(_ account: String?) -> HTTPFields {
-        var fields: HTTPFields = [.contentType: "application/json"]
+    func headers(_ account: String?, contentType: String = "application/json") -> HTTPFields {
+        var fields: HTTPFields = [.contentType: contentType]
         if let account, let token = tokens[account] { fields[.authorization] = "Bearer \(token)" }
         return fields
     }
+
+    /// Sends a request as `account` (nil: anonymous) with an optional body.
+    func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, as account: String?,
+              body: ByteBuffer? = nil, contentType: String = "application/json") async throws -> TestResponse {
+        try await client.execute(uri: uri, method: method, headers: headers(account, contentType: contentType), body: body)
+    }
+
+    /// Sends `value` encoded as JSON as `account`.
+    func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, as account: String?,
+              json value: some Encodable) async throws -> TestResponse {
+        try await send(client, method, uri, as: account, body: Factory.json(value))
+    }
+
+    /// The user id of a fixture account.
+    func userId(_ account: String) async throws -> Int64 {
+        try #require(try await ledger.store.read { try $0.user(username: account) }).id
+    }
+
+    /// Everything the ledger stores (but sessions), to show that a refused request changed nothing.
+    func snapshot() async throws -> LedgerSnapshot {
+        try await ledger.store.read { r in
+            let organizations = try r.organizations(after: nil, limit: 500)
+            var snapshot = LedgerSnapshot(organizations: organizations)
+            for organization in organizations {
+                snapshot.members[organization.id] = try r.members(organizationId: organization.id, after: nil, limit: 500)
+                snapshot.chainHeads[organization.id] = try r.chainHead(organizationId: organization.id)
+            }
+            snapshot.activities = try r.activities(organizationId: nil, after: nil, limit: 500)
+            snapshot.records = try r.records(RecordFilter(includeVoid: true), after: nil, limit: 500)
+            for record in snapshot.records {
+                snapshot.revisions[record.id] = try r.revisions(recordId: record.id)
+            }
+            snapshot.holidays = try r.holidays()
+            // Account ids are assigned in sequence and accounts are never deleted.
+            while let user = try r.user(id: Int64(snapshot.users.count + 1)) { snapshot.users.append(user) }
+            return snapshot
+        }
+    }
+}
+
+/// The stored state of a fixture's ledger, compared before and after a request.
+struct LedgerSnapshot: Equatable, Sendable {
+    var organizations: [Organization]
+    /// Members by organization; every registered volunteer is a member of at least one.
+    var members: [Int64: [Volunteer]] = [:]
+    var chainHeads: [Int64: ChainHead] = [:]
+    var activities: [Activity] = []
+    /// All records, void ones included, with their revisions.
+    var records: [ServiceRecord] = []
+    var revisions: [Int64: [RecordRevision]] = [:]
+    var holidays: [HolidayEntry] = []
+    var users: [UserAccount] = []
+
+    /// Distinct registered volunteers.
+    var volunteerIds: Set<Int64> { Set(members.values.flatMap { $0.map(\.id) }) }
+}
+
+extension TestResponse {
+    /// The body as a JSON object (empty when it is not one).
+    var json: [String: Any] { body.jsonObject }
+
+    /// The `items` of a list body.
+    var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
+
+    /// The `type` of a problem body.
+    var problemType: String? { json["type"] as? String }
+
+    /// Whether the body is an RFC 9457 problem.
+    var isProblem: Bool { headers[.contentType]?.hasPrefix("application/problem+json") == true }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    /// A JSON number as an id.
+    func id(_ key: String) -> Int64? { (self[key] as? NSNumber)?.int64Value }
 }
 
 /// Small builders of valid inputs; `n` makes each unique.
@@ -112,8 +190,27 @@ enum Factory {
 
     /// A one-day activity, 08:00 to 18:00 on 2026-06-`day`.
     static func activity(day: Int, title: String = "社区服务日") -> ActivityInput {
+        activity(from: time(day: day, hour: 8), to: time(day: day, hour: 18), title: title)
+    }
+
+    /// An activity over any span, e.g. several days.
+    static func activity(from start: Date, to end: Date, title: String = "社区服务日") -> ActivityInput {
         ActivityInput(title: title, content: "社区环境整治与敬老服务", category: .communityService, place: "文三路社区",
-                      start: time(day: day, hour: 8), end: time(day: day, hour: 18), leader: "王队长")
+                      start: start, end: end, leader: "王队长")
+    }
+
+    /// Hours of `volunteer` on `activity`, on 2026-06-`day` from `from` to `to` o'clock.
+    static func record(_ volunteer: Volunteer, _ activity: Activity, day: Int, from: Int, to: Int,
+                       minutes: Int? = nil) -> RecordInput {
+        RecordInput(volunteerNumber: volunteer.number, activityId: activity.id, start: time(day: day, hour: from),
+                    end: time(day: day, hour: to), minutes: minutes)
+    }
+
+    /// `value` as a JSON request body, dates as ISO 8601 like the API reads them.
+    static func json(_ value: some Encodable) -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return ByteBuffer(bytes: try! encoder.encode(value))
     }
 }
 

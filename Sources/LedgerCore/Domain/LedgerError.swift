@@ -24,6 +24,13 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case recordVoided(recordId: Int64)
     case reasonRequired
     case nothingChanged
+    /// Certificates: nothing to certify in the period asked for, or revoking twice.
+    case noRecordsToCertify
+    case certificateRevoked(serial: String)
+    /// Spot checks: a step taken out of order, a second finding on an item, publishing with items open.
+    case spotCheckState(id: Int64, status: SpotCheckStatus, expected: String)
+    case findingExists(item: String)
+    case itemsUndecided(count: Int)
 
     public var kind: Kind {
         switch self {
@@ -31,7 +38,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .forbidden: .forbidden
         case .unauthenticated, .invalidCredentials: .unauthenticated
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
-             .dailyLimitExceeded, .recordVoided: .conflict
+             .dailyLimitExceeded, .recordVoided, .certificateRevoked,
+             .spotCheckState, .findingExists, .itemsUndecided: .conflict
         default: .invalidInput
         }
     }
@@ -58,6 +66,11 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .recordVoided: "record-voided"
         case .reasonRequired: "reason-required"
         case .nothingChanged: "nothing-changed"
+        case .noRecordsToCertify: "no-records-to-certify"
+        case .certificateRevoked: "certificate-revoked"
+        case .spotCheckState: "spot-check-state"
+        case .findingExists: "finding-exists"
+        case .itemsUndecided: "items-undecided"
         }
     }
 
@@ -116,6 +129,16 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "请填写更正或作废的原因 / a reason is required"
         case .nothingChanged:
             "更正内容与当前记录相同 / the correction changes nothing"
+        case .noRecordsToCertify:
+            "所选范围内没有该志愿者的服务记录，无法出具证明 / the volunteer has no service records in this scope and period, so there is nothing to certify"
+        case .certificateRevoked(let serial):
+            "证明 \(serial) 已撤销 / certificate \(serial) is already revoked"
+        case .spotCheckState(let id, let status, let expected):
+            "抽查 #\(id) 当前状态为 \(status.rawValue)：\(expected) / spot check #\(id) is \(status.rawValue)"
+        case .findingExists(let item):
+            "\(item) 已登记检查结果，不能重复登记 / a finding on \(item) is already recorded"
+        case .itemsUndecided(let count):
+            "还有 \(count) 个抽查对象未登记检查结果，不能公示 / \(count) items are still undecided; publish when all are decided"
         }
     }
 
@@ -128,6 +151,12 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case "activity": "活动"
         case "record": "服务记录"
         case "user": "用户"
+        case "certificate": "证明"
+        case "status list": "状态列表"
+        case "spot check": "抽查"
+        case "spot-check item": "抽查对象"
+        case "inspector": "检查人员"
+        case "exclusion": "回避信息"
         default: entity
         }
     }

@@ -31,7 +31,7 @@ public struct LoginGrant: Sendable {
 
 extension Ledger {
     /// Creates an account. The platform creates any; an organization admin creates staff and admins of
-    /// their organization and accounts for its member volunteers.
+    /// their own organization.
     public func createAccount(_ input: AccountInput, by principal: Principal) async throws -> UserAccount {
         let username = try InputCheck.required(input.username, field: "username", maxLength: 64)
         guard username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-@".contains($0)) }) else {
@@ -54,6 +54,11 @@ extension Ledger {
                 throw LedgerError.forbidden("只能为本组织创建账号 / you can only create accounts of your own organization")
             }
         case .volunteer:
+            // A volunteer's login sees their full personal data and every organization's records of them,
+            // so only the platform may open one, never an organization.
+            guard principal.role == .platformAdmin else {
+                throw LedgerError.forbidden("只有平台管理员可以开通志愿者账号 / only platform admins open volunteer accounts")
+            }
             guard input.volunteerId != nil else {
                 throw LedgerError.invalidField(field: "volunteerId", reason: "不能为空 / is required for this role")
             }
@@ -70,12 +75,6 @@ extension Ledger {
             if input.role == .volunteer, let volunteerId = input.volunteerId {
                 guard let volunteer = try w.volunteer(id: volunteerId) else {
                     throw LedgerError.notFound(entity: "volunteer", key: String(volunteerId))
-                }
-                if principal.role != .platformAdmin {
-                    let memberships = try w.memberships(volunteerId: volunteerId).map(\.organizationId)
-                    guard let own = principal.organizationId, principal.role == .organizationAdmin, memberships.contains(own) else {
-                        throw LedgerError.forbidden("只能为本组织成员创建账号 / you can only create accounts for your own members")
-                    }
                 }
                 displayName = input.displayName ?? volunteer.name
                 organizationId = nil

@@ -192,8 +192,8 @@ extension Ledger {
 
     private static func writableRecord(id: Int64, in w: any LedgerWriter, by principal: Principal,
                                        requireAdmin: Bool) throws -> ServiceRecord {
-        guard let record = try w.record(id: id),
-              AccessPolicy.canReadOrganizationData(principal, organizationId: record.organizationId) else {
+        // Those who may read the record (its volunteer too) learn that they may not change it; others, that it is not there.
+        guard let record = try w.record(id: id), canRead(record, principal) else {
             throw LedgerError.notFound(entity: "record", key: String(id))
         }
         let allowed = requireAdmin
@@ -207,7 +207,8 @@ extension Ledger {
         return record
     }
 
-    private static func appendRevision(_ kind: RevisionKind, to updated: ServiceRecord, reason: String, actorId: Int64?,
+    /// Appends a correction or voiding revision to the audit chain and stores the record's new current state.
+    static func appendRevision(_ kind: RevisionKind, to updated: ServiceRecord, reason: String, actorId: Int64?,
                                        at: Date, in w: any LedgerWriter) throws -> ServiceRecord {
         var record = updated
         record.revision += 1

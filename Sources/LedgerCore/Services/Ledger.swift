@@ -15,6 +15,8 @@ public struct Ledger: Sendable {
     public var sessionLifetime: TimeInterval = 12 * 3600
     /// bcrypt cost for new passwords.
     public var passwordHashCost: UInt8 = 12
+    /// Keys, public URL and platform identity for certificates; nil where certificates are not served.
+    public var certificates: CertificateSettings?
 
     public init(store: any LedgerStore, clock: @escaping @Sendable () -> Date = { Date() },
                 random: RandomSource = .system) {

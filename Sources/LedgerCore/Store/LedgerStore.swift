@@ -96,7 +96,7 @@ public struct HolidayEntry: Sendable, Hashable {
 }
 
 /// Queries every backend answers. Lists are ordered by id ascending and page with `after` (an id).
-public protocol LedgerReader {
+public protocol LedgerReader: SpotCheckReader {
     func organization(id: Int64) throws -> Organization?
     func organization(creditCode: String) throws -> Organization?
     func organizations(after: Int64?, limit: Int) throws -> [Organization]
@@ -133,10 +133,36 @@ public protocol LedgerReader {
     func user(username: String) throws -> UserAccount?
     func session(tokenHash: String) throws -> AccessSession?
     func holidays() throws -> [HolidayEntry]
+
+    // Whole-table reads, for copying a ledger between backends (`vledger migrate-data`).
+    /// Every volunteer, by id.
+    func volunteers(after: Int64?, limit: Int) throws -> [Volunteer]
+    /// An organization's memberships, by volunteer id.
+    func memberships(organizationId: Int64, after volunteerId: Int64?, limit: Int) throws -> [Membership]
+    func users(after: Int64?, limit: Int) throws -> [UserAccount]
+    /// Sessions ordered by token hash (byte order).
+    func sessions(after tokenHash: String?, limit: Int) throws -> [AccessSession]
+    /// The number of rows of every table, to check a copy.
+    func rowCounts() throws -> LedgerRowCounts
+
+    // Certificates (志愿服务记录证明).
+    func certificate(serial: String) throws -> Certificate?
+    /// Certificates of a volunteer and/or issued by an organization (nil: any), by id.
+    func certificates(volunteerId: Int64?, organizationId: Int64?, after: Int64?, limit: Int) throws -> [Certificate]
+    /// The record revisions a certificate covers, by record id.
+    func certifiedRecords(certificateId: Int64) throws -> [CertifiedRecord]
+    /// Covered records whose current revision is no longer the certified one.
+    func changedCertifiedRecords(certificateId: Int64) throws -> [CertifiedRecordChange]
+    func certificateCount() throws -> Int
+    func isCertificateStatusIndexTaken(_ index: Int64) throws -> Bool
+    /// The largest status index in use, or nil before the first certificate.
+    func maxCertificateStatusIndex() throws -> Int64?
+    /// Status indexes of revoked certificates in [from, before).
+    func revokedCertificateStatusIndexes(from: Int64, before: Int64) throws -> [Int64]
 }
 
 /// Writes, available inside `LedgerStore.write`. Inserts return the stored value with its new id.
-public protocol LedgerWriter: LedgerReader {
+public protocol LedgerWriter: LedgerReader, SpotCheckWriter {
     /// Serializes concurrent writers that touch one volunteer's records, across processes.
     func lockVolunteer(id: Int64) throws
     /// Serializes writers of one organization's audit chain, across processes, and returns its head.
@@ -159,4 +185,56 @@ public protocol LedgerWriter: LedgerReader {
     func insert(_ session: AccessSession) throws
     func revokeSession(tokenHash: String, at: Date) throws
     func setHoliday(_ entry: HolidayEntry) throws
+    /// Stores an issued certificate and the revisions it covers; serials and status indexes are unique
+    /// by database constraint.
+    func insert(_ certificate: Certificate, covering records: [CertifiedRecord]) throws -> Certificate
+    /// Marks a certificate revoked; a revocation is never undone.
+    func revokeCertificate(id: Int64, _ revocation: CertificateRevocation) throws
+
+    // Inserts that keep the given ids and times, for copying a ledger between backends; revisions,
+    // memberships, chain heads and holidays are copied with `append`, `insert`, `advanceChain` and `setHoliday`.
+    func restore(_ organization: Organization) throws
+    func restore(_ volunteer: Volunteer) throws
+    func restore(_ activity: Activity) throws
+    func restore(_ record: ServiceRecord) throws
+    func restore(_ user: UserAccount) throws
+    /// Keeps `revokedAt`, unlike `insert(_:)` of a new session.
+    func restore(_ session: AccessSession) throws
+    /// Moves every id generator past the largest id stored, after `restore`.
+    func resetIdSequences() throws
+}
+
+/// Rows per table of a ledger.
+public struct LedgerRowCounts: Sendable, Hashable, Codable {
+    public var organizations = 0
+    public var volunteers = 0
+    public var memberships = 0
+    public var activities = 0
+    public var serviceRecords = 0
+    public var recordRevisions = 0
+    public var chainHeads = 0
+    public var users = 0
+    public var sessions = 0
+    public var holidays = 0
+    /// Every other table of the schema that has rows (certificates, spot checks, ...), by table name, so
+    /// that a copy which misses a table shows as a difference.
+    public var otherTables: [String: Int] = [:]
+
+    public init() {}
+
+    /// The tables counted by name, for finding the others in a schema.
+    public static let coreTables: Set<String> = [
+        "organizations", "volunteers", "memberships", "activities", "service_records", "record_revisions",
+        "chain_heads", "users", "sessions", "holidays",
+    ]
+
+    /// (table name, rows), core tables in the order they are copied, then the others by name.
+    public var tables: [(name: String, rows: Int)] {
+        [("organizations", organizations), ("volunteers", volunteers), ("memberships", memberships),
+         ("activities", activities), ("service_records", serviceRecords), ("record_revisions", recordRevisions),
+         ("chain_heads", chainHeads), ("users", users), ("sessions", sessions), ("holidays", holidays)]
+            + otherTables.sorted { $0.key < $1.key }.map { (name: $0.key, rows: $0.value) }
+    }
+
+    public var total: Int { tables.reduce(0) { $0 + $1.rows } }
 }

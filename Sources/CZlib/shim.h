@@ -1,0 +1,2 @@
+// zlib (Debian: zlib1g-dev): GZIP for the W3C Bitstring Status List's encodedList.
+#include <zlib.h>

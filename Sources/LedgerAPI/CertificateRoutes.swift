@@ -1,0 +1,128 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+import LedgerDocuments
+
+/// Certificates: issuing, reading (JSON, PDF, HTML, QR code), revoking; the public verification page
+/// `/v/{token}`, the verification API, the public keys (JWKS) and the revocation status lists.
+struct CertificateRoutes {
+    let ledger: Ledger
+
+    struct RevokeInput: Decodable {
+        var reason: String
+    }
+
+    /// The public routes outside /api/v1 (no login: a phone camera opens them).
+    func registerPublic(on router: Router<LedgerRequestContext>) {
+        router.get("/.well-known/jwks.json") { _, _ -> Response in
+            guard let certificates = ledger.certificates else { throw HTTPError(.notFound) }
+            return Response(status: .ok, headers: [.contentType: "application/jwk-set+json", .cacheControl: "public, max-age=300"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try await certificates.authority.publicKeySet())))
+        }
+        router.get("/v/:token") { request, context -> Response in
+            let input = context.parameters.get("token") ?? ""
+            let result = try await ledger.verifyCertificate(token: input)
+            return try Self.verificationResponse(result, request: request, context: context)
+        }
+    }
+
+    func register(on api: RouterGroup<LedgerRequestContext>) {
+        api.post("certificates") { request, context -> EditedResponse<CertificateBody> in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: CertificateRequest.self, context: context)
+            let issued = try await ledger.issueCertificate(input, by: principal)
+            return EditedResponse(status: .created, headers: [.location: "/api/v1/certificates/\(issued.certificate.groupedSerial)"],
+                                  response: CertificateBody(issued))
+        }
+        api.get("certificates") { request, context -> ListBody<CertificateBody> in
+            let page = try await ledger.certificates(
+                volunteerId: try request.queryInt64("volunteer"), organizationId: try request.queryInt64("organization"),
+                after: try request.cursor(), limit: try request.queryInt("limit"), by: try context.requirePrincipal())
+            let settings = ledger.certificates
+            return page.body {
+                CertificateBody($0, verificationURL: settings?.verificationURL(token: $0.token) ?? "",
+                                serialURL: settings?.serialURL(serial: $0.serial) ?? "", records: nil)
+            }
+        }
+        api.get("certificates/:serial") { _, context -> CertificateBody in
+            CertificateBody(try await issued(context))
+        }
+        api.get("certificates/:serial/pdf") { _, context -> Response in
+            let issued = try await issued(context)
+            let pdf = try CertificatePDF.render(issued)
+            return Response(status: .ok, headers: [
+                .contentType: "application/pdf",
+                .contentDisposition: "inline; filename=\"certificate-\(issued.certificate.groupedSerial).pdf\"",
+                .cacheControl: "private, no-store",
+            ], body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
+        }
+        api.get("certificates/:serial/html") { _, context -> Response in
+            let page = try CertificatePages.certificate(try await issued(context))
+            return Self.html(page, cache: "private, no-store")
+        }
+        api.get("certificates/:serial/qr.svg") { _, context -> Response in
+            let qr = try QRCode(try await issued(context).verificationURL)
+            return Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "private, max-age=3600"],
+                            body: .init(byteBuffer: ByteBuffer(string: qr.svg())))
+        }
+        api.get("certificates/:serial/qr.png") { _, context -> Response in
+            let png = try QRCode(try await issued(context).verificationURL).png()
+            return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=3600"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: png)))
+        }
+        api.post("certificates/:serial/revoke") { request, context -> CertificateBody in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: RevokeInput.self, context: context)
+            let certificate = try await ledger.revokeCertificate(serial: try serial(context), reason: input.reason, by: principal)
+            let settings = ledger.certificates
+            return CertificateBody(certificate, verificationURL: settings?.verificationURL(token: certificate.token) ?? "",
+                                   serialURL: settings?.serialURL(serial: certificate.serial) ?? "", records: nil)
+        }
+        api.get("verify") { request, _ -> VerificationBody in
+            if let token = request.uri.queryParameters.get("token"), !token.isEmpty {
+                return VerificationBody(try await ledger.verifyCertificate(token: token))
+            }
+            if let serial = request.uri.queryParameters.get("serial"), !serial.isEmpty {
+                return VerificationBody(try await ledger.verifyCertificate(serial: serial))
+            }
+            throw LedgerError.invalidField(field: "token", reason: "请提供 token 或 serial / give token or serial")
+        }
+        api.get("status-lists/:id") { _, context -> Response in
+            let credential = try await ledger.statusListCredential(list: try context.id())
+            return Response(status: .ok, headers: [.contentType: "application/vc+jwt", .cacheControl: "public, max-age=60"],
+                            body: .init(byteBuffer: ByteBuffer(string: credential)))
+        }
+    }
+
+    private func serial(_ context: LedgerRequestContext) throws -> String {
+        context.parameters.get("serial") ?? ""
+    }
+
+    private func issued(_ context: LedgerRequestContext) async throws -> IssuedCertificate {
+        try await ledger.certificate(serial: try serial(context), by: try context.requirePrincipal())
+    }
+
+    /// HTML for browsers, JSON for `Accept: application/json`; never cached, so a revocation shows at once.
+    static func verificationResponse(_ result: CertificateVerification, request: Request,
+                                     context: LedgerRequestContext) throws -> Response {
+        let accept = request.headers[.accept] ?? ""
+        if accept.contains("application/json"), !accept.contains("text/html") {
+            var response = try VerificationBody(result).response(from: request, context: context)
+            response.headers[.cacheControl] = "no-store"
+            response.headers[.vary] = "Accept"
+            return response
+        }
+        var response = html(CertificatePages.verification(result), cache: "no-store")
+        response.headers[.vary] = "Accept"
+        return response
+    }
+
+    static func html(_ page: String, cache: String) -> Response {
+        Response(status: .ok, headers: [
+            .contentType: "text/html; charset=utf-8",
+            .cacheControl: cache,
+            .init("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
+            .init("X-Content-Type-Options")!: "nosniff",
+        ], body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+}

@@ -1,0 +1,109 @@
+import CCairo
+import CQRencode
+import Foundation
+import LedgerCore
+
+/// A QR code symbol made by libqrencode: byte mode, error correction level M, at most version 16
+/// (81 modules), so that a phone reads it easily when printed 35 mm wide or more.
+public struct QRCode: Sendable {
+    public enum Failure: Error, CustomStringConvertible {
+        case tooLong(bytes: Int)
+        case encoder(Int32)
+
+        public var description: String {
+            switch self {
+            case .tooLong(let bytes): "\(bytes) bytes do not fit a QR code of version \(QRCodeBudget.maxVersion) at level M"
+            case .encoder(let code): "libqrencode failed (errno \(code))"
+            }
+        }
+    }
+
+    /// 1 to 40; at most `QRCodeBudget.maxVersion` here.
+    public let version: Int
+    /// Modules per side, without the quiet zone.
+    public let size: Int
+    /// Dark modules, row by row.
+    private let modules: [Bool]
+    /// The light border around the symbol the standard requires, in modules.
+    public static let quietZone = 4
+
+    public init(_ text: String) throws {
+        let length = text.utf8.count
+        guard let code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else {
+            if errno == ERANGE { throw Failure.tooLong(bytes: length) }
+            throw Failure.encoder(errno)
+        }
+        defer { QRcode_free(code) }
+        version = Int(code.pointee.version)
+        size = Int(code.pointee.width)
+        let data = code.pointee.data!
+        modules = (0..<(size * size)).map { data[$0] & 1 == 1 }
+        guard version <= QRCodeBudget.maxVersion else { throw Failure.tooLong(bytes: length) }
+    }
+
+    public func isDark(x: Int, y: Int) -> Bool {
+        guard (0..<size).contains(x), (0..<size).contains(y) else { return false }
+        return modules[y * size + x]
+    }
+
+    /// Horizontal runs of dark modules: (row, first column, length).
+    var darkRuns: [(y: Int, x: Int, length: Int)] {
+        var runs: [(Int, Int, Int)] = []
+        for y in 0..<size {
+            var x = 0
+            while x < size {
+                guard isDark(x: x, y: y) else { x += 1; continue }
+                let start = x
+                while x < size, isDark(x: x, y: y) { x += 1 }
+                runs.append((y, start, x - start))
+            }
+        }
+        return runs
+    }
+
+    /// The symbol as SVG, one unit per module with the quiet zone; `pixels` sets the rendered width.
+    public func svg(pixels: Int? = nil) -> String {
+        let total = size + 2 * Self.quietZone
+        let dimension = pixels.map { " width=\"\($0)\" height=\"\($0)\"" } ?? ""
+        var path = ""
+        path.reserveCapacity(darkRuns.count * 16)
+        for run in darkRuns {
+            path += "M\(run.x + Self.quietZone) \(run.y + Self.quietZone)h\(run.length)v1h-\(run.length)z"
+        }
+        return """
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(total) \(total)"\(dimension) \
+            shape-rendering="crispEdges" role="img" aria-label="QR code"><rect width="\(total)" height="\(total)" \
+            fill="#fff"/><path fill="#000" d="\(path)"/></svg>
+            """
+    }
+
+    /// The symbol as a PNG with `scale` pixels per module and the quiet zone.
+    public func png(scale: Int = 8) throws -> [UInt8] {
+        let side = Int32((size + 2 * Self.quietZone) * scale)
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side) else { throw CairoFailure("no image surface") }
+        defer { cairo_surface_destroy(surface) }
+        let cr = cairo_create(surface)
+        defer { cairo_destroy(cr) }
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_paint(cr)
+        draw(in: cr, x: 0, y: 0, width: Double(side))
+        cairo_surface_flush(surface)
+        return try CairoBytes.png(surface)
+    }
+
+    /// Draws the symbol with its quiet zone as a square of `width` at (x, y) on a cairo context.
+    func draw(in cr: OpaquePointer?, x: Double, y: Double, width: Double) {
+        let module = width / Double(size + 2 * Self.quietZone)
+        cairo_save(cr)
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_rectangle(cr, x, y, width, width)
+        cairo_fill(cr)
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        for run in darkRuns {
+            cairo_rectangle(cr, x + Double(run.x + Self.quietZone) * module, y + Double(run.y + Self.quietZone) * module,
+                            Double(run.length) * module, module)
+        }
+        cairo_fill(cr)
+        cairo_restore(cr)
+    }
+}

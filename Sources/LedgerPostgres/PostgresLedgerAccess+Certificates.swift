@@ -1,0 +1,239 @@
+import Foundation
+import LedgerCore
+import PostgresNIO
+
+/// Certificates on PostgreSQL (tables of migration 2, `PostgresSchema.certificateStatements`).
+extension PostgresLedgerAccess {
+    private func certificateRows<T>(_ query: PostgresQuery, _ transform: (inout Columns) throws -> T) throws -> [T] {
+        try run(query).rows.map { row in
+            var columns = Columns(row)
+            do {
+                return try transform(&columns)
+            } catch let error as PostgresDecodingError {
+                throw PostgresStoreError(error)
+            }
+        }
+    }
+
+    private static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(Int64(date.timeIntervalSince1970)))
+    }
+
+    private static let certificateColumns = """
+        c.id, c.serial, c.status_index, c.volunteer_id, c.organization_id, c.volunteer_name, c.volunteer_number,
+        c.masked_document_number, c.issuer_name, c.issuer_code, to_char(c.period_from, 'YYYY-MM-DD'),
+        to_char(c.period_to, 'YYYY-MM-DD'), c.minutes, c.record_count, c.coverage_digest, c.time_zone, c.issued_at,
+        c.issued_by, c.key_id, c.token, c.revoked_at, c.revoked_by, c.revocation_reason
+        """
+
+    private static func certificate(_ c: inout Columns) throws -> Certificate {
+        var certificate = Certificate(
+            id: try c.next(), serial: try c.next(), statusIndex: try c.next(), volunteerId: try c.next(),
+            organizationId: try c.next(), volunteerName: try c.next(), volunteerNumber: try c.next(),
+            maskedDocumentNumber: try c.next(), issuerName: try c.next(), issuerCode: try c.next(),
+            periodFrom: try c.next(String?.self).flatMap(LocalDate.init(iso:)),
+            periodTo: try c.next(String?.self).flatMap(LocalDate.init(iso:)),
+            minutes: try c.next(), recordCount: try c.next(), coverageDigest: try c.next(), timeZoneIdentifier: try c.next(),
+            issuedAt: try c.next(), issuedBy: try c.next(), keyId: try c.next(), token: try c.next(), revocation: nil)
+        let revokedAt = try c.next(Date?.self)
+        let revokedBy = try c.next(Int64?.self)
+        let reason = try c.next(String?.self)
+        if let revokedAt {
+            certificate.revocation = CertificateRevocation(at: revokedAt, by: revokedBy, reason: reason ?? "")
+        }
+        return certificate
+    }
+
+    private static let certifiedRecordColumns = """
+        cr.record_id, cr.revision, cr.organization_id, cr.organization_name, cr.activity_id, cr.activity_title,
+        to_char(cr.service_date, 'YYYY-MM-DD'), cr.start_at, cr.minutes
+        """
+
+    private static func certifiedRecord(_ c: inout Columns) throws -> CertifiedRecord {
+        CertifiedRecord(recordId: try c.next(), revision: try c.next(), organizationId: try c.next(),
+                        organizationName: try c.next(), activityId: try c.next(), activityTitle: try c.next(),
+                        serviceDate: LocalDate(iso: try c.next(String.self)) ?? LocalDate(year: 1970, month: 1, day: 1)!,
+                        startAt: try c.next(), minutes: try c.next())
+    }
+
+    func certificate(serial: String) throws -> Certificate? {
+        try certificateRows("""
+            SELECT \(unescaped: Self.certificateColumns) FROM certificates c WHERE c.serial = \(serial)
+            """, Self.certificate).first
+    }
+
+    func certificates(volunteerId: Int64?, organizationId: Int64?, after: Int64?, limit: Int) throws -> [Certificate] {
+        try certificateRows("""
+            SELECT \(unescaped: Self.certificateColumns) FROM certificates c
+            WHERE (\(volunteerId)::bigint IS NULL OR c.volunteer_id = \(volunteerId))
+              AND (\(organizationId)::bigint IS NULL OR c.organization_id = \(organizationId))
+              AND c.id > \(after ?? 0)
+            ORDER BY c.id LIMIT \(limit)
+            """, Self.certificate)
+    }
+
+    func certifiedRecords(certificateId: Int64) throws -> [CertifiedRecord] {
+        try certificateRows("""
+            SELECT \(unescaped: Self.certifiedRecordColumns) FROM certificate_records cr
+            WHERE cr.certificate_id = \(certificateId) ORDER BY cr.record_id
+            """, Self.certifiedRecord)
+    }
+
+    func changedCertifiedRecords(certificateId: Int64) throws -> [CertifiedRecordChange] {
+        try certificateRows("""
+            SELECT \(unescaped: Self.certifiedRecordColumns),
+                   r.id, r.volunteer_id, r.activity_id, r.organization_id, r.start_at, r.end_at, r.minutes, r.source, r.note,
+                   r.recorded_by, r.recorded_at, r.is_late, r.is_void, r.revision
+            FROM certificate_records cr JOIN service_records r ON r.id = cr.record_id
+            WHERE cr.certificate_id = \(certificateId) AND r.revision <> cr.revision
+            ORDER BY cr.record_id
+            """) { c in
+            let certified = try Self.certifiedRecord(&c)
+            let current = ServiceRecord(
+                id: try c.next(), volunteerId: try c.next(), activityId: try c.next(), organizationId: try c.next(),
+                startAt: try c.next(), endAt: try c.next(), minutes: try c.next(),
+                source: RecordSource(rawValue: try c.next()) ?? .manual, note: try c.next(), recordedBy: try c.next(),
+                recordedAt: try c.next(), isLate: try c.next(), isVoid: try c.next(), revision: try c.next())
+            return CertifiedRecordChange(certified: certified, current: current)
+        }
+    }
+
+    func certificateCount() throws -> Int {
+        try certificateRows("SELECT COUNT(*) FROM certificates") { try $0.next(Int.self) }.first ?? 0
+    }
+
+    func isCertificateStatusIndexTaken(_ index: Int64) throws -> Bool {
+        try !certificateRows("SELECT 1 FROM certificates WHERE status_index = \(index)") { try $0.next(Int32.self) }.isEmpty
+    }
+
+    func maxCertificateStatusIndex() throws -> Int64? {
+        try certificateRows("SELECT MAX(status_index) FROM certificates") { try $0.next(Int64?.self) }.first ?? nil
+    }
+
+    func revokedCertificateStatusIndexes(from: Int64, before: Int64) throws -> [Int64] {
+        try certificateRows("""
+            SELECT status_index FROM certificates
+            WHERE status_index >= \(from) AND status_index < \(before) AND revoked_at IS NOT NULL ORDER BY status_index
+            """) { try $0.next(Int64.self) }
+    }
+
+    func insert(_ certificate: Certificate, covering records: [CertifiedRecord]) throws -> Certificate {
+        let id = try certificateRows("""
+            INSERT INTO certificates (serial, status_index, volunteer_id, organization_id, volunteer_name, volunteer_number,
+                masked_document_number, issuer_name, issuer_code, period_from, period_to, minutes, record_count,
+                coverage_digest, time_zone, issued_at, issued_by, key_id, token)
+            VALUES (\(certificate.serial), \(certificate.statusIndex), \(certificate.volunteerId), \(certificate.organizationId),
+                    \(certificate.volunteerName), \(certificate.volunteerNumber), \(certificate.maskedDocumentNumber),
+                    \(certificate.issuerName), \(certificate.issuerCode), \(certificate.periodFrom?.description)::date,
+                    \(certificate.periodTo?.description)::date, \(certificate.minutes), \(certificate.recordCount),
+                    \(certificate.coverageDigest), \(certificate.timeZoneIdentifier), \(Self.wholeSeconds(certificate.issuedAt)),
+                    \(certificate.issuedBy), \(certificate.keyId), \(certificate.token))
+            RETURNING id
+            """) { try $0.next(Int64.self) }.first
+        guard let id else { throw PostgresStoreError.decoding("INSERT INTO certificates ... RETURNING id returned no row") }
+        var stored = certificate
+        stored.id = id
+        for record in records {
+            try run("""
+                INSERT INTO certificate_records (certificate_id, record_id, revision, organization_id, organization_name,
+                    activity_id, activity_title, service_date, start_at, minutes)
+                VALUES (\(id), \(record.recordId), \(record.revision), \(record.organizationId), \(record.organizationName),
+                        \(record.activityId), \(record.activityTitle), \(record.serviceDate.description)::date,
+                        \(Self.wholeSeconds(record.startAt)), \(record.minutes))
+                """)
+        }
+        return stored
+    }
+
+    func revokeCertificate(id: Int64, _ revocation: CertificateRevocation) throws {
+        try run("""
+            UPDATE certificates SET revoked_at = \(Self.wholeSeconds(revocation.at)), revoked_by = \(revocation.by),
+                   revocation_reason = \(revocation.reason)
+            WHERE id = \(id) AND revoked_at IS NULL
+            """)
+    }
+}
+
+extension PostgresSchema {
+    /// Issued certificates and the record revisions each covers. Serials and status-list indexes are
+    /// unique by constraint (several server processes issue at once); certificates are never deleted,
+    /// and a revocation is set once.
+    static let certificateStatements = [
+        """
+            CREATE TABLE certificates (
+                id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                serial text NOT NULL UNIQUE,
+                status_index bigint NOT NULL UNIQUE CHECK (status_index >= 0),
+                volunteer_id bigint NOT NULL REFERENCES volunteers (id),
+                organization_id bigint REFERENCES organizations (id),
+                volunteer_name text NOT NULL,
+                volunteer_number text NOT NULL,
+                masked_document_number text NOT NULL,
+                issuer_name text NOT NULL,
+                issuer_code text NOT NULL,
+                period_from date,
+                period_to date,
+                minutes integer NOT NULL CHECK (minutes > 0),
+                record_count integer NOT NULL CHECK (record_count > 0),
+                coverage_digest text NOT NULL,
+                time_zone text NOT NULL,
+                issued_at timestamptz NOT NULL,
+                issued_by bigint,
+                key_id text NOT NULL,
+                token text NOT NULL,
+                revoked_at timestamptz,
+                revoked_by bigint,
+                revocation_reason text
+            )
+            """,
+        """
+            CREATE INDEX certificates_by_volunteer ON certificates (volunteer_id, id)
+            """,
+        """
+            CREATE INDEX certificates_by_organization ON certificates (organization_id, id)
+            """,
+        """
+            CREATE TABLE certificate_records (
+                certificate_id bigint NOT NULL REFERENCES certificates (id),
+                record_id bigint NOT NULL REFERENCES service_records (id),
+                revision integer NOT NULL,
+                organization_id bigint NOT NULL,
+                organization_name text NOT NULL,
+                activity_id bigint NOT NULL,
+                activity_title text NOT NULL,
+                service_date date NOT NULL,
+                start_at timestamptz NOT NULL,
+                minutes integer NOT NULL,
+                PRIMARY KEY (certificate_id, record_id)
+            )
+            """,
+        """
+            CREATE FUNCTION vledger_certificate_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF OLD.revoked_at IS NOT NULL
+                   OR (NEW.serial, NEW.status_index, NEW.volunteer_id, NEW.organization_id, NEW.minutes,
+                       NEW.coverage_digest, NEW.issued_at, NEW.key_id, NEW.token)
+                      IS DISTINCT FROM
+                      (OLD.serial, OLD.status_index, OLD.volunteer_id, OLD.organization_id, OLD.minutes,
+                       OLD.coverage_digest, OLD.issued_at, OLD.key_id, OLD.token) THEN
+                    RAISE EXCEPTION 'issued certificates are frozen; only a revocation may be added, once'
+                        USING ERRCODE = 'integrity_constraint_violation';
+                END IF;
+                RETURN NEW;
+            END
+            $$
+            """,
+        """
+            CREATE TRIGGER certificates_frozen BEFORE UPDATE ON certificates
+                FOR EACH ROW EXECUTE FUNCTION vledger_certificate_frozen()
+            """,
+        """
+            CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates
+                FOR EACH ROW EXECUTE FUNCTION vledger_refuse_change('certificates are never deleted; revoke them')
+            """,
+        """
+            CREATE TRIGGER certificate_records_frozen BEFORE UPDATE OR DELETE ON certificate_records
+                FOR EACH ROW EXECUTE FUNCTION vledger_refuse_change('certified records are frozen')
+            """,
+    ]
+}

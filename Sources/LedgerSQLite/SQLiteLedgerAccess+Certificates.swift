@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// Certificates on SQLite (tables of migration `v2-certificates`).
+extension SQLiteLedgerAccess {
+    private func fetchAll(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private func fetchOne(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private static func certificate(_ row: Row) -> Certificate {
+        let revokedAt: Int64? = row["revoked_at"]
+        return Certificate(
+            id: row["id"], serial: row["serial"], statusIndex: row["status_index"], volunteerId: row["volunteer_id"],
+            organizationId: row["organization_id"], volunteerName: row["volunteer_name"],
+            volunteerNumber: row["volunteer_number"], maskedDocumentNumber: row["masked_document_number"],
+            issuerName: row["issuer_name"], issuerCode: row["issuer_code"],
+            periodFrom: (row["period_from"] as String?).flatMap(LocalDate.init(iso:)),
+            periodTo: (row["period_to"] as String?).flatMap(LocalDate.init(iso:)),
+            minutes: row["minutes"], recordCount: row["record_count"], coverageDigest: row["coverage_digest"],
+            timeZoneIdentifier: row["time_zone"], issuedAt: Date(timeIntervalSince1970: TimeInterval(row["issued_at"] as Int64)),
+            issuedBy: row["issued_by"], keyId: row["key_id"], token: row["token"],
+            revocation: revokedAt.map {
+                CertificateRevocation(at: Date(timeIntervalSince1970: TimeInterval($0)), by: row["revoked_by"],
+                                      reason: row["revocation_reason"] ?? "")
+            })
+    }
+
+    private static func certifiedRecord(_ row: Row) -> CertifiedRecord {
+        CertifiedRecord(recordId: row["record_id"], revision: row["revision"], organizationId: row["organization_id"],
+                        organizationName: row["organization_name"], activityId: row["activity_id"],
+                        activityTitle: row["activity_title"],
+                        serviceDate: LocalDate(iso: row["service_date"]) ?? LocalDate(year: 1970, month: 1, day: 1)!,
+                        startAt: Date(timeIntervalSince1970: TimeInterval(row["start_at"] as Int64)), minutes: row["minutes"])
+    }
+
+    func certificate(serial: String) throws -> Certificate? {
+        try fetchOne("SELECT * FROM certificates WHERE serial = ?", [serial]).map(Self.certificate)
+    }
+
+    func certificates(volunteerId: Int64?, organizationId: Int64?, after: Int64?, limit: Int) throws -> [Certificate] {
+        try fetchAll("""
+            SELECT * FROM certificates
+            WHERE (?1 IS NULL OR volunteer_id = ?1) AND (?2 IS NULL OR organization_id = ?2) AND id > ?3
+            ORDER BY id LIMIT ?4
+            """, [volunteerId, organizationId, after ?? 0, limit]).map(Self.certificate)
+    }
+
+    func certifiedRecords(certificateId: Int64) throws -> [CertifiedRecord] {
+        try fetchAll("SELECT * FROM certificate_records WHERE certificate_id = ? ORDER BY record_id",
+                     [certificateId]).map(Self.certifiedRecord)
+    }
+
+    func changedCertifiedRecords(certificateId: Int64) throws -> [CertifiedRecordChange] {
+        try fetchAll("""
+            SELECT c.*, r.id AS r_id, r.volunteer_id AS r_volunteer_id, r.activity_id AS r_activity_id,
+                   r.organization_id AS r_organization_id, r.start_at AS r_start_at, r.end_at AS r_end_at,
+                   r.minutes AS r_minutes, r.source AS r_source, r.note AS r_note, r.recorded_by AS r_recorded_by,
+                   r.recorded_at AS r_recorded_at, r.is_late AS r_is_late, r.is_void AS r_is_void, r.revision AS r_revision
+            FROM certificate_records c JOIN service_records r ON r.id = c.record_id
+            WHERE c.certificate_id = ? AND r.revision <> c.revision
+            ORDER BY c.record_id
+            """, [certificateId]).map { row in
+            let current = ServiceRecord(
+                id: row["r_id"], volunteerId: row["r_volunteer_id"], activityId: row["r_activity_id"],
+                organizationId: row["r_organization_id"],
+                startAt: Date(timeIntervalSince1970: TimeInterval(row["r_start_at"] as Int64)),
+                endAt: Date(timeIntervalSince1970: TimeInterval(row["r_end_at"] as Int64)),
+                minutes: row["r_minutes"], source: RecordSource(rawValue: row["r_source"]) ?? .manual, note: row["r_note"],
+                recordedBy: row["r_recorded_by"],
+                recordedAt: Date(timeIntervalSince1970: TimeInterval(row["r_recorded_at"] as Int64)),
+                isLate: row["r_is_late"], isVoid: row["r_is_void"], revision: row["r_revision"])
+            return CertifiedRecordChange(certified: Self.certifiedRecord(row), current: current)
+        }
+    }
+
+    func certificateCount() throws -> Int {
+        try fetchOne("SELECT COUNT(*) AS n FROM certificates")?["n"] ?? 0
+    }
+
+    func isCertificateStatusIndexTaken(_ index: Int64) throws -> Bool {
+        try fetchOne("SELECT 1 AS taken FROM certificates WHERE status_index = ?", [index]) != nil
+    }
+
+    func maxCertificateStatusIndex() throws -> Int64? {
+        try fetchOne("SELECT MAX(status_index) AS m FROM certificates")?["m"]
+    }
+
+    func revokedCertificateStatusIndexes(from: Int64, before: Int64) throws -> [Int64] {
+        try fetchAll("""
+            SELECT status_index FROM certificates
+            WHERE status_index >= ? AND status_index < ? AND revoked_at IS NOT NULL ORDER BY status_index
+            """, [from, before]).map { $0["status_index"] }
+    }
+
+    func insert(_ certificate: Certificate, covering records: [CertifiedRecord]) throws -> Certificate {
+        try db.cachedStatement(sql: """
+            INSERT INTO certificates (serial, status_index, volunteer_id, organization_id, volunteer_name, volunteer_number,
+                masked_document_number, issuer_name, issuer_code, period_from, period_to, minutes, record_count,
+                coverage_digest, time_zone, issued_at, issued_by, key_id, token)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                certificate.serial, certificate.statusIndex, certificate.volunteerId, certificate.organizationId,
+                certificate.volunteerName, certificate.volunteerNumber, certificate.maskedDocumentNumber,
+                certificate.issuerName, certificate.issuerCode, certificate.periodFrom?.description,
+                certificate.periodTo?.description, certificate.minutes, certificate.recordCount, certificate.coverageDigest,
+                certificate.timeZoneIdentifier, Int64(certificate.issuedAt.timeIntervalSince1970), certificate.issuedBy,
+                certificate.keyId, certificate.token])
+        var stored = certificate
+        stored.id = db.lastInsertedRowID
+        let insertRecord = try db.cachedStatement(sql: """
+            INSERT INTO certificate_records (certificate_id, record_id, revision, organization_id, organization_name,
+                activity_id, activity_title, service_date, start_at, minutes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for record in records {
+            try insertRecord.execute(arguments: [
+                stored.id, record.recordId, record.revision, record.organizationId, record.organizationName,
+                record.activityId, record.activityTitle, record.serviceDate.description,
+                Int64(record.startAt.timeIntervalSince1970), record.minutes])
+        }
+        return stored
+    }
+
+    func revokeCertificate(id: Int64, _ revocation: CertificateRevocation) throws {
+        try db.cachedStatement(sql: """
+            UPDATE certificates SET revoked_at = ?, revoked_by = ?, revocation_reason = ? WHERE id = ? AND revoked_at IS NULL
+            """).execute(arguments: [Int64(revocation.at.timeIntervalSince1970), revocation.by, revocation.reason, id])
+    }
+}

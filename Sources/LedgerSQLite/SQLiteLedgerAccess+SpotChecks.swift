@@ -1,0 +1,334 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+extension SQLiteSchema {
+    /// Spot-check campaigns (双随机、一公开), their frozen populations, samples, inspector teams and
+    /// findings, inspectors' affiliations and conflicts (回避), and certificates marked for review.
+    /// Populations, samples, teams and findings are written once and never changed.
+    static let spotChecksSQL = """
+        CREATE TABLE spot_check_campaigns (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            size_rule TEXT NOT NULL,
+            stratified INTEGER NOT NULL,
+            weighting TEXT NOT NULL,
+            records_per_organization INTEGER NOT NULL,
+            inspectors_per_unit INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            population_size INTEGER,
+            second_stage_size INTEGER,
+            population_digest TEXT,
+            sample_size INTEGER,
+            size_method TEXT,
+            seed TEXT,
+            inspector_pool TEXT,
+            created_by INTEGER,
+            created_at INTEGER NOT NULL,
+            frozen_at INTEGER,
+            drawn_at INTEGER,
+            assigned_at INTEGER,
+            published_at INTEGER
+        );
+        CREATE TABLE spot_check_population (
+            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
+            position INTEGER NOT NULL,
+            stage INTEGER NOT NULL,
+            unit_id TEXT NOT NULL,
+            stratum TEXT NOT NULL,
+            weight INTEGER NOT NULL CHECK (weight > 0),
+            entity_id INTEGER NOT NULL,
+            organization_id INTEGER,
+            PRIMARY KEY (campaign_id, position),
+            UNIQUE (campaign_id, stage, unit_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE spot_check_sample (
+            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
+            position INTEGER NOT NULL,
+            stage INTEGER NOT NULL,
+            draw_order INTEGER NOT NULL,
+            unit_id TEXT NOT NULL,
+            stratum TEXT NOT NULL,
+            ticket TEXT NOT NULL,
+            weighted_key REAL,
+            entity_id INTEGER NOT NULL,
+            organization_id INTEGER,
+            PRIMARY KEY (campaign_id, position),
+            UNIQUE (campaign_id, stage, unit_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE spot_check_assignments (
+            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
+            unit_id TEXT NOT NULL,
+            inspector_id INTEGER NOT NULL REFERENCES users(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (campaign_id, unit_id, position),
+            UNIQUE (campaign_id, unit_id, inspector_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX spot_check_assignments_by_inspector ON spot_check_assignments (inspector_id, campaign_id);
+        CREATE TABLE spot_check_findings (
+            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
+            item_id TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            discrepancy TEXT,
+            corrected_minutes INTEGER,
+            notes TEXT NOT NULL,
+            checklist TEXT NOT NULL,
+            decided_by INTEGER,
+            decided_at INTEGER NOT NULL,
+            correction_revision INTEGER,
+            correction_note TEXT NOT NULL,
+            PRIMARY KEY (campaign_id, item_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE inspector_exclusions (
+            inspector_id INTEGER NOT NULL REFERENCES users(id),
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            declared_at INTEGER NOT NULL,
+            declared_by INTEGER,
+            PRIMARY KEY (inspector_id, organization_id, kind)
+        ) WITHOUT ROWID;
+        CREATE TABLE certificate_reviews (
+            certificate_id INTEGER NOT NULL REFERENCES certificates(id),
+            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
+            item_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            flagged_at INTEGER NOT NULL,
+            PRIMARY KEY (certificate_id, campaign_id, item_id)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER spot_check_population_frozen BEFORE UPDATE ON spot_check_population
+            BEGIN SELECT RAISE(ABORT, 'a frozen population is never changed'); END;
+        CREATE TRIGGER spot_check_population_kept BEFORE DELETE ON spot_check_population
+            BEGIN SELECT RAISE(ABORT, 'a frozen population is never changed'); END;
+        CREATE TRIGGER spot_check_sample_frozen BEFORE UPDATE ON spot_check_sample
+            BEGIN SELECT RAISE(ABORT, 'a drawn sample is never changed'); END;
+        CREATE TRIGGER spot_check_sample_kept BEFORE DELETE ON spot_check_sample
+            BEGIN SELECT RAISE(ABORT, 'a drawn sample is never changed'); END;
+        CREATE TRIGGER spot_check_assignments_frozen BEFORE UPDATE ON spot_check_assignments
+            BEGIN SELECT RAISE(ABORT, 'inspector assignments are never changed'); END;
+        CREATE TRIGGER spot_check_assignments_kept BEFORE DELETE ON spot_check_assignments
+            BEGIN SELECT RAISE(ABORT, 'inspector assignments are never changed'); END;
+        CREATE TRIGGER spot_check_findings_frozen BEFORE UPDATE ON spot_check_findings
+            BEGIN SELECT RAISE(ABORT, 'findings are never changed'); END;
+        CREATE TRIGGER spot_check_findings_kept BEFORE DELETE ON spot_check_findings
+            BEGIN SELECT RAISE(ABORT, 'findings are never changed'); END;
+        """
+}
+
+/// Spot checks on SQLite (tables of migration `v3-spot-checks`).
+extension SQLiteLedgerAccess {
+    private func spotRows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private func spotRow(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private func spotExecute(_ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    private static func time(_ date: Date?) -> Int64? { date.map { Int64($0.timeIntervalSince1970) } }
+    private static func date(_ seconds: Int64?) -> Date? { seconds.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
+
+    // MARK: Campaigns
+
+    private static func campaign(_ row: Row) -> SpotCheckCampaign {
+        SpotCheckCampaign(
+            id: row["id"], title: row["title"], unit: SpotCheckUnit(rawValue: row["unit"]) ?? .records,
+            scope: SpotCheckJSON.decode(row["scope"]) ?? SpotCheckScope(),
+            sizeRule: SpotCheckJSON.decode(row["size_rule"]) ?? SampleSizeRule(),
+            stratified: row["stratified"], weighting: SpotCheckWeighting(rawValue: row["weighting"]) ?? .none,
+            recordsPerOrganization: row["records_per_organization"], inspectorsPerUnit: row["inspectors_per_unit"],
+            status: SpotCheckStatus(rawValue: row["status"]) ?? .draft, populationSize: row["population_size"],
+            secondStageSize: row["second_stage_size"], populationDigest: row["population_digest"],
+            sampleSize: row["sample_size"], sizeMethod: (row["size_method"] as String?).flatMap(SampleSizeMethod.init(rawValue:)),
+            seed: row["seed"], inspectorPool: (row["inspector_pool"] as String?).flatMap { SpotCheckJSON.decode($0) },
+            createdBy: row["created_by"], createdAt: date(row["created_at"])!,
+            frozenAt: date(row["frozen_at"]), drawnAt: date(row["drawn_at"]), assignedAt: date(row["assigned_at"]),
+            publishedAt: date(row["published_at"]))
+    }
+
+    func spotCheckCampaign(id: Int64) throws -> SpotCheckCampaign? {
+        try spotRow("SELECT * FROM spot_check_campaigns WHERE id = ?", [id]).map(Self.campaign)
+    }
+
+    func spotCheckCampaigns(after: Int64?, limit: Int) throws -> [SpotCheckCampaign] {
+        try spotRows("SELECT * FROM spot_check_campaigns WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.campaign)
+    }
+
+    func lockSpotCheckCampaign(id: Int64) throws -> SpotCheckCampaign? {
+        // SQLite write transactions are serialized by the database lock (taken IMMEDIATE).
+        try spotCheckCampaign(id: id)
+    }
+
+    func insert(_ campaign: SpotCheckCampaign) throws -> SpotCheckCampaign {
+        try spotExecute("""
+            INSERT INTO spot_check_campaigns (title, unit, scope, size_rule, stratified, weighting, records_per_organization,
+                                              inspectors_per_unit, status, created_by, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [campaign.title, campaign.unit.rawValue, SpotCheckJSON.encode(campaign.scope),
+                  SpotCheckJSON.encode(campaign.sizeRule), campaign.stratified, campaign.weighting.rawValue,
+                  campaign.recordsPerOrganization, campaign.inspectorsPerUnit, campaign.status.rawValue,
+                  campaign.createdBy, Self.time(campaign.createdAt)])
+        var stored = campaign
+        stored.id = db.lastInsertedRowID
+        return stored
+    }
+
+    func update(_ campaign: SpotCheckCampaign) throws {
+        try spotExecute("""
+            UPDATE spot_check_campaigns SET status = ?, population_size = ?, second_stage_size = ?, population_digest = ?,
+                sample_size = ?, size_method = ?, seed = ?, inspector_pool = ?, frozen_at = ?, drawn_at = ?, assigned_at = ?, published_at = ?
+            WHERE id = ?
+            """, [campaign.status.rawValue, campaign.populationSize, campaign.secondStageSize, campaign.populationDigest,
+                  campaign.sampleSize, campaign.sizeMethod?.rawValue, campaign.seed,
+                  campaign.inspectorPool.map { SpotCheckJSON.encode($0) }, Self.time(campaign.frozenAt),
+                  Self.time(campaign.drawnAt), Self.time(campaign.assignedAt), Self.time(campaign.publishedAt), campaign.id])
+    }
+
+    // MARK: Population and sample
+
+    func spotCheckPopulation(campaignId: Int64) throws -> [SpotCheckPopulationEntry] {
+        try spotRows("SELECT * FROM spot_check_population WHERE campaign_id = ? ORDER BY position", [campaignId]).map {
+            SpotCheckPopulationEntry(
+                member: PopulationMember(id: $0["unit_id"], stratum: $0["stratum"], weight: $0["weight"], stage: $0["stage"]),
+                entityId: $0["entity_id"], organizationId: $0["organization_id"])
+        }
+    }
+
+    func insertPopulation(_ entries: [SpotCheckPopulationEntry], campaignId: Int64) throws {
+        for (position, entry) in entries.enumerated() {
+            try spotExecute("""
+                INSERT INTO spot_check_population (campaign_id, position, stage, unit_id, stratum, weight, entity_id, organization_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [campaignId, position, entry.member.stage, entry.member.id, entry.member.stratum, entry.member.weight,
+                      entry.entityId, entry.organizationId])
+        }
+    }
+
+    func spotCheckSample(campaignId: Int64) throws -> [SpotCheckSampleEntry] {
+        try spotRows("SELECT * FROM spot_check_sample WHERE campaign_id = ? ORDER BY position", [campaignId]).map {
+            SpotCheckSampleEntry(
+                unit: DrawnUnit(order: $0["draw_order"], stage: $0["stage"], id: $0["unit_id"], stratum: $0["stratum"],
+                                ticket: $0["ticket"], weightedKey: $0["weighted_key"]),
+                entityId: $0["entity_id"], organizationId: $0["organization_id"])
+        }
+    }
+
+    func insertSample(_ entries: [SpotCheckSampleEntry], campaignId: Int64) throws {
+        for (position, entry) in entries.enumerated() {
+            try spotExecute("""
+                INSERT INTO spot_check_sample (campaign_id, position, stage, draw_order, unit_id, stratum, ticket, weighted_key,
+                                               entity_id, organization_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [campaignId, position, entry.unit.stage, entry.unit.order, entry.unit.id, entry.unit.stratum,
+                      entry.unit.ticket, entry.unit.weightedKey, entry.entityId, entry.organizationId])
+        }
+    }
+
+    // MARK: Assignments and findings
+
+    private static func assignment(_ row: Row) -> SpotCheckAssignment {
+        SpotCheckAssignment(campaignId: row["campaign_id"], unitId: row["unit_id"], inspectorId: row["inspector_id"],
+                            position: row["position"])
+    }
+
+    func spotCheckAssignments(campaignId: Int64) throws -> [SpotCheckAssignment] {
+        try spotRows("""
+            SELECT a.* FROM spot_check_assignments a
+            JOIN spot_check_sample s ON s.campaign_id = a.campaign_id AND s.stage = 1 AND s.unit_id = a.unit_id
+            WHERE a.campaign_id = ? ORDER BY s.position, a.position
+            """, [campaignId]).map(Self.assignment)
+    }
+
+    func spotCheckAssignments(inspectorId: Int64) throws -> [SpotCheckAssignment] {
+        try spotRows("""
+            SELECT a.* FROM spot_check_assignments a
+            JOIN spot_check_sample s ON s.campaign_id = a.campaign_id AND s.stage = 1 AND s.unit_id = a.unit_id
+            WHERE a.inspector_id = ? ORDER BY a.campaign_id, s.position
+            """, [inspectorId]).map(Self.assignment)
+    }
+
+    func insert(_ assignments: [SpotCheckAssignment]) throws {
+        for assignment in assignments {
+            try spotExecute("""
+                INSERT INTO spot_check_assignments (campaign_id, unit_id, inspector_id, position) VALUES (?, ?, ?, ?)
+                """, [assignment.campaignId, assignment.unitId, assignment.inspectorId, assignment.position])
+        }
+    }
+
+    func spotCheckFindings(campaignId: Int64) throws -> [SpotCheckFinding] {
+        try spotRows("SELECT * FROM spot_check_findings WHERE campaign_id = ? ORDER BY decided_at, item_id", [campaignId]).map {
+            SpotCheckFinding(
+                campaignId: $0["campaign_id"], itemId: $0["item_id"], outcome: FindingOutcome(rawValue: $0["outcome"]) ?? .unverifiable,
+                discrepancy: ($0["discrepancy"] as String?).flatMap(DiscrepancyKind.init(rawValue:)),
+                correctedMinutes: $0["corrected_minutes"], notes: $0["notes"],
+                checklist: SpotCheckJSON.decode($0["checklist"]) ?? InspectionChecklist(), decidedBy: $0["decided_by"],
+                decidedAt: Self.date($0["decided_at"])!, correctionRevision: $0["correction_revision"],
+                correctionNote: $0["correction_note"])
+        }
+    }
+
+    func insert(_ finding: SpotCheckFinding) throws {
+        try spotExecute("""
+            INSERT INTO spot_check_findings (campaign_id, item_id, outcome, discrepancy, corrected_minutes, notes, checklist,
+                                             decided_by, decided_at, correction_revision, correction_note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [finding.campaignId, finding.itemId, finding.outcome.rawValue, finding.discrepancy?.rawValue,
+                  finding.correctedMinutes, finding.notes, SpotCheckJSON.encode(finding.checklist), finding.decidedBy,
+                  Self.time(finding.decidedAt), finding.correctionRevision, finding.correctionNote])
+    }
+
+    // MARK: Inspectors' exclusions
+
+    func inspectorExclusions(inspectorId: Int64?) throws -> [InspectorExclusion] {
+        try spotRows("""
+            SELECT * FROM inspector_exclusions WHERE (?1 IS NULL OR inspector_id = ?1) ORDER BY inspector_id, organization_id, kind
+            """, [inspectorId]).map {
+            InspectorExclusion(inspectorId: $0["inspector_id"], organizationId: $0["organization_id"],
+                               kind: ExclusionKind(rawValue: $0["kind"]) ?? .conflict, reason: $0["reason"],
+                               declaredAt: Self.date($0["declared_at"])!, declaredBy: $0["declared_by"])
+        }
+    }
+
+    func insert(_ exclusion: InspectorExclusion) throws -> Bool {
+        try spotExecute("""
+            INSERT OR IGNORE INTO inspector_exclusions (inspector_id, organization_id, kind, reason, declared_at, declared_by)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, [exclusion.inspectorId, exclusion.organizationId, exclusion.kind.rawValue, exclusion.reason,
+                  Self.time(exclusion.declaredAt), exclusion.declaredBy])
+        return db.changesCount > 0
+    }
+
+    func removeInspectorExclusion(inspectorId: Int64, organizationId: Int64, kind: ExclusionKind) throws -> Bool {
+        try spotExecute("DELETE FROM inspector_exclusions WHERE inspector_id = ? AND organization_id = ? AND kind = ?",
+                        [inspectorId, organizationId, kind.rawValue])
+        return db.changesCount > 0
+    }
+
+    // MARK: Certificates
+
+    func certificateReviews(certificateId: Int64?) throws -> [CertificateReview] {
+        try spotRows("""
+            SELECT * FROM certificate_reviews WHERE (?1 IS NULL OR certificate_id = ?1) ORDER BY certificate_id, flagged_at, campaign_id
+            """, [certificateId]).map {
+            CertificateReview(certificateId: $0["certificate_id"], campaignId: $0["campaign_id"], itemId: $0["item_id"],
+                              reason: $0["reason"], flaggedAt: Self.date($0["flagged_at"])!)
+        }
+    }
+
+    func insert(_ review: CertificateReview) throws {
+        try spotExecute("""
+            INSERT OR IGNORE INTO certificate_reviews (certificate_id, campaign_id, item_id, reason, flagged_at) VALUES (?, ?, ?, ?, ?)
+            """, [review.certificateId, review.campaignId, review.itemId, review.reason, Self.time(review.flaggedAt)])
+    }
+
+    func certificateIds(coveringRecord recordId: Int64) throws -> [Int64] {
+        try spotRows("SELECT certificate_id FROM certificate_records WHERE record_id = ? ORDER BY certificate_id", [recordId])
+            .map { $0["certificate_id"] }
+    }
+}

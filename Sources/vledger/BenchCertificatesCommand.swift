@@ -1,0 +1,217 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LedgerAPI
+import LedgerCertificates
+import LedgerCore
+import LedgerDocuments
+import Logging
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issues certificates (PDF included) on a scratch ledger and prints the rate; then serves it and, in the
+/// same run, measures `/v/{token}` against a trivial route of the same server over keep-alive HTTP.
+struct BenchCertificates: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certificates",
+        abstract: "Certificates issued per second (PDF included), and verification requests per second against a trivial route.")
+
+    @Option(help: "Certificates to issue.") var certificates = 200
+    @Option(help: "HTTP requests per route.") var requests = 20_000
+    @Option(help: "Concurrent keep-alive connections.") var connections = 4
+
+    func run() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vledger-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let store = try await StoreLocation("sqlite:\(scratch.appendingPathComponent("bench.sqlite").path)")
+            .open(logger: .init(label: "bench"))
+        let now = Date()
+        var ledger = Ledger(store: store, clock: { now })
+        ledger.certificates = CertificateSettings(
+            authority: try await CertificateKeyring(path: scratch.appendingPathComponent("keys.json").path),
+            publicBaseURL: "http://127.0.0.1:8080")
+        let volunteers = try await Self.fixture(ledger: ledger, volunteers: 40, recordsEach: 12, now: now)
+
+        // Issuing: the use case (records, signature, storage) and the PDF, one after another.
+        var tokens: [String] = []
+        var pdfBytes = 0
+        let issueStart = ContinuousClock.now
+        for index in 0..<certificates {
+            let issued = try await ledger.issueCertificate(
+                CertificateRequest(volunteerId: volunteers[index % volunteers.count].id, organizationId: nil), by: .localOperator)
+            pdfBytes += try CertificatePDF.render(issued).count
+            tokens.append(issued.certificate.token)
+        }
+        let issueSeconds = (ContinuousClock.now - issueStart).seconds
+        let lastToken = tokens.last ?? ""
+
+        // Serving: one server, a trivial route added next to the real ones.
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let router = buildRouter(ledger: ledger)
+        router.get("/bench/trivial") { _, _ in "ok" }
+        let portBox = Mutex<Int?>(nil)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "vledger"),
+                              onServerRunning: { channel in portBox.withLock { $0 = channel.localAddress?.port } },
+                              logger: logger)
+        let (trivial, verification) = try await withThrowingTaskGroup(of: Void.self) { group -> (LoadResult, LoadResult) in
+            group.addTask { try await app.runService() }
+            var port: Int?
+            for _ in 0..<500 where port == nil {
+                try await Task.sleep(for: .milliseconds(10))
+                port = portBox.withLock { $0 }
+            }
+            guard let port else { throw ValidationError("the bench server did not start") }
+            let paths = tokens.map { "/v/\($0)" }
+            // Warm both routes up, then measure them alternately and keep each one's best run.
+            _ = try await LoadGenerator.run(port: port, paths: ["/bench/trivial"], requests: 500, connections: connections)
+            _ = try await LoadGenerator.run(port: port, paths: paths, requests: 500, connections: connections)
+            var trivial = LoadResult(requests: 0, seconds: .infinity)
+            var verification = LoadResult(requests: 0, seconds: .infinity)
+            for _ in 0..<2 {
+                trivial = max(trivial, try await LoadGenerator.run(port: port, paths: ["/bench/trivial"], requests: requests / 2,
+                                                                   connections: connections))
+                verification = max(verification, try await LoadGenerator.run(port: port, paths: paths, requests: requests / 2,
+                                                                              connections: connections))
+            }
+            group.cancelAll()
+            return (trivial, verification)
+        }
+        try await store.close()
+
+        print("backend: sqlite (scratch), \(volunteers.count) volunteers with 12 records each, platform-issued certificates")
+        print(String(format: "issued %d certificates (use case + signature + PDF, %d KiB each): %.2f s, %.1f certificates/s",
+                     certificates, pdfBytes / max(1, certificates) / 1024, issueSeconds, Double(certificates) / issueSeconds))
+        print("token length: \(lastToken.utf8.count) characters")
+        print(String(format: "GET /bench/trivial: %.0f requests/s", trivial.rate))
+        print(String(format: "GET /v/{token}:     %.0f requests/s (%d connections, keep-alive)", verification.rate, connections))
+        print(String(format: "verification / trivial: %.2f (target >= 0.60)", verification.rate / trivial.rate))
+        print("peak resident memory: \(ResourceUsage.peakResidentMiB()) MiB")
+    }
+
+    /// An organization, `volunteers` members and `recordsEach` two-hour records of each, recorded through the ledger.
+    static func fixture(ledger: Ledger, volunteers count: Int, recordsEach: Int, now: Date) async throws -> [Volunteer] {
+        let zone = TimeZone.ledgerDefault
+        let today = LocalDate(now, in: zone)
+        let first = today.adding(days: -(recordsEach + 5))
+        let organization = try await ledger.createOrganization(
+            OrganizationInput(creditCode: BenchFixture.creditCode(3), name: "基准测试志愿者协会", regionCode: "330106",
+                              contactName: "测试", contactPhone: "13800000000"), by: .localOperator)
+        let activity = try await ledger.createActivity(
+            ActivityInput(title: "社区敬老服务", content: "基准测试", category: .communityService, place: "社区",
+                          start: first.startOfDay(in: zone), end: today.startOfDay(in: zone), leader: "测试"),
+            organizationId: organization.id, by: .localOperator)
+        var volunteers: [Volunteer] = []
+        for index in 0..<count {
+            let body = "330106" + "19900307" + String(format: "%03d", index % 1000)
+            let documentNumber = body + String(ResidentIDNumber.checkCharacter(for: body)!)
+            let volunteer = try await ledger.registerVolunteer(
+                VolunteerRegistration(name: "志愿者\(index)", documentNumber: documentNumber, phone: "13800000000"),
+                organizationId: organization.id, by: .localOperator).volunteer
+            for day in 0..<recordsEach {
+                let start = first.adding(days: day).startOfDay(in: zone).addingTimeInterval(9 * 3600)
+                _ = try await ledger.recordService(
+                    RecordInput(volunteerNumber: volunteer.number, activityId: activity.id, start: start,
+                                end: start.addingTimeInterval(7200)), by: .localOperator)
+            }
+            volunteers.append(volunteer)
+        }
+        return volunteers
+    }
+}
+
+struct LoadResult: Comparable {
+    var requests: Int
+    var seconds: Double
+    var rate: Double { seconds > 0 ? Double(requests) / seconds : 0 }
+    static func < (a: LoadResult, b: LoadResult) -> Bool { a.rate < b.rate }
+}
+
+/// A small HTTP/1.1 load generator: blocking sockets on their own threads, one keep-alive connection
+/// each, requests sent one after another on every connection.
+enum LoadGenerator {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func run(port: Int, paths: [String], requests: Int, connections: Int) async throws -> LoadResult {
+        let perConnection = max(1, requests / connections)
+        let failures = Mutex<[String]>([])
+        let start = ContinuousClock.now
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let remaining = Mutex(connections)
+            for connection in 0..<connections {
+                let thread = Thread {
+                    do {
+                        try exchange(port: port, paths: paths, offset: connection, count: perConnection)
+                    } catch {
+                        failures.withLock { $0.append("\(error)") }
+                    }
+                    if remaining.withLock({ $0 -= 1; return $0 }) == 0 { done.resume() }
+                }
+                thread.start()
+            }
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        if let failure = failures.withLock({ $0.first }) { throw Failure(description: "load generator: \(failure)") }
+        return LoadResult(requests: perConnection * connections, seconds: seconds)
+    }
+
+    private static func exchange(port: Int, paths: [String], offset: Int, count: Int) throws {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(description: "connect: \(String(cString: strerror(errno)))") }
+        var one: Int32 = 1
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        for index in 0..<count {
+            let path = paths[(offset * 7919 + index) % paths.count]
+            let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n\r\n".utf8)
+            var sent = 0
+            while sent < request.count {
+                let n = request[sent...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+                guard n > 0 else { throw Failure(description: "send: \(String(cString: strerror(errno)))") }
+                sent += n
+            }
+            // Read the head, then Content-Length bytes of body.
+            var received = 0
+            var bodyStart: Int?
+            var contentLength = 0
+            while true {
+                let n = buffer[received...].withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+                guard n > 0 else { throw Failure(description: "connection closed by the server") }
+                received += n
+                if bodyStart == nil, let end = headEnd(buffer, received) {
+                    bodyStart = end
+                    let head = String(decoding: buffer[0..<end], as: UTF8.self)
+                    guard head.hasPrefix("HTTP/1.1 200") else {
+                        throw Failure(description: "\(path.prefix(40))...: \(head.prefix(40))")
+                    }
+                    contentLength = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                        .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+                }
+                if let bodyStart, received >= bodyStart + contentLength { break }
+                guard received < buffer.count else { throw Failure(description: "response too large") }
+            }
+        }
+    }
+
+    private static func headEnd(_ buffer: [UInt8], _ count: Int) -> Int? {
+        guard count >= 4 else { return nil }
+        for i in 3..<count where buffer[i] == 10 && buffer[i - 1] == 13 && buffer[i - 2] == 10 && buffer[i - 3] == 13 {
+            return i + 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,324 @@
+import ArgumentParser
+import Foundation
+import LedgerCertificates
+import LedgerCore
+import LedgerDocuments
+
+/// Where the certificate keys are and how certificates present themselves.
+struct CertificateOptions: ParsableArguments {
+    @Option(name: .customLong("keys"),
+            help: "Certificate key file (default: $VLEDGER_KEYS_FILE, or vledger-keys.json next to the SQLite database, or data/vledger-keys.json). Created with mode 0600 on first use.")
+    var keysFile: String?
+    @Option(help: "Public base URL of the verification pages, printed in QR codes (default: $VLEDGER_PUBLIC_BASE_URL or http://127.0.0.1:8080).")
+    var publicBaseURL: String?
+    @Option(help: "Name the platform issues certificates under (default: $VLEDGER_PLATFORM_NAME or 志愿服务信息平台).")
+    var platformName: String?
+    @Option(help: "The platform's 统一社会信用代码 (default: $VLEDGER_PLATFORM_CREDIT_CODE; none).")
+    var platformCreditCode: String?
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The key file path for a ledger at `databaseURL`.
+    func keysPath(databaseURL: String) -> String {
+        if let keysFile { return keysFile }
+        if let fromEnvironment = environment["VLEDGER_KEYS_FILE"], !fromEnvironment.isEmpty { return fromEnvironment }
+        if case .sqlite(let path)? = try? StoreLocation(databaseURL) {
+            return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("vledger-keys.json").path
+        }
+        return "data/vledger-keys.json"
+    }
+
+    var baseURL: String {
+        publicBaseURL ?? environment["VLEDGER_PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://127.0.0.1:8080"
+    }
+
+    var platformIssuer: CertificateIssuer {
+        CertificateIssuer(
+            name: platformName ?? environment["VLEDGER_PLATFORM_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? CertificateIssuer.defaultPlatform.name,
+            creditCode: platformCreditCode ?? environment["VLEDGER_PLATFORM_CREDIT_CODE"] ?? "")
+    }
+
+    func validate() throws {
+        guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ValidationError("--public-base-url must be an http(s) URL, e.g. https://volunteer.example.gov.cn")
+        }
+        if !platformIssuer.creditCode.isEmpty {
+            do { _ = try UnifiedSocialCreditCode(platformIssuer.creditCode) } catch {
+                throw ValidationError("--platform-credit-code: \(error)")
+            }
+        }
+    }
+
+    /// The settings of a ledger, opening (or creating) the key file.
+    func settings(databaseURL: String) async throws -> CertificateSettings {
+        let keyring = try await CertificateKeyring(path: keysPath(databaseURL: databaseURL))
+        return CertificateSettings(authority: keyring, publicBaseURL: baseURL, platformIssuer: platformIssuer)
+    }
+}
+
+/// Runs `body` with a ledger that can issue and verify certificates.
+func withCertificateLedger<T>(_ database: DatabaseOptions, _ options: CertificateOptions,
+                              _ body: (Ledger) async throws -> T) async throws -> T {
+    let settings = try await options.settings(databaseURL: database.url)
+    return try await withLedger(database) { ledger in
+        var ledger = ledger
+        ledger.certificates = settings
+        return try await body(ledger)
+    }
+}
+
+struct Issue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Issue a service-record certificate (志愿服务记录证明) as a PDF.",
+        discussion: "Without --org the platform issues it for all organizations' records.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var certificateOptions: CertificateOptions
+    @Option(help: "Volunteer number (志愿者编号).") var volunteer: String
+    @Option(help: "Issuing organization (统一社会信用代码); its records only.") var org: String?
+    @Option(help: "First day, YYYY-MM-DD (default: all time).") var from: String?
+    @Option(help: "Last day, YYYY-MM-DD.") var to: String?
+    @Option(help: "Where to write the PDF.") var out: String
+    @Option(help: "Also write the QR code as PNG here.") var png: String?
+
+    func run() async throws {
+        let issued = try await withCertificateLedger(database, certificateOptions) { ledger in
+            let organizationId = try await org.asyncMap { try await ledger.organization(creditCode: $0).id }
+            return try await ledger.issueCertificate(
+                CertificateRequest(volunteerNumber: volunteer, organizationId: organizationId,
+                                   from: try from.map(parseDay), to: try to.map(parseDay)),
+                by: .localOperator)
+        }
+        try Data(try CertificatePDF.render(issued)).write(to: URL(fileURLWithPath: out))
+        if let png { try Data(try QRCode(issued.verificationURL).png()).write(to: URL(fileURLWithPath: png)) }
+        let c = issued.certificate
+        print("证明编号 serial \(c.groupedSerial): \(c.volunteerName) (\(c.volunteerNumber)), "
+              + "\(HoursFormat.hours(fromMinutes: c.minutes)) 小时 hours in \(c.recordCount) records, issued by \(c.issuerName)")
+        print("written to \(out); verify at \(issued.serialURL)")
+    }
+}
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a certificate: a token, a verification URL, a PNG of its QR code, or a typed serial.",
+        discussion: """
+            With --jwks the check is offline: no database and no network. The signature is checked against the \
+            public keys (save /.well-known/jwks.json), and revocation against a cached status list when given \
+            (save /api/v1/status-lists/N); the list's age is printed. Without --jwks the local database and key \
+            file are used, which also shows whether covered records were corrected after issue.
+            """)
+
+    @Argument(help: "TOKEN, URL, PNG file or serial.") var input: String
+    @Option(help: "Public keys (JWKS file) for an offline check.") var jwks: String?
+    @Option(help: "Cached status list credential for the offline revocation check.") var statusList: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var certificateOptions: CertificateOptions
+
+    func run() async throws {
+        let text = try Self.readInput(input)
+        if let jwks {
+            try await offline(text, jwks: jwks)
+        } else {
+            let result = try await withCertificateLedger(database, certificateOptions) { try await $0.verifyCertificate(token: text) }
+            print(result.headline + "  " + result.explanation)
+            if let reason = result.reason { print("原因 reason: \(reason.rawValue)") }
+            if let c = result.certificate {
+                print("证明编号 serial: \(c.groupedSerial)")
+                print("志愿者 volunteer: \(Masking.name(c.volunteerName)) (\(c.volunteerNumber))")
+                print("出具单位 issuer: \(c.issuerName) \(c.issuerCode)")
+                print("服务期间 period: \(c.periodText)")
+                print("累计时长 hours: \(HoursFormat.hours(fromMinutes: c.minutes)) in \(c.recordCount) records")
+                if let revocation = c.revocation {
+                    print("撤销 revoked: \(LocalDate(revocation.at, in: c.timeZone)) \(revocation.reason)")
+                }
+            }
+            for change in result.changes {
+                print("  record #\(change.certified.recordId) \(change.certified.activityTitle) \(change.certified.serviceDate): "
+                      + "\(HoursFormat.hours(fromMinutes: change.certified.minutes)) h -> "
+                      + (change.current.isVoid ? "voided" : "\(HoursFormat.hours(fromMinutes: change.current.minutes)) h"))
+            }
+            if result.status != .valid { throw ExitCode(1) }
+        }
+    }
+
+    /// The token or serial in the input; a PNG file is decoded with zbar.
+    static func readInput(_ input: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            return input
+        }
+        let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: input)).read(upToCount: 8)) ?? Data()
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+            guard let text = try QRCodeReader.decode(pngFile: input).first else {
+                throw ValidationError("\(input): no QR code found in the image")
+            }
+            return text
+        }
+        return try String(contentsOfFile: input, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func offline(_ text: String, jwks: String) async throws {
+        let verifier = try await OfflineVerifier(jwks: Data(contentsOf: URL(fileURLWithPath: jwks)))
+        let token = OfflineVerifier.token(in: text)
+        switch await verifier.check(token) {
+        case .rejected(let reason, let kid, let compromisedAt):
+            print("无效 / Invalid  \(reason.message)")
+            print("原因 reason: \(reason.rawValue)" + (kid.map { ", key \($0)" } ?? "")
+                  + (compromisedAt.map { ", compromised on \(LocalDate($0, in: .ledgerDefault))" } ?? ""))
+            throw ExitCode(1)
+        case .verified(let claims, let kid):
+            var revoked = false
+            var revocationLine = "撤销状态 revocation: 未检查 not checked (give --status-list with a saved /api/v1/status-lists/\(StatusListIndex.list(of: claims.statusIndex)))"
+            if let statusList {
+                let check = try await verifier.revocation(of: claims, statusList: try String(contentsOfFile: statusList, encoding: .utf8))
+                revoked = check.revoked
+                let age = Date().timeIntervalSince(check.listIssuedAt)
+                revocationLine = "撤销状态 revocation: \(check.revoked ? "已撤销 REVOKED" : "未撤销 not revoked") according to the status list "
+                    + "made \(check.listIssuedAt.formatted(.iso8601)) (\(Self.describe(age: age)) old)"
+            }
+            print(revoked ? "已撤销 / Revoked" : "签名有效 / Valid signature")
+            print("证明编号 serial: \(CertificateSerial(claims.serial)?.grouped ?? claims.serial)")
+            print("志愿者 volunteer: \(Masking.name(claims.volunteerName)) (\(claims.volunteerNumber))")
+            print("出具单位代码 issuer code: \(claims.issuerCode)")
+            let bounds = claims.periodBounds
+            print("服务期间 period: \(Certificate.periodText(from: bounds?.from ?? nil, to: bounds?.to ?? nil))")
+            print("累计时长 hours: \(HoursFormat.hours(fromMinutes: claims.minutes))")
+            print("出具时间 issued: \(Date(timeIntervalSince1970: TimeInterval(claims.issuedAt)).formatted(.iso8601))")
+            print("签名密钥 key: \(kid)")
+            print(revocationLine)
+            print("(offline: corrections of the covered records after issue are only visible online)")
+            if revoked { throw ExitCode(1) }
+        }
+    }
+
+    static func describe(age seconds: TimeInterval) -> String {
+        let minutes = Int(max(0, seconds) / 60)
+        if minutes < 60 { return "\(minutes) min" }
+        if minutes < 48 * 60 { return "\(minutes / 60) h \(minutes % 60) min" }
+        return "\(minutes / 1440) days"
+    }
+}
+
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Certificate signing keys: list, rotate, mark compromised, export the public keys.",
+        subcommands: [List.self, Rotate.self, Compromise.self, ExportJWKS.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the keys (public parts only).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var certificateOptions: CertificateOptions
+
+        func run() async throws {
+            let path = certificateOptions.keysPath(databaseURL: database.url)
+            let file = try CertificateKeyFile.loadOrCreate(path: path)
+            print("key file \(path)")
+            for key in file.keys { print("  \(key)") }
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a new active key; old keys keep verifying what they signed. Running servers pick it up within a second.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var certificateOptions: CertificateOptions
+
+        func run() async throws {
+            let path = certificateOptions.keysPath(databaseURL: database.url)
+            _ = try CertificateKeyFile.loadOrCreate(path: path)
+            let key = try CertificateKeyFile.rotate(path: path)
+            print("new active key \(key.kid) in \(path)")
+        }
+    }
+
+    struct Compromise: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark a key compromised: every certificate it signed becomes invalid (a new key replaces it if it was active).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var certificateOptions: CertificateOptions
+        @Argument(help: "The key id (kid).") var kid: String
+        @Option(help: "What happened.") var note: String?
+
+        func run() async throws {
+            let path = certificateOptions.keysPath(databaseURL: database.url)
+            let active = try CertificateKeyFile.markCompromised(path: path, kid: kid, note: note)
+            print("key \(kid) marked compromised; active key is \(active.kid)")
+        }
+    }
+
+    struct ExportJWKS: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "jwks", abstract: "Write the public keys as a JWKS, as served at /.well-known/jwks.json.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var certificateOptions: CertificateOptions
+        @Option(help: "Output file (default: standard output).") var out: String?
+
+        func run() async throws {
+            let file = try CertificateKeyFile.loadOrCreate(path: certificateOptions.keysPath(databaseURL: database.url))
+            let json = JSONWebKeySet(file).json
+            if let out { try Data(json).write(to: URL(fileURLWithPath: out)) } else { print(String(decoding: json, as: UTF8.self)) }
+        }
+    }
+}
+
+struct Certificates: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Issued certificates: list, revoke, export a status list.",
+        subcommands: [ListCertificates.self, Revoke.self, StatusList.self])
+
+    struct ListCertificates: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List certificates.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var certificateOptions: CertificateOptions
+        @Option(help: "Volunteer number.") var volunteer: String?
+        @Option(help: "Issuing organization (统一社会信用代码).") var org: String?
+        @Option(help: "At most this many.") var limit = 50
+
+        func run() async throws {
+            try await withCertificateLedger(database, certificateOptions) { ledger in
+                let volunteerId = try await volunteer.asyncMap { try await ledger.volunteerId(number: $0) }
+                let organizationId = try await org.asyncMap { try await ledger.organization(creditCode: $0).id }
+                let page = try await ledger.certificates(volunteerId: volunteerId, organizationId: organizationId, after: nil,
+                                                         limit: min(limit, 500), by: .localOperator)
+                print("serial\tvolunteer\tissuer\tperiod\thours\tissued\tstatus")
+                for c in page.items {
+                    print([c.groupedSerial, c.volunteerNumber, c.issuerName, c.periodText, HoursFormat.hours(fromMinutes: c.minutes),
+                           LocalDate(c.issuedAt, in: c.timeZone).description,
+                           c.revocation.map { "revoked: \($0.reason)" } ?? "issued"].joined(separator: "\t"))
+                }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a certificate (as the platform).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var certificateOptions: CertificateOptions
+        @Argument(help: "The serial.") var serial: String
+        @Option(help: "Why.") var reason: String
+
+        func run() async throws {
+            let certificate = try await withCertificateLedger(database, certificateOptions) {
+                try await $0.revokeCertificate(serial: serial, reason: reason, by: .localOperator)
+            }
+            print("revoked \(certificate.groupedSerial): \(reason)")
+        }
+    }
+
+    struct StatusList: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "status-list", abstract: "Write a signed status list, for offline verifiers.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var certificateOptions: CertificateOptions
+        @Option(help: "List number.") var list: Int64 = 0
+        @Option(help: "Output file (default: standard output).") var out: String?
+
+        func run() async throws {
+            let credential = try await withCertificateLedger(database, certificateOptions) {
+                try await $0.statusListCredential(list: list)
+            }
+            if let out { try Data(credential.utf8).write(to: URL(fileURLWithPath: out)) } else { print(credential) }
+        }
+    }
+}

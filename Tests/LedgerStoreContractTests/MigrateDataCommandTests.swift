@@ -1,0 +1,59 @@
+import Foundation
+import LedgerCore
+import LedgerPostgres
+import Testing
+
+/// `vledger migrate-data` moving the sample deployment from SQLite to PostgreSQL.
+@Suite("vledger migrate-data")
+struct MigrateDataCommandTests {
+    @Test(.enabled(if: Backend.all.contains(.postgres)), .timeLimit(.minutes(10)))
+    func theSampleDeploymentMovesToPostgresWithEveryRowAndItsAuditChain() async throws {
+        let source = try await Backend.sqlite.makeStore()
+        let (targetURL, dropTarget) = try await Backend.postgres.makeDatabaseURL()
+        do {
+            let ledger = source.ledger(clock: { Samples.now })
+            _ = try await SampleDataLoader(ledger: ledger, folder: Samples.folder).loadIfEmpty()
+            _ = try await ledger.login(username: "admin", password: "admin-demo-2026")
+            let expected = try await source.store.read { try LedgerTransfer.Statistics.read($0) }
+            try await source.store.close()
+
+            let migrated = try await VLedgerProcess.run(["migrate-data", "--from", source.url, "--to", targetURL])
+            #expect(migrated.status == 0, "\(migrated.output)\n\(migrated.errorOutput)")
+            let recordsLine = migrated.output.split(separator: "\n").first { $0.hasPrefix("service_records ") }
+            #expect(recordsLine?.split(separator: " ") == ["service_records", "2002", "2002"])
+            #expect(migrated.output.contains("migration complete"))
+            #expect(!migrated.output.contains("MISMATCH"))
+
+            let audit = try await VLedgerProcess.run(["audit", "verify", "--database", targetURL])
+            #expect(audit.status == 0, "\(audit.output)\n\(audit.errorOutput)")
+            #expect(audit.output.contains("2002 revisions in 4 organizations"))
+
+            let target = try await PostgresLedgerStore(url: targetURL, logger: TestPostgres.logger)
+            let copied = try await target.read { try LedgerTransfer.Statistics.read($0) }
+            #expect(copied == expected)
+            // Accounts and sessions came along: the sample admin signs in on the new database.
+            var onTarget = Ledger(store: target, clock: { Samples.now })
+            onTarget.passwordHashCost = 4
+            let grant = try await onTarget.login(username: "admin", password: "admin-demo-2026")
+            #expect(grant.account.role == .platformAdmin)
+            try await target.close()
+
+            let again = try await VLedgerProcess.run(["migrate-data", "--from", source.url, "--to", targetURL])
+            #expect(again.status != 0)
+            #expect(again.errorOutput.contains("not empty"))
+        } catch {
+            Issue.record(error)
+        }
+        await source.dispose()
+        await dropTarget()
+    }
+
+    @Test func aMissingSourceFileIsRefusedBeforeAnythingIsCreated() async throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("vledger-missing-\(UUID().uuidString).sqlite").path
+        let result = try await VLedgerProcess.run(["migrate-data", "--from", "sqlite:\(missing)",
+                                                   "--to", "postgres://nobody@127.0.0.1:1/none"])
+        #expect(result.status != 0)
+        #expect(result.errorOutput.contains("does not exist"))
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Runs a command against a throw-away PostgreSQL cluster:
+#
+#   scripts/with-test-postgres.sh swift test --skip-build
+#
+# Creates a cluster in a temporary directory as an unprivileged user (the system user `vledger-test`,
+# created when running as root), starts it on 127.0.0.1 on a free port (fsync off: test data only),
+# creates the role `vledger` (password authentication, CREATEDB, no superuser) and its database,
+# exports VLEDGER_TEST_POSTGRES_URL=postgres://vledger:...@127.0.0.1:PORT/vledger, runs the command,
+# and always stops the cluster and removes the directory, exiting with the command's status.
+# Installs nothing: `make postgres-deps` does (PostgreSQL binaries under /usr/lib/postgresql/*/bin).
+set -euo pipefail
+
+if [ "$#" -eq 0 ]; then
+    echo "usage: $0 COMMAND [ARGS...]" >&2
+    exit 64
+fi
+
+PG_BIN="${PG_BIN:-}"
+if [ -z "$PG_BIN" ]; then
+    PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+fi
+if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ] || [ ! -x "$PG_BIN/pg_ctl" ]; then
+    echo "with-test-postgres: no PostgreSQL server binaries under /usr/lib/postgresql/*/bin; run 'make postgres-deps'" >&2
+    exit 69
+fi
+
+# The unprivileged user the server runs as (postgres refuses to run as root).
+if [ "$(id -u)" -eq 0 ]; then
+    PG_USER=vledger-test
+    if ! id -u "$PG_USER" >/dev/null 2>&1; then
+        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PG_USER"
+    fi
+    as_pg_user() { runuser -u "$PG_USER" -- "$@"; }
+else
+    PG_USER="$(id -un)"
+    as_pg_user() { "$@"; }
+fi
+
+WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/vledger-pg.XXXXXX")"
+DATA_DIR="$WORK_DIR/data"
+SOCKET_DIR="$WORK_DIR/socket"
+LOG_FILE="$WORK_DIR/server.log"
+mkdir -p "$SOCKET_DIR"
+[ "$(id -u)" -eq 0 ] && chown -R "$PG_USER" "$WORK_DIR"
+chmod 700 "$WORK_DIR"
+STARTED=0
+
+cleanup() {
+    local status=$?
+    if [ "$STARTED" -eq 1 ]; then
+        as_pg_user "$PG_BIN/pg_ctl" -D "$DATA_DIR" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$WORK_DIR"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+SUPERUSER_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+ROLE_PASSWORD="vledger-test-$(head -c 9 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+printf '%s\n' "$SUPERUSER_PASSWORD" >"$WORK_DIR/pwfile"
+[ "$(id -u)" -eq 0 ] && chown "$PG_USER" "$WORK_DIR/pwfile"
+
+as_pg_user "$PG_BIN/initdb" -D "$DATA_DIR" -U postgres --pwfile="$WORK_DIR/pwfile" \
+    --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$WORK_DIR/initdb.log" 2>&1 \
+    || { cat "$WORK_DIR/initdb.log" >&2; exit 70; }
+
+port_is_free() {
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+PORT=""
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    candidate=$((20000 + RANDOM % 40000))
+    port_is_free "$candidate" || continue
+    if as_pg_user "$PG_BIN/pg_ctl" -D "$DATA_DIR" -l "$LOG_FILE" -w -t 60 start -o \
+        "-c listen_addresses=127.0.0.1 -p $candidate -k $SOCKET_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB" \
+        >/dev/null 2>&1; then
+        PORT="$candidate"
+        STARTED=1
+        break
+    fi
+done
+if [ -z "$PORT" ]; then
+    echo "with-test-postgres: the server did not start; its log:" >&2
+    cat "$LOG_FILE" >&2 || true
+    exit 70
+fi
+
+as_pg_user "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKET_DIR" -p "$PORT" -U postgres -d postgres \
+    -c "CREATE ROLE vledger LOGIN CREATEDB PASSWORD '$ROLE_PASSWORD'" \
+    -c "CREATE DATABASE vledger OWNER vledger" >/dev/null
+
+export VLEDGER_TEST_POSTGRES_URL="postgres://vledger:$ROLE_PASSWORD@127.0.0.1:$PORT/vledger?sslmode=disable"
+echo "with-test-postgres: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT (data in $WORK_DIR)" >&2
+
+set +e
+"$@"
+status=$?
+set -e
+exit "$status"
