@@ -13,9 +13,11 @@ DEB_PACKAGES = libsqlite3-dev pkg-config libqrencode-dev libcairo2-dev libzbar-d
 # PyPI packages of the tests (JWKS interoperability: a JOSE library not written here), in a private venv.
 PYTHON_VENV     = .build/python-venv
 PYTHON_PACKAGES = joserfc
+# PostgreSQL server and contrib (btree_gist) for the store contract suite on a throw-away cluster.
+PG_DEB_PACKAGES = postgresql postgresql-contrib
 SUDO        := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps pydeps build run test bench samples clean
+.PHONY: all deps pydeps postgres-deps build run test bench bench-postgres samples clean
 
 all: build
 
@@ -34,6 +36,15 @@ pydeps: deps
 	@[ -x $(PYTHON_VENV)/bin/python3 ] || python3 -m venv $(PYTHON_VENV)
 	@$(PYTHON_VENV)/bin/python3 -c 'import joserfc' 2>/dev/null || $(PYTHON_VENV)/bin/python3 -m pip install -q $(PYTHON_PACKAGES)
 
+## postgres-deps: install PostgreSQL (server and contrib) from Debian, when missing.
+postgres-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	    && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
+	    && ls /usr/share/postgresql/*/extension/btree_gist.control >/dev/null 2>&1; then :; else \
+	  echo "installing Debian packages: $(PG_DEB_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(PG_DEB_PACKAGES); \
+	fi
+
 build: deps
 	$(SWIFT) build --product vledger
 
@@ -41,18 +52,22 @@ build: deps
 run: build
 	$$($(SWIFT) build --show-bin-path)/vledger serve --host $(HOST) --port $(PORT) --database $(DATABASE) --load-samples samples
 
-## test: every test suite.
-test: deps pydeps
+## test: every test suite; the store contract suite on SQLite and on a throw-away PostgreSQL cluster
+## (started as an unprivileged user on 127.0.0.1, stopped and removed also when tests fail).
+test: deps pydeps postgres-deps
 	$(SWIFT) build --build-tests
-	VLEDGER_TEST_PYTHON=$(CURDIR)/$(PYTHON_VENV)/bin/python3 $(SWIFT) test --skip-build
+	VLEDGER_TEST_PYTHON=$(CURDIR)/$(PYTHON_VENV)/bin/python3 scripts/with-test-postgres.sh $(SWIFT) test --skip-build
 
 ## bench: import speed against plain inserts (ROWS=1000000 for the full figure); certificates issued per
 ## second (PDF included) and verification requests per second against a trivial route.
 ROWS ?= 100000
+## Spot checks: consistent sampling from IDS ids next to IDS plain SHA-256 hashes.
+IDS ?= 10000000
 bench: deps
 	$(SWIFT) build -c release --product vledger
 	$$($(SWIFT) build -c release --show-bin-path)/vledger bench import --rows $(ROWS)
 	$$($(SWIFT) build -c release --show-bin-path)/vledger bench certificates
+	$$($(SWIFT) build -c release --show-bin-path)/vledger bench spot-check --ids $(IDS)
 
 ## samples: regenerate the sample data set (deterministic).
 samples:
@@ -60,3 +75,11 @@ samples:
 
 clean:
 	rm -rf .build data
+
+## bench-postgres: the import and certificate benchmarks on a throw-away PostgreSQL cluster.
+bench-postgres: deps postgres-deps
+	$(SWIFT) build -c release --product vledger
+	scripts/with-test-postgres.sh sh -c '"$$0" bench import --rows $(ROWS) --database "$$VLEDGER_TEST_POSTGRES_URL"' \
+	    "$$($(SWIFT) build -c release --show-bin-path)/vledger"
+	scripts/with-test-postgres.sh sh -c '"$$0" bench certificates --database "$$VLEDGER_TEST_POSTGRES_URL"' \
+	    "$$($(SWIFT) build -c release --show-bin-path)/vledger"

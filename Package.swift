@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerStoreContractTests",
-            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerPostgres"]
+            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerCertificates"]
         ),
         .testTarget(
             name: "LedgerAPITests",

@@ -31,7 +31,8 @@ if [ "$(id -u)" -eq 0 ]; then
     if ! id -u "$PG_USER" >/dev/null 2>&1; then
         useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PG_USER"
     fi
-    as_pg_user() { runuser -u "$PG_USER" -- "$@"; }
+    # From inside the work directory: the caller's directory may be closed to that user.
+    as_pg_user() { (cd "$WORK_DIR" && runuser -u "$PG_USER" -- "$@"); }
 else
     PG_USER="$(id -un)"
     as_pg_user() { "$@"; }

@@ -84,7 +84,7 @@ public enum SpotCheckPage {
         for unit in p.sample {
             let finding = findings[unit.id].map { f in f.outcomeLabel + (f.discrepancyLabel.map { "（\($0)）" } ?? "") } ?? ""
             html += "<tr>" + ["\(unit.stage)", "\(unit.order)", unit.id, unit.organization, unit.ticket,
-                              (teams[unit.id] ?? []).joined(separator: ", "), finding]
+                              (teams[unit.stage == 2 ? unit.organization : unit.id] ?? []).joined(separator: ", "), finding]
                 .map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n"
         }
         html += "</table>\n</body>\n</html>\n"

@@ -226,7 +226,9 @@ struct SpotCheckDetailBody: ResponseEncodable {
             SampledUnitBody(stage: entry.unit.stage, order: entry.unit.order, id: entry.unit.id, organization: entry.unit.stratum,
                             organizationId: entry.organizationId, entityId: entry.entityId,
                             ticket: ConsistentSampler.trim(entry.unit.ticket), weightedKey: entry.unit.weightedKey,
-                            team: (teams[entry.unit.id] ?? []).sorted { $0.position < $1.position }.map(\.inspectorId),
+                            // Records within a sampled organization are checked by the organization's team.
+                            team: (teams[entry.unit.stage == 2 ? entry.unit.stratum : entry.unit.id] ?? [])
+                                .sorted { $0.position < $1.position }.map(\.inspectorId),
                             decided: decided.contains(entry.unit.id))
         }
         findings = detail.findings.map(FindingBody.init)

@@ -12,6 +12,7 @@ import Glibc
 public final class CertificateKeyring: CertificateAuthority {
     public let path: String
     private let refreshInterval: Duration
+    private let verificationCacheSize: Int
     private let state = Mutex(State())
 
     private struct State {
@@ -45,12 +46,14 @@ public final class CertificateKeyring: CertificateAuthority {
         }
     }
 
-    /// Opens the key file at `path`, creating it (mode 0600, one new key) on first use.
-    public init(path: String, refreshInterval: Duration = .seconds(1)) async throws {
+    /// Opens the key file at `path`, creating it (mode 0600, one new key) on first use. Verified tokens
+    /// are remembered up to `verificationCacheSize` (0: none), so a token scanned again skips Ed25519.
+    public init(path: String, refreshInterval: Duration = .seconds(1), verificationCacheSize: Int = 10_000) async throws {
         self.path = path
         self.refreshInterval = refreshInterval
+        self.verificationCacheSize = verificationCacheSize
         _ = try CertificateKeyFile.loadOrCreate(path: path)
-        let loaded = try await Self.load(path)
+        let loaded = try await Self.load(path, cacheSize: verificationCacheSize)
         state.withLock {
             $0.loaded = loaded
             $0.checkedAt = .now
@@ -64,7 +67,7 @@ public final class CertificateKeyring: CertificateAuthority {
 
     /// Re-reads the key file now (otherwise it is re-read when it changed, checked at most every `refreshInterval`).
     public func reload() async throws {
-        let loaded = try await Self.load(path)
+        let loaded = try await Self.load(path, cacheSize: verificationCacheSize)
         state.withLock {
             $0.loaded = loaded
             $0.checkedAt = .now
@@ -80,7 +83,7 @@ public final class CertificateKeyring: CertificateAuthority {
         }
         if let loaded, !due || FileStamp(path: path) == loaded.stamp { return loaded }
         do {
-            let fresh = try await Self.load(path)
+            let fresh = try await Self.load(path, cacheSize: verificationCacheSize)
             state.withLock { $0.loaded = fresh }
             return fresh
         } catch {
@@ -90,7 +93,7 @@ public final class CertificateKeyring: CertificateAuthority {
         }
     }
 
-    private static func load(_ path: String) async throws -> Loaded {
+    private static func load(_ path: String, cacheSize: Int) async throws -> Loaded {
         let stamp = FileStamp(path: path)
         let file = try CertificateKeyFile.read(path: path)
         guard let active = file.activeKey else { throw CertificateKeyFileError.damaged("no active key") }
@@ -103,7 +106,7 @@ public final class CertificateKeyring: CertificateAuthority {
                                                       compromisedAt: key.compromisedAt)
         }
         return Loaded(stamp: stamp, jwks: JSONWebKeySet(file),
-                      verifier: TokenVerifier(keys: keys), activeKid: active.kid, signer: signer)
+                      verifier: TokenVerifier(keys: keys, cacheSize: cacheSize), activeKid: active.kid, signer: signer)
     }
 
     // MARK: CertificateAuthority

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import JWTKit
 import LedgerCore
+import Synchronization
 
 /// The claims as a jwt-kit payload. Beyond the signature it checks only that the claims are well formed;
 /// certificates do not expire.
@@ -55,12 +56,30 @@ struct VerificationKey: Sendable {
 /// Checks the form, key and signature of certificate tokens and status-list credentials.
 struct TokenVerifier: Sendable {
     var keys: [String: VerificationKey]
+    /// Remembers tokens whose signature checked out (a signature stays good; the key's status is looked
+    /// up on every check), so a certificate scanned again costs no Ed25519 verification.
+    let cache: VerificationCache
+
+    init(keys: [String: VerificationKey], cacheSize: Int = 10_000) {
+        self.keys = keys
+        cache = VerificationCache(capacity: cacheSize)
+    }
 
     /// The header of a compact JWS, once its form has been checked.
-    private struct Header: Decodable {
+    struct Header: Decodable, Sendable {
         var alg: String?
         var kid: String?
         var typ: String?
+    }
+
+    /// The decoded header; the few distinct headers (one per key) are remembered.
+    private func header(_ text: Substring) -> Header? {
+        if let known = cache.header(text) { return known }
+        guard let bytes = Base64URL.decode(text), let header = try? JSONDecoder().decode(Header.self, from: Data(bytes)) else {
+            return nil
+        }
+        cache.remember(text, header)
+        return header
     }
 
     /// Checks a certificate token: its form, the key named by `kid` and the signature.
@@ -69,8 +88,10 @@ struct TokenVerifier: Sendable {
         case .failure(let failure):
             return failure.check
         case .success(let key):
+            if let claims = cache.claims(of: token) { return .verified(claims, keyId: key.kid) }
             do {
                 let payload = try await key.collection.verify(token, as: SignedCertificateClaims.self)
+                cache.remember(token, payload.claims)
                 return .verified(payload.claims, keyId: key.kid)
             } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
                 return .rejected(.badSignature, keyId: key.kid, keyCompromisedAt: nil)
@@ -101,10 +122,8 @@ struct TokenVerifier: Sendable {
     private func inspect(_ token: String) -> Result<VerificationKey, TokenCheckFailure> {
         guard token.utf8.count <= Ledger.maxTokenLength else { return .failure(.rejected(.malformed)) }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }),
-              let headerBytes = Base64URL.decode(parts[0]), Base64URL.decode(parts[1]) != nil,
-              let signature = Base64URL.decode(parts[2]),
-              let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)) else {
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }), Base64URL.isEncoded(parts[1]),
+              let signature = Base64URL.decode(parts[2]), let header = self.header(parts[0]) else {
             return .failure(.rejected(.malformed))
         }
         // An Ed25519 signature is 64 bytes; anything else was cut short or padded.
@@ -132,4 +151,45 @@ struct TokenCheckFailure: Error {
 public struct InvalidSignedData: Error, CustomStringConvertible {
     public var reason: InvalidCertificateReason
     public var description: String { reason.message }
+}
+
+/// Bounded memory of decoded headers and of tokens whose signature verified. When full it starts over,
+/// which keeps it simple and its size fixed.
+final class VerificationCache: Sendable {
+    private struct Entries {
+        var headers: [Substring: TokenVerifier.Header] = [:]
+        var verified: [String: CertificateClaims] = [:]
+    }
+
+    private let capacity: Int
+    private let entries = Mutex(Entries())
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func header(_ text: Substring) -> TokenVerifier.Header? {
+        entries.withLock { $0.headers[text] }
+    }
+
+    func remember(_ text: Substring, _ header: TokenVerifier.Header) {
+        guard capacity > 0 else { return }
+        entries.withLock {
+            if $0.headers.count >= 64 { $0.headers.removeAll(keepingCapacity: true) }
+            $0.headers[text] = header
+        }
+    }
+
+    func claims(of token: String) -> CertificateClaims? {
+        guard capacity > 0 else { return nil }
+        return entries.withLock { $0.verified[token] }
+    }
+
+    func remember(_ token: String, _ claims: CertificateClaims) {
+        guard capacity > 0 else { return }
+        entries.withLock {
+            if $0.verified.count >= capacity { $0.verified.removeAll(keepingCapacity: true) }
+            $0.verified[token] = claims
+        }
+    }
 }

@@ -95,7 +95,7 @@ public enum CertificatePDF {
         }
 
         func pageNumber(_ page: Int, of pages: Int) {
-            canvas.text("第 \(page) 页，共 \(pages) 页 / page \(page) of \(pages)", x: pageWidth / 2, y: pageHeight - 40,
+            canvas.text("第 \(page) 页，共 \(pages) 页 / page \(page) of \(pages)", x: pageWidth / 2, y: pageHeight - 36,
                         font: canvas.fonts.sans, size: 7.5, align: .center, gray: 0.35)
         }
 
@@ -203,7 +203,7 @@ public enum CertificatePDF {
                         y: sealY + 80, font: canvas.fonts.serif, size: 10, align: .center)
 
             // The full address the QR code holds, small, for a reader that has no camera.
-            let urlTop = qrTop + qrWidth + 26
+            let urlTop = qrTop + qrWidth + 21
             canvas.text("验证网址 Verification URL:", x: margin, y: urlTop, font: canvas.fonts.sans, size: 6.5, gray: 0.4)
             let characters = Array(issued.verificationURL)
             let perLine = 120

@@ -25,14 +25,14 @@ public enum CertificatePages {
         if result.status == .invalid, let reason = result.reason {
             body += "<p class=\"code\">原因 Reason: <code>\(e(reason.rawValue))</code></p>\n"
             if let at = result.keyCompromisedAt {
-                body += "<p class=\"code\">密钥作废于 Key compromised on \(e(LocalDate(at, in: .ledgerDefault).description))</p>\n"
+                body += "<p class=\"code\">密钥作废于 Key compromised on \(e(CertificateText.iso(LocalDate(at, in: .ledgerDefault))))</p>\n"
             }
         }
         if result.status == .revoked, let revocation = result.certificate?.revocation {
             let zone = result.certificate?.timeZone ?? .ledgerDefault
             body += """
                 <dl class="revocation">
-                <dt>撤销日期 Revoked on</dt><dd>\(e(LocalDate(revocation.at, in: zone).description))</dd>
+                <dt>撤销日期 Revoked on</dt><dd>\(e(CertificateText.iso(LocalDate(revocation.at, in: zone))))</dd>
                 <dt>撤销原因 Reason</dt><dd>\(e(revocation.reason))</dd>
                 </dl>
 
@@ -51,7 +51,7 @@ public enum CertificatePages {
                 <dt>统一社会信用代码 Credit code</dt><dd>\(e(CertificateText.issuerCode(certificate)))</dd>
                 <dt>服务期间 Period</dt><dd>\(e(CertificateText.period(certificate)))</dd>
                 <dt>累计时长 Hours</dt><dd>\(e(CertificateText.hours(certificate.minutes))) 小时 h（\(certificate.recordCount) 条记录 records）</dd>
-                <dt>出具日期 Issued on</dt><dd>\(e(CertificateText.issueDate(certificate).description))</dd>
+                <dt>出具日期 Issued on</dt><dd>\(e(CertificateText.iso(CertificateText.issueDate(certificate))))</dd>
                 </dl>
                 </section>
 
@@ -69,7 +69,7 @@ public enum CertificatePages {
             for change in result.changes {
                 let now = change.current.isVoid ? "已作废 voided" : CertificateText.hours(change.current.minutes) + " h"
                 body += "<tr><td>#\(change.certified.recordId)</td><td>\(e(change.certified.activityTitle))</td>"
-                    + "<td>\(e(change.certified.serviceDate.description))</td>"
+                    + "<td>\(e(CertificateText.iso(change.certified.serviceDate)))</td>"
                     + "<td>\(e(CertificateText.hours(change.certified.minutes))) h</td><td>\(e(now))</td></tr>\n"
             }
             body += "</tbody>\n</table>\n"
@@ -100,7 +100,7 @@ public enum CertificatePages {
 
             """
         if let revocation = certificate.revocation {
-            body += "<p class=\"banner revoked\">已撤销 Revoked \(e(LocalDate(revocation.at, in: certificate.timeZone).description))：\(e(revocation.reason))</p>\n"
+            body += "<p class=\"banner revoked\">已撤销 Revoked \(e(CertificateText.iso(LocalDate(revocation.at, in: certificate.timeZone))))：\(e(revocation.reason))</p>\n"
         }
         body += """
             <p class="statement">\(e(CertificateText.statement(certificate)))</p>
@@ -121,7 +121,7 @@ public enum CertificatePages {
         for (index, record) in issued.records.enumerated() {
             body += "<tr><td>\(index + 1)</td><td>\(e(record.activityTitle))</td>"
                 + (certificate.isPlatformIssued ? "<td>\(e(record.organizationName))</td>" : "")
-                + "<td>\(e(record.serviceDate.description))</td><td class=\"number\">\(e(CertificateText.hours(record.minutes)))</td></tr>\n"
+                + "<td>\(e(CertificateText.iso(record.serviceDate)))</td><td class=\"number\">\(e(CertificateText.hours(record.minutes)))</td></tr>\n"
         }
         body += """
             </tbody>

@@ -6,6 +6,15 @@ enum CertificateText {
     static let title = "志愿服务记录证明"
     static let englishTitle = "Certificate of Volunteer Service Record"
 
+    /// `2026-06-15`, without going through `String(format:)`.
+    static func iso(_ date: LocalDate) -> String {
+        func digits(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return digits(date.year, 4) + "-" + digits(date.month, 2) + "-" + digits(date.day, 2)
+    }
+
     /// `2026年6月15日`.
     static func chineseDate(_ date: LocalDate) -> String {
         "\(date.year)年\(date.month)月\(date.day)日"
@@ -36,9 +45,9 @@ enum CertificateText {
     static func period(_ certificate: Certificate) -> String {
         switch (certificate.periodFrom, certificate.periodTo) {
         case (nil, nil): "全部记录 / all records"
-        case (let from?, nil): "\(from) 起 / from \(from)"
-        case (nil, let to?): "截至 \(to) / until \(to)"
-        case (let from?, let to?): "\(from) 至 \(to)"
+        case (let from?, nil): "\(iso(from)) 起 / from \(iso(from))"
+        case (nil, let to?): "截至 \(iso(to)) / until \(iso(to))"
+        case (let from?, let to?): "\(iso(from)) 至 \(iso(to))"
         }
     }
 

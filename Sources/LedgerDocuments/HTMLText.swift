@@ -1,6 +1,9 @@
 /// Escaping for HTML and XML: every value put into a page or an SVG goes through `escape`.
 public enum HTMLText {
     public static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            return text
+        }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {

@@ -7,14 +7,14 @@ import PostgresNIO
 /// store's blocking pool and waits for each statement; every value is a bind parameter (`\(value)` in a
 /// `PostgresQuery` becomes `$n`), never spliced into the SQL text.
 final class PostgresLedgerAccess: LedgerWriter {
-    let connection: PostgresConnection
+    let connection: WatchedConnection
     let logger: Logger
     /// The first statement failure of the transaction; PostgreSQL refuses every later statement.
     private(set) var failure: PostgresStoreError?
     /// Volunteers locked in this transaction; the lock is held until it ends, so one request suffices.
     private var lockedVolunteers: Set<Int64> = []
 
-    init(connection: PostgresConnection, logger: Logger) {
+    init(connection: WatchedConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
     }
@@ -25,13 +25,31 @@ final class PostgresLedgerAccess: LedgerWriter {
     @discardableResult
     func run(_ query: PostgresQuery) throws -> PostgresQueryResult {
         if let failure { throw failure.isRetryable ? failure : PostgresStoreError.transactionAborted }
+        let reply = connection.send(query, logger: logger)
         do {
-            return try connection.query(query, logger: logger).wait()
+            try confirmSent()
+            return try connection.wait(reply)
         } catch {
             let mapped = PostgresStoreError(error)
             failure = mapped
             throw mapped
         }
+    }
+
+    /// Sends a statement without waiting for its reply (BEGIN, the COMMIT of a read). The connection runs
+    /// statements in order, so its outcome is known when the next statement's reply is; waiting for each
+    /// would cost a hand-off between this thread and the event loop.
+    func send(_ query: PostgresQuery) {
+        unconfirmed.append(connection.send(query, logger: logger))
+    }
+
+    /// Statements sent without waiting, not yet known to have succeeded.
+    private var unconfirmed: [EventLoopFuture<PostgresQueryResult>] = []
+
+    private func confirmSent() throws {
+        let sent = unconfirmed
+        unconfirmed = []
+        for reply in sent { _ = try connection.wait(reply) }
     }
 
     private func rows<T>(_ query: PostgresQuery, _ transform: (inout Columns) throws -> T) throws -> [T] {

@@ -7,7 +7,7 @@ import Synchronization
 /// The ledger on a PostgreSQL server, shared by any number of `vledger` processes.
 ///
 /// Transaction bodies are synchronous, so each runs on a thread of the store's own blocking pool (never
-/// on an event loop or the Swift concurrency pool) with one connection to itself, and waits for every
+/// on an event loop or the Swift concurrency pool) with a connection of its own, and waits for every
 /// statement. Writes run at READ COMMITTED and take explicit locks (`lockVolunteer`, `lockChain`) so each
 /// check sees what concurrent transactions committed; unique and exclusion constraints back every rule
 /// two processes could race on, and a transaction that loses such a race runs again.
@@ -104,7 +104,7 @@ public final class PostgresLedgerStore: LedgerStore {
     private enum Outcome<T: Sendable>: Sendable {
         case value(T)
         case failure(any Error)
-        /// Lost a race with a concurrent transaction; nothing was committed.
+        /// Lost a race with a concurrent transaction, or found its connection closed; nothing was committed.
         case retry(PostgresStoreError)
     }
 
@@ -129,7 +129,7 @@ public final class PostgresLedgerStore: LedgerStore {
                 throw error
             case .retry(let error):
                 guard attempt < Self.maxAttempts else { throw Self.conflictError(error) }
-                logger.debug("retrying a transaction that lost a race",
+                logger.debug("running a transaction again",
                              metadata: ["attempt": "\(attempt)", "sqlstate": "\(error.sqlState ?? "-")"])
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...10) * attempt))
                 attempt += 1
@@ -140,22 +140,17 @@ public final class PostgresLedgerStore: LedgerStore {
     /// One run of a transaction, on a thread of the blocking pool.
     private static func attempt<T: Sendable>(_ mode: Mode, _ body: (PostgresLedgerAccess) throws -> T,
                                              connections: PostgresConnectionSource, logger: Logger) -> Outcome<T> {
-        let connection: PostgresConnection
+        let connection: WatchedConnection
         do { connection = try connections.take() } catch { return .failure(PostgresStoreError(error)) }
         let access = PostgresLedgerAccess(connection: connection, logger: logger)
-        do {
-            try access.run(mode.begin)
-        } catch {
-            // Typically an idle connection the server closed; a fresh one is opened on the next run.
-            connections.discard(connection)
-            let failure = PostgresStoreError(error)
-            return failure.breaksConnection ? .retry(failure) : .failure(failure)
-        }
+        access.send(mode.begin)
         let result = Result<T, any Error> { try body(access) }
         if let failure = access.failure {
             // A statement failed, so PostgreSQL has aborted the transaction, even if the body went on.
             rollback(connection, connections: connections, logger: logger)
-            if failure.isRetryable { return .retry(failure) }
+            // Nothing was committed: a lost race, or a connection the server closed (typically one that
+            // sat idle in the pool), is worth running again.
+            if failure.isRetryable || failure.breaksConnection { return .retry(failure) }
             if case .failure(let error) = result, !(error is PostgresStoreError) { return .failure(error) }
             return .failure(failure)
         }
@@ -163,6 +158,12 @@ public final class PostgresLedgerStore: LedgerStore {
         case .failure(let error):
             rollback(connection, connections: connections, logger: logger)
             return .failure(error)
+        case .success(let value) where mode == .read:
+            // A read has nothing to make durable: end it without waiting; the next transaction on this
+            // connection queues behind it.
+            access.send("COMMIT")
+            connections.giveBack(connection)
+            return .value(value)
         case .success(let value):
             do {
                 try access.run("COMMIT")
@@ -181,9 +182,9 @@ public final class PostgresLedgerStore: LedgerStore {
         }
     }
 
-    private static func rollback(_ connection: PostgresConnection, connections: PostgresConnectionSource, logger: Logger) {
+    private static func rollback(_ connection: WatchedConnection, connections: PostgresConnectionSource, logger: Logger) {
         do {
-            _ = try connection.query("ROLLBACK", logger: logger).wait()
+            _ = try connection.wait(connection.send("ROLLBACK", logger: logger))
             connections.giveBack(connection)
         } catch {
             connections.discard(connection)
@@ -206,83 +207,6 @@ public final class PostgresLedgerStore: LedgerStore {
         case ("organizations_credit_code_key", let code?): return LedgerError.duplicateCreditCode(code)
         case ("users_username_key", let name?): return LedgerError.duplicateUsername(name)
         default: return PostgresStoreError.conflict(constraint: constraint ?? state, detail: detail ?? message)
-        }
-    }
-}
-
-/// The connections of one store: idle ones are reused, new ones are opened on demand. At most one per
-/// thread of the blocking pool is in use, so the pool's size bounds the connections.
-final class PostgresConnectionSource: Sendable {
-    private struct State {
-        var idle: [PostgresConnection] = []
-        var nextId = 0
-        var isClosed = false
-    }
-
-    private let configuration: PostgresConnection.Configuration
-    private let logger: Logger
-    private let state = Mutex(State())
-
-    init(configuration: PostgresConnection.Configuration, logger: Logger) {
-        self.configuration = configuration
-        self.logger = logger
-    }
-
-    /// An open connection, waiting for it to be opened if none is idle. Blocks: call on a pool thread only.
-    func take() throws -> PostgresConnection {
-        while true {
-            let (idle, newId, closed) = state.withLock { state -> (PostgresConnection?, Int, Bool) in
-                if state.isClosed { return (nil, 0, true) }
-                if let connection = state.idle.popLast() { return (connection, 0, false) }
-                state.nextId += 1
-                return (nil, state.nextId, false)
-            }
-            if closed { throw PostgresStoreError.closed }
-            if let idle {
-                if idle.isClosed { continue }
-                return idle
-            }
-            do {
-                return try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(),
-                                                      configuration: configuration, id: newId, logger: logger).wait()
-            } catch {
-                throw PostgresStoreError(error)
-            }
-        }
-    }
-
-    func giveBack(_ connection: PostgresConnection) {
-        let keep = state.withLock { state in
-            guard !state.isClosed, !connection.isClosed else { return false }
-            state.idle.append(connection)
-            return true
-        }
-        if !keep { discard(connection) }
-    }
-
-    func discard(_ connection: PostgresConnection) {
-        // The closure keeps the connection alive until its channel has closed.
-        if !connection.isClosed { connection.close().whenComplete { _ in _ = connection } }
-    }
-
-    /// Closes the idle connections without waiting, refusing new ones.
-    func closeIdle() {
-        let idle = state.withLock { state in
-            state.isClosed = true
-            defer { state.idle = [] }
-            return state.idle
-        }
-        idle.forEach(discard)
-    }
-
-    func closeAll() async {
-        let idle = state.withLock { state in
-            state.isClosed = true
-            defer { state.idle = [] }
-            return state.idle
-        }
-        for connection in idle {
-            try? await connection.close()
         }
     }
 }

@@ -21,13 +21,14 @@ struct BenchCertificates: AsyncParsableCommand {
     @Option(help: "Certificates to issue.") var certificates = 200
     @Option(help: "HTTP requests per route.") var requests = 20_000
     @Option(help: "Concurrent keep-alive connections.") var connections = 4
+    @Option(help: "Database URL of an EMPTY scratch database (default: a temporary SQLite file).") var database: String?
 
     func run() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vledger-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let store = try await StoreLocation("sqlite:\(scratch.appendingPathComponent("bench.sqlite").path)")
-            .open(logger: .init(label: "bench"))
+        let location = try StoreLocation(database ?? "sqlite:\(scratch.appendingPathComponent("bench.sqlite").path)")
+        let store = try await location.open(logger: .init(label: "bench"))
         let now = Date()
         var ledger = Ledger(store: store, clock: { now })
         ledger.certificates = CertificateSettings(
@@ -82,7 +83,7 @@ struct BenchCertificates: AsyncParsableCommand {
         }
         try await store.close()
 
-        print("backend: sqlite (scratch), \(volunteers.count) volunteers with 12 records each, platform-issued certificates")
+        print("backend: \(database == nil ? "sqlite (scratch)" : location.description), \(volunteers.count) volunteers with 12 records each, platform-issued certificates")
         print(String(format: "issued %d certificates (use case + signature + PDF, %d KiB each): %.2f s, %.1f certificates/s",
                      certificates, pdfBytes / max(1, certificates) / 1024, issueSeconds, Double(certificates) / issueSeconds))
         print("token length: \(lastToken.utf8.count) characters")

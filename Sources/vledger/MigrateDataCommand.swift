@@ -51,6 +51,13 @@ struct MigrateData: AsyncParsableCommand {
             throw error
         }
         if !passed { throw ExitCode(1) }
+        if case .sqlite(let path) = source {
+            let keys = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("vledger-keys.json").path
+            if FileManager.default.fileExists(atPath: keys) {
+                print("note: certificate keys are not kept in the database; give \(keys) to the servers of the new database "
+                      + "with --keys or VLEDGER_KEYS_FILE")
+            }
+        }
     }
 
     /// Copies, then checks the committed copy again; returns whether every check passed.

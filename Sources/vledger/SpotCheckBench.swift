@@ -31,6 +31,11 @@ struct BenchSpotCheck: AsyncParsableCommand {
         }
         let hashSeconds = (ContinuousClock.now - hashStart).seconds
 
+        let ticketStart = ContinuousClock.now
+        var lowestKey = UInt64.max
+        for index in 1...ids { lowestKey = min(lowestKey, sampler.ticketKey(String(index))) }
+        let ticketSeconds = (ContinuousClock.now - ticketStart).seconds
+
         let drawStart = ContinuousClock.now
         let drawn = try sampler.lowest(size, of: ids) { String($0 + 1) }
         let drawSeconds = (ContinuousClock.now - drawStart).seconds
@@ -38,6 +43,7 @@ struct BenchSpotCheck: AsyncParsableCommand {
         print("population: \(ids) ids (record ids 1...\(ids)), sample: \(size), seed: \(seed)")
         print(String(format: "SHA-256 of every id (plain hashes):       %.2f s, %.0f hashes/s (checksum %02x)",
                      hashSeconds, Double(ids) / hashSeconds, checksum))
+        print(String(format: "tickets alone (SHA-256 + 19-digit key):   %.2f s (lowest key %019llu)", ticketSeconds, lowestKey))
         print(String(format: "consistent sampling (tickets, duplicate check, lowest %d): %.2f s, %.0f ids/s",
                      size, drawSeconds, Double(ids) / drawSeconds))
         print(String(format: "sampling / hashing: %.2f", drawSeconds / hashSeconds))

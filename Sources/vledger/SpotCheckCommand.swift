@@ -192,7 +192,7 @@ struct SpotCheck: AsyncParsableCommand {
             }
             print("item \(finding.itemId): \(finding.outcome.chineseLabel) \(finding.outcome.rawValue)"
                   + (finding.discrepancy.map { " (\($0.chineseLabel))" } ?? "")
-                  + (finding.correctionRevision.map { "; record corrected as revision \($0)" } ?? "")
+                  + (finding.correctionRevision.map { "; revision \($0) appended to record \(finding.itemId)" } ?? "")
                   + (finding.correctionNote.isEmpty ? "" : "; \(finding.correctionNote)"))
         }
 
@@ -296,7 +296,7 @@ struct SpotCheck: AsyncParsableCommand {
             do {
                 drawn = try ConsistentSampler(seed: seed).sample(list, size: size, withReplacement: withReplacement)
             } catch {
-                throw ValidationError("\(ids): \(error)")
+                throw SampleFailure(description: "\(ids): \(error)")
             }
             var output = Data()
             for draw in drawn { output.append(contentsOf: Array((draw.id + "\n").utf8)) }
@@ -373,6 +373,11 @@ struct SpotCheck: AsyncParsableCommand {
             print(String(format: "公示率 campaigns published: %d of %d drawn (%.1f %%)", s.campaignsPublished, s.campaignsDrawn, s.publicationRate * 100))
         }
     }
+}
+
+/// A sampling failure, reported on standard error without the usage text.
+struct SampleFailure: Error, CustomStringConvertible {
+    var description: String
 }
 
 /// Files of the spot-check commands.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
+import LedgerCertificates
 import LedgerCore
 import LedgerSQLite
 import Logging
@@ -29,6 +30,8 @@ struct APIFixture: Sendable {
     let tokens: [String: String]
 
     static let password = "correct-horse-42"
+    /// Where the fixture's certificates say they are verified.
+    static let publicBaseURL = "https://verify.example.gov.cn"
 
     static func make() async throws -> APIFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vledger-api-\(UUID().uuidString)")
@@ -37,6 +40,9 @@ struct APIFixture: Sendable {
         try await store.migrate()
         var ledger = Ledger(store: store, clock: { APIFixture.now }, random: .seeded(42))
         ledger.passwordHashCost = 4
+        ledger.certificates = CertificateSettings(
+            authority: try await CertificateKeyring(path: directory.appendingPathComponent("keys.json").path, refreshInterval: .zero),
+            publicBaseURL: APIFixture.publicBaseURL)
         let op = Principal.localOperator
         let a = try await ledger.createOrganization(Factory.organization(1), by: op)
         let b = try await ledger.createOrganization(Factory.organization(2), by: op)

@@ -38,8 +38,11 @@ import Testing
         let fixture = try await APIFixture.make()
         // Logout gets a session of its own, so that the admin's token keeps working for the rest.
         let logoutToken = try await fixture.ledger.login(username: "admin", password: APIFixture.password).token
-        let samples = OperationSample.successes(fixture, logoutToken: logoutToken)
-        let failures = OperationSample.failures(fixture)
+        let spotChecks = try await SpotCheckCampaigns.make(fixture)
+        let certificates = try await CertificateOperations.make(fixture)
+        let samples = OperationSample.successes(fixture, logoutToken: logoutToken).merging(spotChecks.samples(fixture)) { own, _ in own }
+            .merging(certificates.samples(fixture)) { own, _ in own }
+        let failures = OperationSample.failures(fixture) + spotChecks.failures(fixture) + certificates.failures(fixture)
         try await fixture.test { client in
             let document = try await client.execute(uri: "/openapi.json", method: .get) { try JSON.parse($0.body) }
             let exchange = DocumentedExchange(document: document, fixture: fixture, client: client)
@@ -251,7 +254,7 @@ struct DocumentedExchange {
     func uri(_ operation: OpenAPIOperation, _ sample: OperationSample) -> String {
         let segments = operation.path.split(separator: "/", omittingEmptySubsequences: false)
         let filled = segments.indices.map { index -> String in
-            guard segments[index] == "{id}" else { return String(segments[index]) }
+            guard segments[index].hasPrefix("{") else { return String(segments[index]) }
             if let pathId = sample.pathId { return pathId }
             switch segments[index - 1] {
             case "organizations": return String(fixture.organizationA.id)

@@ -197,6 +197,28 @@ struct LedgerTransferTests {
         } }
     }
 
+    /// A table the copy does not know (one added to the schema later) with rows in it stops the copy
+    /// before anything is written, instead of leaving those rows behind.
+    @Test(arguments: Backend.all)
+    func rowsInATableTheCopyDoesNotKnowStopTheCopy(_ backend: Backend) async throws {
+        try await Self.withFilledSource { source in try await withStore(backend) { target in
+            try await source.rawExecute("CREATE TABLE later_feature (id INTEGER PRIMARY KEY, note TEXT NOT NULL)")
+            try await source.rawExecute("INSERT INTO later_feature (id, note) VALUES (1, '新功能')")
+            #expect(try await source.store.read { try $0.rowCounts().otherTables } == ["later_feature": 1])
+            do {
+                _ = try await LedgerTransfer().copy(from: source.store, to: target.store)
+                Issue.record("the copy left the rows of later_feature behind")
+            } catch let error as LedgerTransferError {
+                guard case .unsupportedTables(let tables) = error else {
+                    Issue.record("unexpected \(error)")
+                    return
+                }
+                #expect(tables == ["later_feature": 1])
+            }
+            #expect(try await target.store.read { try $0.rowCounts() } == LedgerRowCounts())
+        } }
+    }
+
     private static func withFilledSource(_ body: (TestStore) async throws -> Void) async throws {
         let source = try await filledSource()
         do {

@@ -6,17 +6,19 @@ import Testing
 /// Two `vledger serve` processes on one PostgreSQL database, driven at once with conflicting writes, as
 /// behind a load balancer. Afterwards nothing was lost, no rule was bypassed, no id was handed out twice.
 ///
-/// Each race is a scenario run against the same deployment; certificate issuance (unique serials) is to
-/// be added as one more scenario once certificates exist.
+/// Each race is a scenario run against the same deployment; a new rule that processes could race on gets
+/// one more scenario.
 @Suite("Two server processes on one PostgreSQL database", .serialized)
 struct TwoServerProcessesTests {
-    /// The deployment the scenarios race on: two servers, a signed-in admin on each, an organization
-    /// with an activity over the last days.
+    /// The deployment the scenarios race on: two servers, a signed-in admin on each, and two organizations
+    /// with an activity over the last days each. Records of one volunteer go to both organizations, so
+    /// only the per-volunteer lock and the exclusion constraint, not an organization's chain lock, keep
+    /// them apart.
     struct Deployment: Sendable {
         var databaseURL: String
         var clients: [APIClient]
-        var organizationId: Int64
-        var activityId: Int64
+        var organizationIds: [Int64]
+        var activityIds: [Int64]
         var activityStart: Date
     }
 
@@ -26,14 +28,19 @@ struct TwoServerProcessesTests {
         ("one document registered on both servers at once", registrationRace),
         ("overlapping hour records for the same volunteers", hourRecordRace),
         ("a day's 24-hour limit under concurrent records", dailyLimitRace),
+        ("certificates issued on both servers at once", certificateRace),
     ]
 
     @Test(.enabled(if: Backend.all.contains(.postgres)), .timeLimit(.minutes(10)))
     func twoServersKeepEveryRuleUnderConcurrentWrites() async throws {
         let (databaseURL, dropDatabase) = try await TestPostgres.freshDatabase()
+        // One certificate key file for both, as servers behind one load balancer share their keys.
+        let keysFolder = FileManager.default.temporaryDirectory.appendingPathComponent("vledger-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: keysFolder, withIntermediateDirectories: true)
+        let keysFile = keysFolder.appendingPathComponent("keys.json").path
         // Both start on the empty database at once, so they also race on the schema migrations.
-        async let first = ServerProcess.start(database: databaseURL)
-        async let second = ServerProcess.start(database: databaseURL)
+        async let first = ServerProcess.start(database: databaseURL, keysFile: keysFile)
+        async let second = ServerProcess.start(database: databaseURL, keysFile: keysFile)
         var servers: [ServerProcess] = []
         do {
             servers = [try await first, try await second]
@@ -48,6 +55,7 @@ struct TwoServerProcessesTests {
         }
         for server in servers { await server.stop() }
         await dropDatabase()
+        try? FileManager.default.removeItem(at: keysFolder)
     }
 
     private static func run(on servers: [ServerProcess], databaseURL: String) async throws {
@@ -64,20 +72,26 @@ struct TwoServerProcessesTests {
         let crossed = APIClient(baseURL: servers[1].baseURL, token: clients[0].token)
         #expect(try await crossed.get("me").status == 200)
 
-        let organization = try await clients[0].post("organizations", Make.organizationInput(1))
-        try #require(organization.status == 201, "\(organization.text)")
-        let organizationId = try #require(organization.int64("id"))
         // From four days ago to an hour ago, on whole hours.
         let now = Date().timeIntervalSince1970
         let activityStart = Date(timeIntervalSince1970: (now / 3600).rounded(.down) * 3600 - 4 * 86_400)
-        let activity = try await clients[1].post(
-            "organizations/\(organizationId)/activities",
-            ActivityInput(title: "并发登记测试", content: "两台服务器同时登记", category: .communityService, place: "测试",
-                          start: activityStart, end: Date(timeIntervalSince1970: (now / 3600).rounded(.down) * 3600 - 3600),
-                          leader: "测试"))
-        try #require(activity.status == 201, "\(activity.text)")
-        let deployment = Deployment(databaseURL: databaseURL, clients: clients, organizationId: organizationId,
-                                    activityId: try #require(activity.int64("id")), activityStart: activityStart)
+        let activityEnd = Date(timeIntervalSince1970: (now / 3600).rounded(.down) * 3600 - 3600)
+        var organizationIds: [Int64] = []
+        var activityIds: [Int64] = []
+        for n in 1...2 {
+            let organization = try await clients[n - 1].post("organizations", Make.organizationInput(n))
+            try #require(organization.status == 201, "\(organization.text)")
+            let organizationId = try #require(organization.int64("id"))
+            let activity = try await clients[2 - n].post(
+                "organizations/\(organizationId)/activities",
+                ActivityInput(title: "并发登记测试", content: "两台服务器同时登记", category: .communityService, place: "测试",
+                              start: activityStart, end: activityEnd, leader: "测试"))
+            try #require(activity.status == 201, "\(activity.text)")
+            organizationIds.append(organizationId)
+            activityIds.append(try #require(activity.int64("id")))
+        }
+        let deployment = Deployment(databaseURL: databaseURL, clients: clients, organizationIds: organizationIds,
+                                    activityIds: activityIds, activityStart: activityStart)
         for scenario in scenarios {
             try await scenario.run(deployment)
         }
@@ -105,7 +119,7 @@ struct TwoServerProcessesTests {
 
     static func registrationRace(_ deployment: Deployment) async throws {
         let registrations = (11...16).map { Make.registration($0) }
-        let results = try await race(deployment, path: "organizations/\(deployment.organizationId)/volunteers", registrations)
+        let results = try await race(deployment, path: "organizations/\(deployment.organizationIds[0])/volunteers", registrations)
         #expect(results.allSatisfy { [200, 201].contains($0.response.status) }, "\(results.map { "\($0.response.status) \($0.response.text)" })")
         for index in registrations.indices {
             let pair = results[index * 2...index * 2 + 1].map(\.response)
@@ -123,12 +137,13 @@ struct TwoServerProcessesTests {
 
     static func hourRecordRace(_ deployment: Deployment) async throws {
         let volunteerNumbers = try await registerVolunteers(deployment, 1...4)
-        // Hour-long slots every 20 minutes on the activity's second day: each overlaps two neighbours
-        // on either side, and every slot is sent to both servers at once.
+        // Hour-long slots every 20 minutes on the activities' second day, alternating between the two
+        // organizations: each overlaps two neighbours on either side, and every slot is sent to both
+        // servers at once.
         let dayStart = deployment.activityStart.addingTimeInterval(86_400)
         let inputs = volunteerNumbers.flatMap { number in
             (0..<12).map { slot in
-                RecordInput(volunteerNumber: number, activityId: deployment.activityId,
+                RecordInput(volunteerNumber: number, activityId: deployment.activityIds[slot % 2],
                             start: dayStart.addingTimeInterval(Double(slot) * 1200),
                             end: dayStart.addingTimeInterval(Double(slot) * 1200 + 3600))
             }
@@ -141,13 +156,14 @@ struct TwoServerProcessesTests {
     }
 
     static func dailyLimitRace(_ deployment: Deployment) async throws {
-        let volunteerNumbers = try await registerVolunteers(deployment, 21...22)
-        // Three ten-hour shifts starting on the same day do not overlap, but only two fit in 24 hours.
+        let volunteerNumbers = try await registerVolunteers(deployment, 21...28)
+        // Three ten-hour shifts starting on the same day, in alternating organizations, do not overlap,
+        // but only two fit in 24 hours.
         let day = LocalDate(deployment.activityStart.addingTimeInterval(2 * 86_400), in: .ledgerDefault)
         let dayStart = day.startOfDay(in: .ledgerDefault)
         let inputs = volunteerNumbers.flatMap { number in
             (0..<3).map { shift in
-                RecordInput(volunteerNumber: number, activityId: deployment.activityId,
+                RecordInput(volunteerNumber: number, activityId: deployment.activityIds[shift % 2],
                             start: dayStart.addingTimeInterval(Double(shift) * 36_000),
                             end: dayStart.addingTimeInterval(Double(shift) * 36_000 + 36_000))
             }
@@ -161,16 +177,48 @@ struct TwoServerProcessesTests {
         try await checkStoredRecords(deployment, accepted: accepted)
     }
 
+    static func certificateRace(_ deployment: Deployment) async throws {
+        // The volunteers of the hour-record race have records in both organizations.
+        let store = try await PostgresLedgerStore(url: deployment.databaseURL, logger: TestPostgres.logger)
+        let volunteerIds = try await store.read { r in
+            try (1...4).compactMap { try r.volunteer(documentType: .residentID, documentNumber: Make.residentID($0))?.id }
+        }
+        try #require(volunteerIds.count == 4)
+        // Each volunteer's platform certificate, requested twice from each server at once.
+        let requests = (volunteerIds + volunteerIds).map { CertificateRequest(volunteerId: $0) }
+        let results = try await race(deployment, path: "certificates", requests)
+        #expect(results.allSatisfy { $0.response.status == 201 }, "\(results.filter { $0.response.status != 201 }.map(\.response.text))")
+        let serials = results.compactMap { $0.response.string("serial") }
+        #expect(serials.count == requests.count * 2)
+        #expect(Set(serials).count == serials.count, "a serial was handed out twice")
+        let certificates = try await store.read { try $0.certificates(volunteerId: nil, organizationId: nil, after: nil, limit: 1000) }
+        try await store.close()
+        #expect(certificates.count == serials.count)
+        #expect(Set(certificates.map(\.statusIndex)).count == certificates.count, "a status index was handed out twice")
+        // A certificate issued by one server verifies on the other: keys and ledger are shared.
+        for (index, result) in results.enumerated() {
+            guard let token = result.response.string("token") else { continue }
+            let other = deployment.clients[1 - index % 2]
+            let verified = try await APIClient(baseURL: other.baseURL).get("verify?token=\(token)")
+            #expect(verified.string("status") == "valid", "\(verified.text)")
+        }
+    }
+
     // MARK: Helpers
 
+    /// Registers volunteers `numbers` as members of both organizations; returns their volunteer numbers.
     private static func registerVolunteers(_ deployment: Deployment, _ numbers: ClosedRange<Int>) async throws -> [String] {
         var volunteerNumbers: [String] = []
         for n in numbers {
-            let response = try await deployment.clients[n % 2].post("organizations/\(deployment.organizationId)/volunteers",
-                                                                    Make.registration(n))
-            try #require(response.status == 201, "\(response.text)")
-            let volunteer = try #require(response.object["volunteer"] as? [String: Any])
-            volunteerNumbers.append(try #require(volunteer["number"] as? String))
+            var volunteerNumber: String?
+            for (side, organizationId) in deployment.organizationIds.enumerated() {
+                let response = try await deployment.clients[(n + side) % 2].post("organizations/\(organizationId)/volunteers",
+                                                                                 Make.registration(n))
+                try #require([200, 201].contains(response.status), "\(response.text)")
+                let volunteer = try #require(response.object["volunteer"] as? [String: Any])
+                volunteerNumber = volunteer["number"] as? String
+            }
+            volunteerNumbers.append(try #require(volunteerNumber))
         }
         return volunteerNumbers
     }

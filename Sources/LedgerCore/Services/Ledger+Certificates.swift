@@ -1,6 +1,7 @@
 import Foundation
 
-/// What is asked for when a certificate is issued. The volunteer is named by id or number.
+/// What is asked for when a certificate is issued. The volunteer is named by id or number (volunteers
+/// may leave both out for themselves).
 public struct CertificateRequest: Codable, Sendable {
     public var volunteerId: Int64?
     public var volunteerNumber: String?
@@ -132,6 +133,9 @@ extension Ledger {
             volunteer = try r.volunteer(id: id)
         } else if let number = request.volunteerNumber?.trimmingCharacters(in: .whitespaces).uppercased(), !number.isEmpty {
             volunteer = try r.volunteer(number: number)
+        } else if principal.role == .volunteer, let own = principal.volunteerId {
+            // A volunteer asking for a certificate asks for their own.
+            volunteer = try r.volunteer(id: own)
         } else {
             throw LedgerError.invalidField(field: "volunteerId", reason: "请指定志愿者 / name the volunteer by volunteerId or volunteerNumber")
         }

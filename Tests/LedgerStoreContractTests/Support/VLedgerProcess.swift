@@ -45,8 +45,9 @@ final class VLedgerProcess: @unchecked Sendable {
     let outputFile: URL
     let errorFile: URL
 
-    /// Starts `vledger arguments...`, feeding `input` to its standard input.
-    init(_ arguments: [String], input: String? = nil) throws {
+    /// Starts `vledger arguments...` in a scratch directory (so no default file lands in the project),
+    /// feeding `input` to its standard input, with `environment` added to this process's.
+    init(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("vledger-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         outputFile = folder.appendingPathComponent("stdout")
@@ -55,7 +56,8 @@ final class VLedgerProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         process.executableURL = try VLedgerBinary.url()
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: Samples.folder).deletingLastPathComponent()
+        process.currentDirectoryURL = folder
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)
         let stdin = Pipe()
@@ -94,8 +96,9 @@ final class VLedgerProcess: @unchecked Sendable {
     }
 
     /// Runs `vledger arguments...` to completion.
-    static func run(_ arguments: [String], input: String? = nil, timeout: Duration = .seconds(180)) async throws -> CommandResult {
-        let process = try VLedgerProcess(arguments, input: input)
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                    timeout: Duration = .seconds(180)) async throws -> CommandResult {
+        let process = try VLedgerProcess(arguments, input: input, environment: environment)
         let result = await process.wait(timeout: timeout)
         try? FileManager.default.removeItem(at: process.folder)
         return result
@@ -111,9 +114,11 @@ struct ServerProcess: Sendable {
         var description: String
     }
 
-    /// Starts a server on `database` and waits until it prints the address it serves at.
-    static func start(database: String, timeout: Duration = .seconds(90)) async throws -> ServerProcess {
-        let process = try VLedgerProcess(["serve", "--database", database, "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"])
+    /// Starts a server on `database`, signing certificates with the keys in `keysFile`, and waits until it
+    /// prints the address it serves at.
+    static func start(database: String, keysFile: String, timeout: Duration = .seconds(90)) async throws -> ServerProcess {
+        let process = try VLedgerProcess(["serve", "--database", database, "--keys", keysFile, "--host", "127.0.0.1",
+                                          "--port", "0", "--log-level", "warning"])
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let url = address(in: process.output) { return ServerProcess(process: process, baseURL: url) }

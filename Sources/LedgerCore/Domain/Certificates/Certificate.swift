@@ -63,7 +63,11 @@ public struct Certificate: Sendable, Hashable, Codable {
         self.revocation = revocation
     }
 
-    public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier) ?? .ledgerDefault }
+    public var timeZone: TimeZone {
+        // Most certificates are in the default zone; looking a zone up by name is not free.
+        timeZoneIdentifier == TimeZone.ledgerDefault.identifier ? .ledgerDefault
+            : TimeZone(identifier: timeZoneIdentifier) ?? .ledgerDefault
+    }
 
     /// The serial grouped for people: `7Q4M-X2KD-9PTE-R5H3`.
     public var groupedSerial: String { CertificateSerial(serial)?.grouped ?? serial }

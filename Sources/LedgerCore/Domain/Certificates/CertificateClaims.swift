@@ -52,7 +52,12 @@ public struct CertificateClaims: Codable, Sendable, Hashable {
     public static func period(from: LocalDate?, to: LocalDate?) -> String? {
         guard from != nil || to != nil else { return nil }
         func basic(_ date: LocalDate?) -> String {
-            date.map { String(format: "%04d%02d%02d", $0.year, $0.month, $0.day) } ?? ".."
+            guard let date else { return ".." }
+            func digits(_ value: Int, _ width: Int) -> String {
+                let text = String(value)
+                return String(repeating: "0", count: max(0, width - text.count)) + text
+            }
+            return digits(date.year, 4) + digits(date.month, 2) + digits(date.day, 2)
         }
         return basic(from) + "/" + basic(to)
     }
