@@ -2,11 +2,14 @@ import Foundation
 import Hummingbird
 import LedgerCore
 import LedgerDocuments
+import Synchronization
 
 /// Certificates: issuing, reading (JSON, PDF, HTML, QR code), revoking; the public verification page
 /// `/v/{token}`, the verification API, the public keys (JWKS) and the revocation status lists.
 struct CertificateRoutes {
     let ledger: Ledger
+    /// Verification pages already rendered, by token; reused while the verdict stays the same.
+    let pages = RenderedPages()
 
     struct RevokeInput: Decodable {
         var reason: String
@@ -19,10 +22,10 @@ struct CertificateRoutes {
             return Response(status: .ok, headers: [.contentType: "application/jwk-set+json", .cacheControl: "public, max-age=300"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try await certificates.authority.publicKeySet())))
         }
-        router.get("/v/:token") { request, context -> Response in
+        router.get("/v/:token") { [pages] request, context -> Response in
             let input = context.parameters.get("token") ?? ""
             let result = try await ledger.verifyCertificate(token: input)
-            return try Self.verificationResponse(result, request: request, context: context)
+            return try Self.verificationResponse(result, request: request, context: context, pages: pages, key: input)
         }
     }
 
@@ -103,8 +106,8 @@ struct CertificateRoutes {
     }
 
     /// HTML for browsers, JSON for `Accept: application/json`; never cached, so a revocation shows at once.
-    static func verificationResponse(_ result: CertificateVerification, request: Request,
-                                     context: LedgerRequestContext) throws -> Response {
+    static func verificationResponse(_ result: CertificateVerification, request: Request, context: LedgerRequestContext,
+                                     pages: RenderedPages, key: String) throws -> Response {
         let accept = request.headers[.accept] ?? ""
         if accept.contains("application/json"), !accept.contains("text/html") {
             var response = try VerificationBody(result).response(from: request, context: context)
@@ -112,17 +115,44 @@ struct CertificateRoutes {
             response.headers[.vary] = "Accept"
             return response
         }
-        var response = html(CertificatePages.verification(result), cache: "no-store")
+        let page = pages.page(for: key, result) { ByteBuffer(string: CertificatePages.verification(result)) }
+        var response = html(page, cache: "no-store")
         response.headers[.vary] = "Accept"
         return response
     }
 
     static func html(_ page: String, cache: String) -> Response {
+        html(ByteBuffer(string: page), cache: cache)
+    }
+
+    static func html(_ page: ByteBuffer, cache: String) -> Response {
         Response(status: .ok, headers: [
             .contentType: "text/html; charset=utf-8",
             .cacheControl: cache,
             .init("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
             .init("X-Content-Type-Options")!: "nosniff",
-        ], body: .init(byteBuffer: ByteBuffer(string: page)))
+        ], body: .init(byteBuffer: page))
+    }
+}
+
+/// Rendered verification pages by token, each kept with the verdict it shows and reused only for an
+/// equal verdict, so a revocation or correction re-renders at once. Bounded: when full it starts over.
+final class RenderedPages: Sendable {
+    private struct Entry {
+        var result: CertificateVerification
+        var page: ByteBuffer
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    private let capacity = 2_000
+
+    func page(for key: String, _ result: CertificateVerification, render: () -> ByteBuffer) -> ByteBuffer {
+        if let entry = entries.withLock({ $0[key] }), entry.result == result { return entry.page }
+        let page = render()
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = Entry(result: result, page: page)
+        }
+        return page
     }
 }

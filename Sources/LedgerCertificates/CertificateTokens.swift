@@ -121,7 +121,8 @@ struct TokenVerifier: Sendable {
     /// The key of a well-formed token, or why the token is rejected before its signature is checked.
     private func inspect(_ token: String) -> Result<VerificationKey, TokenCheckFailure> {
         guard token.utf8.count <= Ledger.maxTokenLength else { return .failure(.rejected(.malformed)) }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        // Split on the bytes: splitting a String by Characters would walk grapheme clusters.
+        let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map { Substring($0) }
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }), Base64URL.isEncoded(parts[1]),
               let signature = Base64URL.decode(parts[2]), let header = self.header(parts[0]) else {
             return .failure(.rejected(.malformed))

@@ -47,9 +47,6 @@ public struct OfflineVerifier: Sendable {
 
     /// The token in a scanned or typed input: the token itself or a verification URL `…/v/{token}`.
     public static func token(in input: String) -> String {
-        var token = input.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let marker = token.range(of: "/v/", options: .backwards) { token = String(token[marker.upperBound...]) }
-        if let end = token.firstIndex(where: { $0 == "?" || $0 == "#" }) { token = String(token[..<end]) }
-        return token
+        CertificateTokenInput.token(in: input)
     }
 }

@@ -1,10 +1,13 @@
 import Foundation
 import GRDB
 import LedgerCore
+import Synchronization
 
 /// The ledger on an embedded SQLite database (WAL mode: readers never wait for the writer).
 public final class SQLiteLedgerStore: LedgerStore {
     private let pool: DatabasePool
+    /// Opened on first use by `changeStamp()`.
+    private let stampConnection = Mutex<DatabaseQueue?>(nil)
 
     /// Opens (creating if needed) the database file at `path`.
     public init(path: String) throws {
@@ -37,7 +40,24 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func close() async throws {
+        try stampConnection.withLock { try $0?.close() }
         try pool.close()
+    }
+
+    /// SQLite's `data_version` as seen by a connection of its own that never writes: it changes whenever
+    /// any connection of any process commits, and costs one small statement, so results computed from the
+    /// database can be reused until it changes (certificate verification does).
+    public func changeStamp() throws -> Int64 {
+        let connection = try stampConnection.withLock { connection -> DatabaseQueue in
+            if let connection { return connection }
+            var configuration = Configuration()
+            configuration.readonly = true
+            configuration.busyMode = .timeout(10)
+            let opened = try DatabaseQueue(path: pool.path, configuration: configuration)
+            connection = opened
+            return opened
+        }
+        return try connection.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
     }
 
     /// Runs raw SQL in a transaction, for benchmarks and tests that need to bypass the ledger.

@@ -49,9 +49,38 @@ struct BenchCertificates: AsyncParsableCommand {
         let issueSeconds = (ContinuousClock.now - issueStart).seconds
         let lastToken = tokens.last ?? ""
 
+        // The parts of a verification, in process: the use case (token, key, database), then the page.
+        let rounds = Int(ProcessInfo.processInfo.environment["VLEDGER_BENCH_ROUNDS"] ?? "") ?? 2000
+        var results: [CertificateVerification] = []
+        let useCaseStart = ContinuousClock.now
+        for round in 0..<rounds { results.append(try await ledger.verifyCertificate(token: tokens[round % tokens.count])) }
+        let useCaseMicroseconds = (ContinuousClock.now - useCaseStart).seconds / Double(rounds) * 1e6
+        // TEMPORARY breakdown
+        do {
+            let authority = ledger.certificates!.authority
+            let t0 = ContinuousClock.now
+            for round in 0..<rounds { _ = await authority.check(tokens[round % tokens.count]) }
+            let t1 = ContinuousClock.now
+            let serials = results.compactMap { $0.certificate?.serial }
+            for round in 0..<rounds {
+                let serial = serials[round % serials.count]
+                _ = try await ledger.store.read { r in (try r.certificate(serial: serial), try r.certifiedRecords(certificateId: 1).count) }
+            }
+            let t2 = ContinuousClock.now
+            for _ in 0..<rounds { _ = try await ledger.store.read { _ in 1 } }
+            let t3 = ContinuousClock.now
+            print(String(format: "BREAKDOWN check %.1f µs, read %.1f µs, empty read %.1f µs", (t1 - t0).seconds / Double(rounds) * 1e6,
+                         (t2 - t1).seconds / Double(rounds) * 1e6, (t3 - t2).seconds / Double(rounds) * 1e6))
+        }
+        let pageStart = ContinuousClock.now
+        var pageBytes = 0
+        for result in results { pageBytes += CertificatePages.verification(result).utf8.count }
+        let pageMicroseconds = (ContinuousClock.now - pageStart).seconds / Double(rounds) * 1e6
+
         // Serving: one server, a trivial route added next to the real ones.
         var logger = Logger(label: "bench")
-        logger.logLevel = .warning
+        // Quiet: cancelling the server at the end logs at error level.
+        logger.logLevel = .critical
         let router = buildRouter(ledger: ledger)
         router.get("/bench/trivial") { _, _ in "ok" }
         let portBox = Mutex<Int?>(nil)
@@ -87,6 +116,8 @@ struct BenchCertificates: AsyncParsableCommand {
         print(String(format: "issued %d certificates (use case + signature + PDF, %d KiB each): %.2f s, %.1f certificates/s",
                      certificates, pdfBytes / max(1, certificates) / 1024, issueSeconds, Double(certificates) / issueSeconds))
         print("token length: \(lastToken.utf8.count) characters")
+        print(String(format: "in process: verification use case %.0f µs, page %.0f µs (%d bytes)", useCaseMicroseconds,
+                     pageMicroseconds, pageBytes / rounds))
         print(String(format: "GET /bench/trivial: %.0f requests/s", trivial.rate))
         print(String(format: "GET /v/{token}:     %.0f requests/s (%d connections, keep-alive)", verification.rate, connections))
         print(String(format: "verification / trivial: %.2f (target >= 0.60)", verification.rate / trivial.rate))
@@ -175,7 +206,9 @@ enum LoadGenerator {
         guard connected == 0 else { throw Failure(description: "connect: \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
         setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        let capacity = 256 * 1024
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
         for index in 0..<count {
             let path = paths[(offset * 7919 + index) % paths.count]
             let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n\r\n".utf8)
@@ -190,25 +223,49 @@ enum LoadGenerator {
             var bodyStart: Int?
             var contentLength = 0
             while true {
-                let n = buffer[received...].withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+                let n = recv(socket, buffer + received, capacity - received, 0)
                 guard n > 0 else { throw Failure(description: "connection closed by the server") }
                 received += n
                 if bodyStart == nil, let end = headEnd(buffer, received) {
                     bodyStart = end
-                    let head = String(decoding: buffer[0..<end], as: UTF8.self)
-                    guard head.hasPrefix("HTTP/1.1 200") else {
-                        throw Failure(description: "\(path.prefix(40))...: \(head.prefix(40))")
+                    let head = UnsafeBufferPointer(start: buffer, count: end)
+                    guard head.starts(with: "HTTP/1.1 200".utf8) else {
+                        throw Failure(description: "\(path.prefix(40))...: \(String(decoding: head.prefix(40), as: UTF8.self))")
                     }
-                    contentLength = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
-                        .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+                    contentLength = Self.contentLength(head)
                 }
                 if let bodyStart, received >= bodyStart + contentLength { break }
-                guard received < buffer.count else { throw Failure(description: "response too large") }
+                guard received < capacity else { throw Failure(description: "response too large") }
             }
         }
     }
 
-    private static func headEnd(_ buffer: [UInt8], _ count: Int) -> Int? {
+    /// The Content-Length of a response head (0 when absent).
+    private static func contentLength(_ head: UnsafeBufferPointer<UInt8>) -> Int {
+        let name = Array("content-length:".utf8)
+        var index = 0
+        while index + name.count < head.count {
+            var matches = true
+            for (offset, byte) in name.enumerated() where head[index + offset] | 0x20 != byte | 0x20 {
+                matches = false
+                break
+            }
+            if matches {
+                var value = 0
+                var cursor = index + name.count
+                while cursor < head.count, head[cursor] == 0x20 { cursor += 1 }
+                while cursor < head.count, (0x30...0x39).contains(head[cursor]) {
+                    value = value * 10 + Int(head[cursor] - 0x30)
+                    cursor += 1
+                }
+                return value
+            }
+            index += 1
+        }
+        return 0
+    }
+
+    private static func headEnd(_ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int? {
         guard count >= 4 else { return nil }
         for i in 3..<count where buffer[i] == 10 && buffer[i - 1] == 13 && buffer[i - 2] == 10 && buffer[i - 3] == 13 {
             return i + 1

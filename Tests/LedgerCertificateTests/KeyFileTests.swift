@@ -66,6 +66,8 @@ struct KeyFileTests {
         let kid = try await keyring.activeKeyId
         let claims = CertificateClaims(Sample.certificate())
         let (token, _) = try await keyring.sign(claims)
+        // Checked once, so the good signature is remembered: the key's status must still win.
+        #expect(await keyring.check(token) == .verified(claims, keyId: kid))
 
         let replacement = try CertificateKeyFile.markCompromised(path: path, kid: kid, note: "laptop stolen")
         #expect(replacement.kid != kid, "the compromised active key is replaced")

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCertificates
 import LedgerCore
+import LedgerSQLite
 import Testing
 
 struct CertificateRevocationTests {
@@ -10,6 +11,7 @@ struct CertificateRevocationTests {
         try await t.bed.record(volunteer, activity, from: At.june(10, 9), to: At.june(10, 11))
         let issued = try await t.issue(volunteer, by: organization)
         let kept = try await t.issue(volunteer, by: organization)
+        #expect(try await t.verify(issued.certificate.token).status == .valid, "verified (and remembered) before")
         t.bed.clock.set(At.june(16, 9))
 
         let revoked = try await t.ledger.revokeCertificate(serial: issued.certificate.groupedSerial, reason: "信息有误，已重新出具",
@@ -62,5 +64,28 @@ struct CertificateRevocationTests {
             _ = try await t.ledger.revokeCertificate(serial: platform.certificate.serial, reason: "again", by: .localOperator)
         }
         #expect(try await t.verify(platform.certificate.token).status == .revoked)
+    }
+
+    @Test func aRevocationByAnotherProcessShowsAtOnceToo() async throws {
+        let t = try await CertifyingTestbed()
+        let (organization, volunteer, activity) = try await t.scene(1)
+        let record = try await t.bed.record(volunteer, activity, from: At.june(10, 9), to: At.june(10, 11))
+        let issued = try await t.issue(volunteer, by: organization)
+        for _ in 0..<3 { #expect(try await t.verify(issued.certificate.token).status == .valid) }
+
+        // Another process: its own connections to the same database file.
+        let other = try SQLiteLedgerStore(path: t.bed.directory.appendingPathComponent("ledger.sqlite").path)
+        var elsewhere = Ledger(store: other, clock: { At.june(16, 9) })
+        elsewhere.certificates = t.ledger.certificates.map {
+            CertificateSettings(authority: $0.authority, publicBaseURL: $0.publicBaseURL, platformIssuer: $0.platformIssuer,
+                                verificationCache: CertificateVerificationCache())
+        }
+        _ = try await elsewhere.correctRecord(id: record.id, RecordCorrection(minutes: 100, reason: "核减"), by: .localOperator)
+        #expect(try await t.verify(issued.certificate.token).status == .superseded)
+        _ = try await elsewhere.revokeCertificate(serial: issued.certificate.serial, reason: "已重新出具", by: .localOperator)
+        let result = try await t.verify(issued.certificate.token)
+        #expect(result.status == .revoked)
+        #expect(result.certificate?.revocation?.reason == "已重新出具")
+        try await other.close()
     }
 }

@@ -8,8 +8,14 @@ import Testing
 struct MigrateDataCommandTests {
     @Test(.enabled(if: Backend.all.contains(.postgres)), .timeLimit(.minutes(10)))
     func theSampleDeploymentMovesToPostgresWithEveryRowAndItsAuditChain() async throws {
-        let source = try await Backend.sqlite.makeStore()
         let (targetURL, dropTarget) = try await Backend.postgres.makeDatabaseURL()
+        let source: TestStore
+        do {
+            source = try await Backend.sqlite.makeStore()
+        } catch {
+            await dropTarget()
+            throw error
+        }
         do {
             let ledger = source.ledger(clock: { Samples.now })
             _ = try await SampleDataLoader(ledger: ledger, folder: Samples.folder).loadIfEmpty()

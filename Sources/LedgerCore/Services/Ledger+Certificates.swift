@@ -293,11 +293,7 @@ extension Ledger {
     public func verifyCertificate(token input: String) async throws -> CertificateVerification {
         let settings = try certificateSettings()
         guard input.utf8.count <= Self.maxTokenLength * 2 else { return .invalid(.malformed) }
-        var token = input.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let marker = token.range(of: "/v/", options: .backwards) {
-            token = String(token[marker.upperBound...])
-        }
-        if let query = token.firstIndex(where: { $0 == "?" || $0 == "#" }) { token = String(token[..<query]) }
+        let token = CertificateTokenInput.token(in: input)
         guard !token.isEmpty, token.utf8.count <= Self.maxTokenLength else { return .invalid(.malformed) }
         if !token.contains(".") {
             return try await verifyCertificate(serial: token)
@@ -306,7 +302,7 @@ extension Ledger {
         case .rejected(let reason, _, let compromisedAt):
             return .invalid(reason, keyCompromisedAt: compromisedAt)
         case .verified(let claims, let keyId):
-            return try await verifyOnRecord(claims, keyId: keyId)
+            return try await verifyOnRecord(claims, keyId: keyId, token: token, settings: settings)
         }
     }
 
@@ -321,11 +317,24 @@ extension Ledger {
         case .rejected(let reason, _, let compromisedAt):
             return .invalid(reason, keyCompromisedAt: compromisedAt)
         case .verified(let claims, let keyId):
-            return try await verifyOnRecord(claims, keyId: keyId)
+            return try await verifyOnRecord(claims, keyId: keyId, token: certificate.token, settings: settings)
         }
     }
 
-    private func verifyOnRecord(_ claims: CertificateClaims, keyId: String) async throws -> CertificateVerification {
+    /// The part of a verification that reads the ledger, for a token whose key and signature are good.
+    /// Reused until the next commit where the store can tell (a verified token's result depends on the
+    /// database alone: the key's status was checked before).
+    private func verifyOnRecord(_ claims: CertificateClaims, keyId: String, token: String,
+                                settings: CertificateSettings) async throws -> CertificateVerification {
+        // The stamp is read before the ledger, so a commit in between only makes the entry expire early.
+        let stamp = try (store as? any LedgerChangeStamping)?.changeStamp()
+        if let stamp, let known = settings.verificationCache.result(for: token, stamp: stamp) { return known }
+        let result = try await lookUp(claims, keyId: keyId)
+        if let stamp { settings.verificationCache.remember(result, for: token, stamp: stamp) }
+        return result
+    }
+
+    private func lookUp(_ claims: CertificateClaims, keyId: String) async throws -> CertificateVerification {
         let found = try await store.read { r -> (Certificate, [CertifiedRecordChange])? in
             guard let certificate = try r.certificate(serial: claims.serial) else { return nil }
             return (certificate, try r.changedCertifiedRecords(certificateId: certificate.id))

@@ -152,6 +152,8 @@ extension Ledger {
         return try await store.write { w in
             var record = try Self.writableRecord(id: id, in: w, by: principal, requireAdmin: false)
             guard !record.isVoid else { throw LedgerError.recordVoided(recordId: id) }
+            // Locks in the order every writer takes them: the organization's chain, then the volunteer.
+            _ = try w.lockChain(organizationId: record.organizationId)
             guard let activity = try w.activity(id: record.activityId) else {
                 throw LedgerError.notFound(entity: "activity", key: String(record.activityId))
             }

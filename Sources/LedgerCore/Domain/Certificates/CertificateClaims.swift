@@ -112,3 +112,30 @@ public enum QRCodeBudget {
         return base
     }
 }
+
+/// Finds the token in what a scanner or a person hands over.
+public enum CertificateTokenInput {
+    /// The token (or typed serial) in `input`: the input itself or the part of a verification URL after
+    /// its last `/v/`, without a query or fragment and without surrounding whitespace. Works on bytes,
+    /// as every token character is ASCII; this runs on every verification.
+    public static func token(in input: String) -> String {
+        let bytes = Array(input.utf8)
+        var start = 0
+        var end = bytes.count
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        // After the last "/v/".
+        var index = end - 3
+        while index >= start {
+            if bytes[index] == 0x2F, bytes[index + 1] == 0x76, bytes[index + 2] == 0x2F {
+                start = index + 3
+                break
+            }
+            index -= 1
+        }
+        // Before a query or fragment.
+        if let cut = bytes[start..<end].firstIndex(where: { $0 == 0x3F || $0 == 0x23 }) { end = cut }
+        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+}

@@ -1,7 +1,8 @@
 import Foundation
+import Synchronization
 
 /// The answer to "is this certificate genuine?", as the verification page shows it in one glance.
-public struct CertificateVerification: Sendable {
+public struct CertificateVerification: Sendable, Hashable {
     public enum Status: String, Sendable, Codable {
         /// 有效: signed by a good key, on record, not revoked, and its records still total what it says.
         case valid
@@ -118,12 +119,16 @@ public struct CertificateSettings: Sendable {
     public var publicBaseURL: String
     /// The identity certificates for all organizations' records are issued under.
     public var platformIssuer: CertificateIssuer
+    /// Results of verifications, reused until the next commit (where the store can tell).
+    public let verificationCache: CertificateVerificationCache
 
     public init(authority: any CertificateAuthority, publicBaseURL: String,
-                platformIssuer: CertificateIssuer = .defaultPlatform) {
+                platformIssuer: CertificateIssuer = .defaultPlatform,
+                verificationCache: CertificateVerificationCache = CertificateVerificationCache()) {
         self.authority = authority
         self.publicBaseURL = QRCodeBudget.trimmedBase(publicBaseURL)
         self.platformIssuer = platformIssuer
+        self.verificationCache = verificationCache
     }
 
     public func verificationURL(token: String) -> String {
@@ -136,5 +141,36 @@ public struct CertificateSettings: Sendable {
 
     public func statusListURL(list: Int64) -> String {
         "\(publicBaseURL)/api/v1/status-lists/\(list)"
+    }
+}
+
+/// Verification results by token, each valid while the store's change stamp stays the same (no commit by
+/// any process since). Bounded: when full it starts over.
+public final class CertificateVerificationCache: Sendable {
+    private struct Entry {
+        var stamp: Int64
+        var result: CertificateVerification
+    }
+
+    private let capacity: Int
+    private let entries = Mutex<[String: Entry]>([:])
+
+    public init(capacity: Int = 10_000) {
+        self.capacity = capacity
+    }
+
+    func result(for key: String, stamp: Int64) -> CertificateVerification? {
+        entries.withLock { entries in
+            guard let entry = entries[key], entry.stamp == stamp else { return nil }
+            return entry.result
+        }
+    }
+
+    func remember(_ result: CertificateVerification, for key: String, stamp: Int64) {
+        guard capacity > 0 else { return }
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = Entry(stamp: stamp, result: result)
+        }
     }
 }
