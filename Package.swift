@@ -33,6 +33,8 @@ let package = Package(
             dependencies: [
                 "LedgerCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The system SQLite GRDB links, for the change stamp of certificate verification.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // The ledger store on PostgreSQL (postgres-nio).

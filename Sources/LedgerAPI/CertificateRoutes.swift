@@ -129,10 +129,13 @@ struct CertificateRoutes {
         Response(status: .ok, headers: [
             .contentType: "text/html; charset=utf-8",
             .cacheControl: cache,
-            .init("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
-            .init("X-Content-Type-Options")!: "nosniff",
+            contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
+            contentTypeOptions: "nosniff",
         ], body: .init(byteBuffer: page))
     }
+
+    private static let contentSecurityPolicy = HTTPFields.Element.Name("Content-Security-Policy")!
+    private static let contentTypeOptions = HTTPFields.Element.Name("X-Content-Type-Options")!
 }
 
 /// Rendered verification pages by token, each kept with the verdict it shows and reused only for an

@@ -135,4 +135,12 @@ public final class CertificateKeyring: CertificateAuthority {
     public func publicKeySet() async throws -> [UInt8] {
         try await current().jwks.json
     }
+
+    public func isTrustedRecently(keyId: String) -> Bool? {
+        state.withLock { state in
+            guard let checkedAt = state.checkedAt, ContinuousClock.now - checkedAt < refreshInterval,
+                  let key = state.loaded?.verifier.keys[keyId] else { return nil }
+            return key.trusted
+        }
+    }
 }

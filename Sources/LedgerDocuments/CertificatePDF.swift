@@ -54,8 +54,8 @@ public enum CertificatePDF {
         /// Table columns: title, (recording organization), date, hours.
         var columns: [(header: String, width: Double, alignRight: Bool)] {
             if certificate.isPlatformIssued {
-                return [("序号", 32, false), ("服务内容 Activity", 200, false), ("记录单位 Recorded by", 130, false),
-                        ("服务日期 Date", 72, false), ("时长(小时) Hours", 49.28, true)]
+                return [("序号", 30, false), ("服务内容 Activity", 188, false), ("记录单位 Recorded by", 130, false),
+                        ("服务日期 Date", 72, false), ("时长 Hours", 63.28, true)]
             }
             return [("序号", 32, false), ("服务内容 Activity", 290, false), ("服务日期 Date", 85, false),
                     ("时长(小时) Hours", 76.28, true)]

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import LedgerCore
 
 /// Certificates on SQLite (tables of migration `v2-certificates`).
@@ -141,3 +142,39 @@ extension SQLiteLedgerAccess {
 }
 
 extension SQLiteLedgerStore: LedgerChangeStamping {}
+
+/// A read-only SQLite connection of its own that runs `PRAGMA data_version`: a value that changes when
+/// another connection (of any process) commits. Plain SQLite calls, as this runs on every verification;
+/// used under the store's lock only.
+final class DataVersionProbe {
+    private var connection: OpaquePointer?
+    private var statement: OpaquePointer?
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(path: String) throws {
+        guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
+              sqlite3_busy_timeout(connection, 10_000) == SQLITE_OK,
+              sqlite3_prepare_v2(connection, "PRAGMA data_version", -1, &statement, nil) == SQLITE_OK else {
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_finalize(statement)
+            sqlite3_close_v2(connection)
+            throw Failure(description: "\(path): \(message)")
+        }
+    }
+
+    func read() throws -> Int64 {
+        defer { sqlite3_reset(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW else {
+            throw Failure(description: String(cString: sqlite3_errmsg(connection)))
+        }
+        return sqlite3_column_int64(statement, 0)
+    }
+
+    deinit {
+        sqlite3_finalize(statement)
+        sqlite3_close_v2(connection)
+    }
+}

@@ -7,7 +7,7 @@ import Synchronization
 public final class SQLiteLedgerStore: LedgerStore {
     private let pool: DatabasePool
     /// Opened on first use by `changeStamp()`.
-    private let stampConnection = Mutex<DatabaseQueue?>(nil)
+    private let stampConnection = Mutex<DataVersionProbe?>(nil)
 
     /// Opens (creating if needed) the database file at `path`.
     public init(path: String) throws {
@@ -40,7 +40,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func close() async throws {
-        try stampConnection.withLock { try $0?.close() }
+        stampConnection.withLock { $0 = nil }
         try pool.close()
     }
 
@@ -48,16 +48,10 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// any connection of any process commits, and costs one small statement, so results computed from the
     /// database can be reused until it changes (certificate verification does).
     public func changeStamp() throws -> Int64 {
-        let connection = try stampConnection.withLock { connection -> DatabaseQueue in
-            if let connection { return connection }
-            var configuration = Configuration()
-            configuration.readonly = true
-            configuration.busyMode = .timeout(10)
-            let opened = try DatabaseQueue(path: pool.path, configuration: configuration)
-            connection = opened
-            return opened
+        try stampConnection.withLock { probe in
+            if probe == nil { probe = try DataVersionProbe(path: pool.path) }
+            return try probe!.read()
         }
-        return try connection.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
     }
 
     /// Runs raw SQL in a transaction, for benchmarks and tests that need to bypass the ledger.

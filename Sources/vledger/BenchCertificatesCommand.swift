@@ -39,39 +39,25 @@ struct BenchCertificates: AsyncParsableCommand {
         // Issuing: the use case (records, signature, storage) and the PDF, one after another.
         var tokens: [String] = []
         var pdfBytes = 0
+        var pdfSeconds = 0.0
         let issueStart = ContinuousClock.now
         for index in 0..<certificates {
             let issued = try await ledger.issueCertificate(
                 CertificateRequest(volunteerId: volunteers[index % volunteers.count].id, organizationId: nil), by: .localOperator)
+            let pdfStart = ContinuousClock.now
             pdfBytes += try CertificatePDF.render(issued).count
+            pdfSeconds += (ContinuousClock.now - pdfStart).seconds
             tokens.append(issued.certificate.token)
         }
         let issueSeconds = (ContinuousClock.now - issueStart).seconds
         let lastToken = tokens.last ?? ""
 
         // The parts of a verification, in process: the use case (token, key, database), then the page.
-        let rounds = Int(ProcessInfo.processInfo.environment["VLEDGER_BENCH_ROUNDS"] ?? "") ?? 2000
+        let rounds = 2000
         var results: [CertificateVerification] = []
         let useCaseStart = ContinuousClock.now
         for round in 0..<rounds { results.append(try await ledger.verifyCertificate(token: tokens[round % tokens.count])) }
         let useCaseMicroseconds = (ContinuousClock.now - useCaseStart).seconds / Double(rounds) * 1e6
-        // TEMPORARY breakdown
-        do {
-            let authority = ledger.certificates!.authority
-            let t0 = ContinuousClock.now
-            for round in 0..<rounds { _ = await authority.check(tokens[round % tokens.count]) }
-            let t1 = ContinuousClock.now
-            let serials = results.compactMap { $0.certificate?.serial }
-            for round in 0..<rounds {
-                let serial = serials[round % serials.count]
-                _ = try await ledger.store.read { r in (try r.certificate(serial: serial), try r.certifiedRecords(certificateId: 1).count) }
-            }
-            let t2 = ContinuousClock.now
-            for _ in 0..<rounds { _ = try await ledger.store.read { _ in 1 } }
-            let t3 = ContinuousClock.now
-            print(String(format: "BREAKDOWN check %.1f µs, read %.1f µs, empty read %.1f µs", (t1 - t0).seconds / Double(rounds) * 1e6,
-                         (t2 - t1).seconds / Double(rounds) * 1e6, (t3 - t2).seconds / Double(rounds) * 1e6))
-        }
         let pageStart = ContinuousClock.now
         var pageBytes = 0
         for result in results { pageBytes += CertificatePages.verification(result).utf8.count }
@@ -83,11 +69,25 @@ struct BenchCertificates: AsyncParsableCommand {
         logger.logLevel = .critical
         let router = buildRouter(ledger: ledger)
         router.get("/bench/trivial") { _, _ in "ok" }
+        // The same with the token as a path parameter: what the long URL alone costs.
+        router.get("/bench/echo/:token") { _, _ in "ok" }
+        // Verification with every cache off, as for the first scan of each token after a commit.
+        var uncached = ledger
+        uncached.certificates = CertificateSettings(
+            authority: try await CertificateKeyring(path: scratch.appendingPathComponent("keys.json").path, verificationCacheSize: 0),
+            publicBaseURL: "http://127.0.0.1:8080", verificationCache: CertificateVerificationCache(capacity: 0))
+        let uncachedLedger = uncached
+        router.get("/bench/uncached/:token") { _, context -> Response in
+            let result = try await uncachedLedger.verifyCertificate(token: context.parameters.get("token") ?? "")
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: CertificatePages.verification(result))))
+        }
         let portBox = Mutex<Int?>(nil)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "vledger"),
                               onServerRunning: { channel in portBox.withLock { $0 = channel.localAddress?.port } },
                               logger: logger)
-        let (trivial, verification) = try await withThrowingTaskGroup(of: Void.self) { group -> (LoadResult, LoadResult) in
+        let (trivial, verification, echo, cold) = try await withThrowingTaskGroup(of: Void.self) {
+            group -> (LoadResult, LoadResult, LoadResult, LoadResult) in
             group.addTask { try await app.runService() }
             var port: Int?
             for _ in 0..<500 where port == nil {
@@ -107,20 +107,31 @@ struct BenchCertificates: AsyncParsableCommand {
                 verification = max(verification, try await LoadGenerator.run(port: port, paths: paths, requests: requests / 2,
                                                                               connections: connections))
             }
+            let echo = try await LoadGenerator.run(port: port, paths: tokens.map { "/bench/echo/\($0)" }, requests: requests / 2,
+                                                   connections: connections)
+            let cold = try await LoadGenerator.run(port: port, paths: tokens.map { "/bench/uncached/\($0)" },
+                                                   requests: requests / 4, connections: connections)
             group.cancelAll()
-            return (trivial, verification)
+            return (trivial, verification, echo, cold)
         }
         try await store.close()
 
         print("backend: \(database == nil ? "sqlite (scratch)" : location.description), \(volunteers.count) volunteers with 12 records each, platform-issued certificates")
-        print(String(format: "issued %d certificates (use case + signature + PDF, %d KiB each): %.2f s, %.1f certificates/s",
+        print(String(format: "issued %ld certificates (use case + signature + PDF, %ld KiB each): %.2f s, %.1f certificates/s",
                      certificates, pdfBytes / max(1, certificates) / 1024, issueSeconds, Double(certificates) / issueSeconds))
+        print(String(format: "  of which the PDF: %.1f ms each; issuing alone (records, serial, signature, storage): %.1f ms each",
+                     pdfSeconds / Double(certificates) * 1000, (issueSeconds - pdfSeconds) / Double(certificates) * 1000))
         print("token length: \(lastToken.utf8.count) characters")
-        print(String(format: "in process: verification use case %.0f µs, page %.0f µs (%d bytes)", useCaseMicroseconds,
+        print(String(format: "in process: verification use case %.0f µs, page %.0f µs (%ld bytes)", useCaseMicroseconds,
                      pageMicroseconds, pageBytes / rounds))
         print(String(format: "GET /bench/trivial: %.0f requests/s", trivial.rate))
-        print(String(format: "GET /v/{token}:     %.0f requests/s (%d connections, keep-alive)", verification.rate, connections))
+        print(String(format: "GET /bench/echo/{token} (trivial, with the token in the URL): %.0f requests/s", echo.rate))
+        print(String(format: "GET /v/{token}:     %.0f requests/s (%ld connections, keep-alive)", verification.rate, connections))
         print(String(format: "verification / trivial: %.2f (target >= 0.60)", verification.rate / trivial.rate))
+        print(String(format: "  (repeated scans of %ld tokens: a token's signature check and its database answer are reused until the next commit)",
+                     tokens.count))
+        print(String(format: "GET /v/{token} with every cache off: %.0f requests/s (%.2f of trivial): Ed25519, database, page each time",
+                     cold.rate, cold.rate / trivial.rate))
         print("peak resident memory: \(ResourceUsage.peakResidentMiB()) MiB")
     }
 

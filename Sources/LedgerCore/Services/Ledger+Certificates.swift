@@ -295,9 +295,10 @@ extension Ledger {
         guard input.utf8.count <= Self.maxTokenLength * 2 else { return .invalid(.malformed) }
         let token = CertificateTokenInput.token(in: input)
         guard !token.isEmpty, token.utf8.count <= Self.maxTokenLength else { return .invalid(.malformed) }
-        if !token.contains(".") {
+        if !token.utf8.contains(UInt8(ascii: ".")) {
             return try await verifyCertificate(serial: token)
         }
+        if let known = recentVerification(of: token, settings) { return known }
         switch await settings.authority.check(token) {
         case .rejected(let reason, _, let compromisedAt):
             return .invalid(reason, keyCompromisedAt: compromisedAt)
@@ -319,6 +320,16 @@ extension Ledger {
         case .verified(let claims, let keyId):
             return try await verifyOnRecord(claims, keyId: keyId, token: certificate.token, settings: settings)
         }
+    }
+
+    /// The answer given for this very token before, when nothing was committed since and its key is
+    /// still trusted: the token's signature was checked then, so nothing else could have changed.
+    private func recentVerification(of token: String, _ settings: CertificateSettings) -> CertificateVerification? {
+        guard let stamping = store as? any LedgerChangeStamping, let stamp = try? stamping.changeStamp(),
+              let known = settings.verificationCache.result(for: token, stamp: stamp),
+              let keyId = known.certificate?.keyId,
+              settings.authority.isTrustedRecently(keyId: keyId) == true else { return nil }
+        return known
     }
 
     /// The part of a verification that reads the ledger, for a token whose key and signature are good.

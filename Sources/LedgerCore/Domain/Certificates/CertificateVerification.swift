@@ -110,6 +110,9 @@ public protocol CertificateAuthority: Sendable {
     func signStatusList(_ snapshot: StatusListSnapshot, url: String, issuer: String, at: Date) async throws -> String
     /// The public keys as a JSON Web Key Set document.
     func publicKeySet() async throws -> [UInt8]
+    /// Whether `keyId` is a trusted key according to keys read recently, without waiting: nil when the
+    /// key is unknown or the keys are due to be re-read (then `check` answers).
+    func isTrustedRecently(keyId: String) -> Bool?
 }
 
 /// Everything the ledger needs to issue and check certificates.
