@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerServiceTests",
-            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerCertificates"]
+            dependencies: ["LedgerCore", "LedgerSQLite", .product(name: "Crypto", package: "swift-crypto"), "LedgerCertificates"]
         ),
         .testTarget(
             name: "LedgerStoreContractTests",

@@ -212,11 +212,16 @@ struct SQLiteLedgerAccess: LedgerWriter {
     }
 
     func overlappingRecord(volunteerId: Int64, start: Date, end: Date, excluding recordId: Int64?) throws -> ServiceRecord? {
-        try row("""
+        // A volunteer's current records never overlap each other, so sorted by start they are sorted by
+        // end too: if any record overlaps [start, end), the last one starting before `end` does. One index
+        // seek instead of a scan of the volunteer's history.
+        let candidate = try row("""
             SELECT * FROM service_records
-            WHERE volunteer_id = ? AND start_at < ? AND end_at > ? AND is_void = 0 AND id <> ?
-            ORDER BY start_at LIMIT 1
-            """, [volunteerId, Self.seconds(end), Self.seconds(start), recordId ?? 0]).map(Self.record)
+            WHERE volunteer_id = ? AND start_at < ? AND is_void = 0 AND id <> ?
+            ORDER BY start_at DESC LIMIT 1
+            """, [volunteerId, Self.seconds(end), recordId ?? 0]).map(Self.record)
+        guard let candidate, candidate.endAt > start else { return nil }
+        return candidate
     }
 
     func minutesStarting(volunteerId: Int64, from: Date, to: Date, excluding recordId: Int64?) throws -> Int {

@@ -76,3 +76,19 @@ import Testing
         #expect(try await bed.ledger.verifyAuditChains(by: Principal(userId: 1, role: .inspector)).isIntact)
     }
 }
+
+/// The canonical encoding behind the digests must not change, or every stored chain would break.
+@Suite struct AuditDigestEncodingTests {
+    @Test func theDigestIsSHA256OfTheDocumentedEncoding() {
+        let revision = RecordRevision(recordId: 7, revision: 2, kind: .corrected, startAt: Date(timeIntervalSince1970: 1_780_000_000),
+                                      endAt: Date(timeIntervalSince1970: 1_780_007_200), minutes: 90, note: "带队, 讲解",
+                                      reason: "更正", actorId: nil, at: Date(timeIntervalSince1970: 1_780_100_000),
+                                      chainSequence: 12, digest: "")
+        let fields = ["vledger-revision-v1", String(repeating: "0", count: 64), "3", "12", "7", "2", "corrected", "-5", "9",
+                      "1780000000", "1780007200", "90", "带队, 讲解", "更正", "-", "1780100000"]
+        let expected = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "\n")
+        let digest = AuditChain.digest(previous: ChainHead.genesis.digest, organizationId: 3, volunteerId: -5, activityId: 9,
+                                       revision: revision)
+        #expect(digest == SHA256Reference.hex(Array(expected.utf8)))
+    }
+}

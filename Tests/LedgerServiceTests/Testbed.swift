@@ -115,3 +115,12 @@ func expectLedgerError(_ expected: LedgerError, sourceLocation: SourceLocation =
         Issue.record("expected \(expected.code), got \(error)", sourceLocation: sourceLocation)
     }
 }
+
+import Crypto
+
+/// SHA-256 computed independently of the ledger's encoder.
+enum SHA256Reference {
+    static func hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+}
