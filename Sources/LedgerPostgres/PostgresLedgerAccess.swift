@@ -365,6 +365,23 @@ final class PostgresLedgerAccess: LedgerWriter {
             """) { try $0.next(Int.self) } ?? 0
     }
 
+    func existingService(volunteerId: Int64, start: Date, end: Date, dayStart: Date, dayEnd: Date,
+                         excluding recordId: Int64?) throws -> ExistingService {
+        let excluded = recordId ?? 0
+        let found = try row("""
+            SELECT (SELECT id FROM service_records
+                    WHERE volunteer_id = \(volunteerId) AND start_at < \(Self.stored(end)) AND end_at > \(Self.stored(start))
+                      AND NOT is_void AND id <> \(excluded)
+                    ORDER BY start_at LIMIT 1),
+                   (SELECT COALESCE(SUM(minutes), 0) FROM service_records
+                    WHERE volunteer_id = \(volunteerId) AND start_at >= \(Self.stored(dayStart)) AND start_at < \(Self.stored(dayEnd))
+                      AND NOT is_void AND id <> \(excluded))
+            """) { (try $0.next(Int64?.self), try $0.next(Int.self)) }
+        guard let (overlappingId, minutes) = found else { return ExistingService(overlapping: nil, minutesOnDay: 0) }
+        // An overlap is the exception: its record is read only then.
+        return ExistingService(overlapping: try overlappingId.flatMap { try record(id: $0) }, minutesOnDay: minutes)
+    }
+
     func total(_ filter: RecordFilter) throws -> MinuteTotal {
         var current = filter
         current.includeVoid = false

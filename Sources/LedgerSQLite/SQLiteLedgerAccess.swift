@@ -214,21 +214,23 @@ struct SQLiteLedgerAccess: LedgerWriter {
     func overlappingRecord(volunteerId: Int64, start: Date, end: Date, excluding recordId: Int64?) throws -> ServiceRecord? {
         // A volunteer's current records never overlap each other, so sorted by start they are sorted by
         // end too: if any record overlaps [start, end), the last one starting before `end` does. One index
-        // seek instead of a scan of the volunteer's history.
-        let candidate = try row("""
-            SELECT * FROM service_records
+        // seek instead of a scan of the volunteer's history, answering only an id (the import runs this per
+        // row, and nearly always there is nothing to decode).
+        let statement = try db.cachedStatement(sql: """
+            SELECT CASE WHEN end_at > ? THEN id END FROM service_records
             WHERE volunteer_id = ? AND start_at < ? AND is_void = 0 AND id <> ?
             ORDER BY start_at DESC LIMIT 1
-            """, [volunteerId, Self.seconds(end), recordId ?? 0]).map(Self.record)
-        guard let candidate, candidate.endAt > start else { return nil }
-        return candidate
+            """)
+        let id = try Int64?.fetchOne(statement, arguments: [Self.seconds(start), volunteerId, Self.seconds(end), recordId ?? 0]) ?? nil
+        return try id.flatMap { try record(id: $0) }
     }
 
     func minutesStarting(volunteerId: Int64, from: Date, to: Date, excluding recordId: Int64?) throws -> Int {
-        try row("""
-            SELECT COALESCE(SUM(minutes), 0) AS total FROM service_records
+        let statement = try db.cachedStatement(sql: """
+            SELECT COALESCE(SUM(minutes), 0) FROM service_records
             WHERE volunteer_id = ? AND start_at >= ? AND start_at < ? AND is_void = 0 AND id <> ?
-            """, [volunteerId, Self.seconds(from), Self.seconds(to), recordId ?? 0])?["total"] ?? 0
+            """)
+        return try Int.fetchOne(statement, arguments: [volunteerId, Self.seconds(from), Self.seconds(to), recordId ?? 0]) ?? 0
     }
 
     func total(_ filter: RecordFilter) throws -> MinuteTotal {

@@ -114,7 +114,7 @@ struct BenchFixture {
     }
 
     func writeCSV(to path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var writer = CSVStreamWriter(fileHandle: handle)

@@ -91,4 +91,18 @@ import Testing
                                        revision: revision)
         #expect(digest == SHA256Reference.hex(Array(expected.utf8)))
     }
+
+    /// Numbers are written in plain decimal, including zero, powers of ten and the extremes.
+    @Test(arguments: [Int64(0), 1, 9, 10, 100, 1_000_000, 99_999, Int64.max, Int64.min, -10])
+    func numbersAreEncodedInDecimal(_ number: Int64) {
+        let revision = RecordRevision(recordId: number, revision: 1, kind: .created, startAt: Date(timeIntervalSince1970: 0),
+                                      endAt: Date(timeIntervalSince1970: 60), minutes: 1, note: "", reason: "", actorId: number,
+                                      at: Date(timeIntervalSince1970: 60), chainSequence: 1, digest: "")
+        let fields = ["vledger-revision-v1", String(repeating: "0", count: 64), "\(number)", "1", "\(number)", "1", "created",
+                      "\(number)", "\(number)", "0", "60", "1", "", "", "\(number)", "60"]
+        let expected = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "\n")
+        let digest = AuditChain.digest(previous: ChainHead.genesis.digest, organizationId: number, volunteerId: number,
+                                       activityId: number, revision: revision)
+        #expect(digest == SHA256Reference.hex(Array(expected.utf8)))
+    }
 }

@@ -89,4 +89,35 @@ struct OverlapQueryTests {
             #expect(empty == 0)
         }
     }
+
+    /// The combined query answers exactly what the two separate queries answer.
+    @Test(arguments: Backend.all)
+    func existingServiceAgreesWithTheSeparateQueries(_ backend: Backend) async throws {
+        try await withStore(backend) { t in
+            let f = try await t.store.write { w -> Fixture in
+                let f = try Fixture.make(w)
+                try f.seed.record(w, from: Make.june(10, 23), to: Make.june(11, 1), minutes: 100)
+                return f
+            }
+            let volunteers = [f.seed.volunteer.id, f.otherVolunteer.id]
+            for (name, start, end, _) in Self.cases {
+                for volunteer in volunteers {
+                    for excluded in [nil, f.record.id] {
+                        let (combined, overlapping, minutes) = try await t.store.read { r in
+                            (try r.existingService(volunteerId: volunteer, start: start, end: end, dayStart: Make.june(10, 0),
+                                                   dayEnd: Make.june(11, 0), excluding: excluded),
+                             try r.overlappingRecord(volunteerId: volunteer, start: start, end: end, excluding: excluded),
+                             try r.minutesStarting(volunteerId: volunteer, from: Make.june(10, 0), to: Make.june(11, 0), excluding: excluded))
+                        }
+                        #expect(combined == ExistingService(overlapping: overlapping, minutesOnDay: minutes), "\(name), volunteer \(volunteer)")
+                    }
+                }
+            }
+            let busy = try await t.store.read {
+                try $0.existingService(volunteerId: f.seed.volunteer.id, start: Make.june(10, 10), end: Make.june(10, 12),
+                                       dayStart: Make.june(10, 0), dayEnd: Make.june(11, 0), excluding: nil)
+            }
+            #expect(busy == ExistingService(overlapping: f.record, minutesOnDay: 220))
+        }
+    }
 }

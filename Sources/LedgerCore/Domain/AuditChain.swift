@@ -59,13 +59,15 @@ public enum AuditChain {
 
         private static func decimal(_ number: Int64, into output: inout [UInt8]) {
             if number < 0 { output.append(UInt8(ascii: "-")) }
+            // Most significant digit first, without a scratch buffer (this runs several times per imported row).
             var magnitude = number.magnitude
-            var reversed: [UInt8] = []
+            var divisor: UInt64 = 1
+            while magnitude / divisor >= 10 { divisor *= 10 }
             repeat {
-                reversed.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-                magnitude /= 10
-            } while magnitude > 0
-            output.append(contentsOf: reversed.reversed())
+                output.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+                magnitude %= divisor
+                divisor /= 10
+            } while divisor > 0
         }
     }
 

@@ -128,17 +128,17 @@ extension Ledger {
     static func checkAgainstLedger(in w: any LedgerWriter, volunteerId: Int64, start: Date, end: Date, minutes: Int,
                                    timeZone: TimeZone, excluding recordId: Int64?) throws {
         try w.lockVolunteer(id: volunteerId)
-        if let other = try w.overlappingRecord(volunteerId: volunteerId, start: start, end: end, excluding: recordId) {
+        let day = LocalDate(start, in: timeZone)
+        let existing = try w.existingService(volunteerId: volunteerId, start: start, end: end, dayStart: day.startOfDay(in: timeZone),
+                                             dayEnd: day.adding(days: 1).startOfDay(in: timeZone), excluding: recordId)
+        if let other = existing.overlapping {
             let otherZone = try w.organization(id: other.organizationId)?.timeZone ?? timeZone
             throw LedgerError.overlapsRecord(recordId: other.id,
                                              start: LocalDateTime(other.startAt, in: otherZone).description,
                                              end: LocalDateTime(other.endAt, in: otherZone).description)
         }
-        let day = LocalDate(start, in: timeZone)
-        let already = try w.minutesStarting(volunteerId: volunteerId, from: day.startOfDay(in: timeZone),
-                                            to: day.adding(days: 1).startOfDay(in: timeZone), excluding: recordId)
-        if already + minutes > ServiceTimeRules.dailyLimitMinutes {
-            throw LedgerError.dailyLimitExceeded(day: day.description, alreadyMinutes: already)
+        if existing.minutesOnDay + minutes > ServiceTimeRules.dailyLimitMinutes {
+            throw LedgerError.dailyLimitExceeded(day: day.description, alreadyMinutes: existing.minutesOnDay)
         }
     }
 

@@ -49,6 +49,29 @@ public struct MinuteTotal: Sendable, Hashable, Codable {
     }
 }
 
+/// A volunteer's records around a new span of service, as the overlap and daily-limit rules see them.
+public struct ExistingService: Sendable, Hashable {
+    /// A current, non-void record whose time overlaps the span.
+    public var overlapping: ServiceRecord?
+    /// Minutes of current, non-void records starting on the span's calendar day.
+    public var minutesOnDay: Int
+
+    public init(overlapping: ServiceRecord?, minutesOnDay: Int) {
+        self.overlapping = overlapping
+        self.minutesOnDay = minutesOnDay
+    }
+}
+
+extension LedgerReader {
+    /// Two queries; stores where each query is a round trip answer with one.
+    public func existingService(volunteerId: Int64, start: Date, end: Date, dayStart: Date, dayEnd: Date,
+                                excluding recordId: Int64?) throws -> ExistingService {
+        ExistingService(
+            overlapping: try overlappingRecord(volunteerId: volunteerId, start: start, end: end, excluding: recordId),
+            minutesOnDay: try minutesStarting(volunteerId: volunteerId, from: dayStart, to: dayEnd, excluding: recordId))
+    }
+}
+
 /// A total keyed by the organization, volunteer or activity it belongs to.
 public struct KeyedMinuteTotal: Sendable, Hashable {
     public var key: Int64
@@ -123,6 +146,10 @@ public protocol LedgerReader: SpotCheckReader {
     func overlappingRecord(volunteerId: Int64, start: Date, end: Date, excluding recordId: Int64?) throws -> ServiceRecord?
     /// Minutes of current, non-void records of the volunteer that start in [from, to).
     func minutesStarting(volunteerId: Int64, from: Date, to: Date, excluding recordId: Int64?) throws -> Int
+    /// `overlappingRecord(start, end)` and `minutesStarting(dayStart, dayEnd)` together, which a server
+    /// store answers in one round trip (it runs for every record written).
+    func existingService(volunteerId: Int64, start: Date, end: Date, dayStart: Date, dayEnd: Date,
+                         excluding recordId: Int64?) throws -> ExistingService
     func total(_ filter: RecordFilter) throws -> MinuteTotal
     func totalsByOrganization(_ filter: RecordFilter) throws -> [KeyedMinuteTotal]
     /// Totals per volunteer, ordered by volunteer id, paged by volunteer id.
