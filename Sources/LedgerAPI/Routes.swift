@@ -25,6 +25,7 @@ public func buildRouter(ledger: Ledger) -> Router<LedgerRequestContext> {
     VolunteerRoutes(ledger: ledger).register(on: api)
     ActivityRoutes(ledger: ledger).register(on: api)
     RecordRoutes(ledger: ledger).register(on: api)
+    CheckInRoutes(ledger: ledger).register(on: api)
     ImportExportRoutes(ledger: ledger).register(on: api)
     SpotCheckRoutes(ledger: ledger).register(on: api, router: router)
     let certificates = CertificateRoutes(ledger: ledger)

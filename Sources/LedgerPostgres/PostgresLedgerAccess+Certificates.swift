@@ -4,21 +4,6 @@ import PostgresNIO
 
 /// Certificates on PostgreSQL (tables of migration 2, `PostgresSchema.certificateStatements`).
 extension PostgresLedgerAccess {
-    private func certificateRows<T>(_ query: PostgresQuery, _ transform: (inout Columns) throws -> T) throws -> [T] {
-        try run(query).rows.map { row in
-            var columns = Columns(row)
-            do {
-                return try transform(&columns)
-            } catch let error as PostgresDecodingError {
-                throw PostgresStoreError(error)
-            }
-        }
-    }
-
-    private static func wholeSeconds(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: TimeInterval(Int64(date.timeIntervalSince1970)))
-    }
-
     private static let certificateColumns = """
         c.id, c.serial, c.status_index, c.volunteer_id, c.organization_id, c.volunteer_name, c.volunteer_number,
         c.masked_document_number, c.issuer_name, c.issuer_code, to_char(c.period_from, 'YYYY-MM-DD'),
@@ -57,13 +42,13 @@ extension PostgresLedgerAccess {
     }
 
     func certificate(serial: String) throws -> Certificate? {
-        try certificateRows("""
+        try rows("""
             SELECT \(unescaped: Self.certificateColumns) FROM certificates c WHERE c.serial = \(serial)
             """, Self.certificate).first
     }
 
     func certificates(volunteerId: Int64?, organizationId: Int64?, after: Int64?, limit: Int) throws -> [Certificate] {
-        try certificateRows("""
+        try rows("""
             SELECT \(unescaped: Self.certificateColumns) FROM certificates c
             WHERE (\(volunteerId)::bigint IS NULL OR c.volunteer_id = \(volunteerId))
               AND (\(organizationId)::bigint IS NULL OR c.organization_id = \(organizationId))
@@ -73,14 +58,14 @@ extension PostgresLedgerAccess {
     }
 
     func certifiedRecords(certificateId: Int64) throws -> [CertifiedRecord] {
-        try certificateRows("""
+        try rows("""
             SELECT \(unescaped: Self.certifiedRecordColumns) FROM certificate_records cr
             WHERE cr.certificate_id = \(certificateId) ORDER BY cr.record_id
             """, Self.certifiedRecord)
     }
 
     func changedCertifiedRecords(certificateId: Int64) throws -> [CertifiedRecordChange] {
-        try certificateRows("""
+        try rows("""
             SELECT \(unescaped: Self.certifiedRecordColumns),
                    r.id, r.volunteer_id, r.activity_id, r.organization_id, r.start_at, r.end_at, r.minutes, r.source, r.note,
                    r.recorded_by, r.recorded_at, r.is_late, r.is_void, r.revision
@@ -99,26 +84,26 @@ extension PostgresLedgerAccess {
     }
 
     func certificateCount() throws -> Int {
-        try certificateRows("SELECT COUNT(*) FROM certificates") { try $0.next(Int.self) }.first ?? 0
+        try rows("SELECT COUNT(*) FROM certificates") { try $0.next(Int.self) }.first ?? 0
     }
 
     func isCertificateStatusIndexTaken(_ index: Int64) throws -> Bool {
-        try !certificateRows("SELECT 1 FROM certificates WHERE status_index = \(index)") { try $0.next(Int32.self) }.isEmpty
+        try !rows("SELECT 1 FROM certificates WHERE status_index = \(index)") { try $0.next(Int32.self) }.isEmpty
     }
 
     func maxCertificateStatusIndex() throws -> Int64? {
-        try certificateRows("SELECT MAX(status_index) FROM certificates") { try $0.next(Int64?.self) }.first ?? nil
+        try rows("SELECT MAX(status_index) FROM certificates") { try $0.next(Int64?.self) }.first ?? nil
     }
 
     func revokedCertificateStatusIndexes(from: Int64, before: Int64) throws -> [Int64] {
-        try certificateRows("""
+        try rows("""
             SELECT status_index FROM certificates
             WHERE status_index >= \(from) AND status_index < \(before) AND revoked_at IS NOT NULL ORDER BY status_index
             """) { try $0.next(Int64.self) }
     }
 
     func insert(_ certificate: Certificate, covering records: [CertifiedRecord]) throws -> Certificate {
-        let id = try certificateRows("""
+        let id = try rows("""
             INSERT INTO certificates (serial, status_index, volunteer_id, organization_id, volunteer_name, volunteer_number,
                 masked_document_number, issuer_name, issuer_code, period_from, period_to, minutes, record_count,
                 coverage_digest, time_zone, issued_at, issued_by, key_id, token)
@@ -126,7 +111,7 @@ extension PostgresLedgerAccess {
                     \(certificate.volunteerName), \(certificate.volunteerNumber), \(certificate.maskedDocumentNumber),
                     \(certificate.issuerName), \(certificate.issuerCode), \(certificate.periodFrom?.description)::date,
                     \(certificate.periodTo?.description)::date, \(certificate.minutes), \(certificate.recordCount),
-                    \(certificate.coverageDigest), \(certificate.timeZoneIdentifier), \(Self.wholeSeconds(certificate.issuedAt)),
+                    \(certificate.coverageDigest), \(certificate.timeZoneIdentifier), \(Self.stored(certificate.issuedAt)),
                     \(certificate.issuedBy), \(certificate.keyId), \(certificate.token))
             RETURNING id
             """) { try $0.next(Int64.self) }.first
@@ -139,7 +124,7 @@ extension PostgresLedgerAccess {
                     activity_id, activity_title, service_date, start_at, minutes)
                 VALUES (\(id), \(record.recordId), \(record.revision), \(record.organizationId), \(record.organizationName),
                         \(record.activityId), \(record.activityTitle), \(record.serviceDate.description)::date,
-                        \(Self.wholeSeconds(record.startAt)), \(record.minutes))
+                        \(Self.stored(record.startAt)), \(record.minutes))
                 """)
         }
         return stored
@@ -147,7 +132,7 @@ extension PostgresLedgerAccess {
 
     func revokeCertificate(id: Int64, _ revocation: CertificateRevocation) throws {
         try run("""
-            UPDATE certificates SET revoked_at = \(Self.wholeSeconds(revocation.at)), revoked_by = \(revocation.by),
+            UPDATE certificates SET revoked_at = \(Self.stored(revocation.at)), revoked_by = \(revocation.by),
                    revocation_reason = \(revocation.reason)
             WHERE id = \(id) AND revoked_at IS NULL
             """)

@@ -129,17 +129,6 @@ extension PostgresSchema {
 
 /// Spot checks on PostgreSQL (tables of migration 3, `PostgresSchema.spotCheckStatements`).
 extension PostgresLedgerAccess {
-    private func spotRows<T>(_ query: PostgresQuery, _ transform: (inout Columns) throws -> T) throws -> [T] {
-        try run(query).rows.map { row in
-            var columns = Columns(row)
-            do {
-                return try transform(&columns)
-            } catch let error as PostgresDecodingError {
-                throw PostgresStoreError(error)
-            }
-        }
-    }
-
     private static func wholeSeconds(_ date: Date?) -> Date? {
         date.map { Date(timeIntervalSince1970: TimeInterval(Int64($0.timeIntervalSince1970))) }
     }
@@ -171,23 +160,23 @@ extension PostgresLedgerAccess {
     }
 
     func spotCheckCampaign(id: Int64) throws -> SpotCheckCampaign? {
-        try spotRows("SELECT \(unescaped: Self.campaignColumns) FROM spot_check_campaigns WHERE id = \(id)", Self.campaign).first
+        try rows("SELECT \(unescaped: Self.campaignColumns) FROM spot_check_campaigns WHERE id = \(id)", Self.campaign).first
     }
 
     func spotCheckCampaigns(after: Int64?, limit: Int) throws -> [SpotCheckCampaign] {
-        try spotRows("""
+        try rows("""
             SELECT \(unescaped: Self.campaignColumns) FROM spot_check_campaigns WHERE id > \(after ?? 0) ORDER BY id LIMIT \(limit)
             """, Self.campaign)
     }
 
     func lockSpotCheckCampaign(id: Int64) throws -> SpotCheckCampaign? {
-        try spotRows("""
+        try rows("""
             SELECT \(unescaped: Self.campaignColumns) FROM spot_check_campaigns WHERE id = \(id) FOR UPDATE
             """, Self.campaign).first
     }
 
     func insert(_ campaign: SpotCheckCampaign) throws -> SpotCheckCampaign {
-        let id = try spotRows("""
+        let id = try rows("""
             INSERT INTO spot_check_campaigns (title, unit, scope, size_rule, stratified, weighting, records_per_organization,
                                               inspectors_per_unit, status, created_by, created_at)
             VALUES (\(campaign.title), \(campaign.unit.rawValue), \(SpotCheckJSON.encode(campaign.scope)),
@@ -216,7 +205,7 @@ extension PostgresLedgerAccess {
     // MARK: Population and sample
 
     func spotCheckPopulation(campaignId: Int64) throws -> [SpotCheckPopulationEntry] {
-        try spotRows("""
+        try rows("""
             SELECT unit_id, stratum, weight, stage, entity_id, organization_id FROM spot_check_population
             WHERE campaign_id = \(campaignId) ORDER BY position
             """) { c in
@@ -249,7 +238,7 @@ extension PostgresLedgerAccess {
     }
 
     func spotCheckSample(campaignId: Int64) throws -> [SpotCheckSampleEntry] {
-        try spotRows("""
+        try rows("""
             SELECT draw_order, stage, unit_id, stratum, ticket, weighted_key, entity_id, organization_id FROM spot_check_sample
             WHERE campaign_id = \(campaignId) ORDER BY position
             """) { c in
@@ -278,7 +267,7 @@ extension PostgresLedgerAccess {
     }
 
     func spotCheckAssignments(campaignId: Int64) throws -> [SpotCheckAssignment] {
-        try spotRows("""
+        try rows("""
             SELECT a.campaign_id, a.unit_id, a.inspector_id, a.position FROM spot_check_assignments a
             JOIN spot_check_sample s ON s.campaign_id = a.campaign_id AND s.stage = 1 AND s.unit_id = a.unit_id
             WHERE a.campaign_id = \(campaignId) ORDER BY s.position, a.position
@@ -286,7 +275,7 @@ extension PostgresLedgerAccess {
     }
 
     func spotCheckAssignments(inspectorId: Int64) throws -> [SpotCheckAssignment] {
-        try spotRows("""
+        try rows("""
             SELECT a.campaign_id, a.unit_id, a.inspector_id, a.position FROM spot_check_assignments a
             JOIN spot_check_sample s ON s.campaign_id = a.campaign_id AND s.stage = 1 AND s.unit_id = a.unit_id
             WHERE a.inspector_id = \(inspectorId) ORDER BY a.campaign_id, s.position
@@ -303,7 +292,7 @@ extension PostgresLedgerAccess {
     }
 
     func spotCheckFindings(campaignId: Int64) throws -> [SpotCheckFinding] {
-        try spotRows("""
+        try rows("""
             SELECT campaign_id, item_id, outcome, discrepancy, corrected_minutes, notes, checklist, decided_by, decided_at,
                    correction_revision, correction_note
             FROM spot_check_findings WHERE campaign_id = \(campaignId) ORDER BY decided_at, item_id COLLATE "C"
@@ -331,7 +320,7 @@ extension PostgresLedgerAccess {
     // MARK: Inspectors' exclusions
 
     func inspectorExclusions(inspectorId: Int64?) throws -> [InspectorExclusion] {
-        try spotRows("""
+        try rows("""
             SELECT inspector_id, organization_id, kind, reason, declared_at, declared_by FROM inspector_exclusions
             WHERE (\(inspectorId)::bigint IS NULL OR inspector_id = \(inspectorId))
             ORDER BY inspector_id, organization_id, kind COLLATE "C"
@@ -343,7 +332,7 @@ extension PostgresLedgerAccess {
     }
 
     func insert(_ exclusion: InspectorExclusion) throws -> Bool {
-        try !spotRows("""
+        try !rows("""
             INSERT INTO inspector_exclusions (inspector_id, organization_id, kind, reason, declared_at, declared_by)
             VALUES (\(exclusion.inspectorId), \(exclusion.organizationId), \(exclusion.kind.rawValue), \(exclusion.reason),
                     \(Self.wholeSeconds(exclusion.declaredAt)), \(exclusion.declaredBy))
@@ -352,7 +341,7 @@ extension PostgresLedgerAccess {
     }
 
     func removeInspectorExclusion(inspectorId: Int64, organizationId: Int64, kind: ExclusionKind) throws -> Bool {
-        try !spotRows("""
+        try !rows("""
             DELETE FROM inspector_exclusions
             WHERE inspector_id = \(inspectorId) AND organization_id = \(organizationId) AND kind = \(kind.rawValue)
             RETURNING 1
@@ -362,7 +351,7 @@ extension PostgresLedgerAccess {
     // MARK: Certificates
 
     func certificateReviews(certificateId: Int64?) throws -> [CertificateReview] {
-        try spotRows("""
+        try rows("""
             SELECT certificate_id, campaign_id, item_id, reason, flagged_at FROM certificate_reviews
             WHERE (\(certificateId)::bigint IS NULL OR certificate_id = \(certificateId))
             ORDER BY certificate_id, flagged_at, campaign_id
@@ -382,7 +371,7 @@ extension PostgresLedgerAccess {
     }
 
     func certificateIds(coveringRecord recordId: Int64) throws -> [Int64] {
-        try spotRows("""
+        try rows("""
             SELECT certificate_id FROM certificate_records WHERE record_id = \(recordId) ORDER BY certificate_id
             """) { try $0.next(Int64.self) }
     }

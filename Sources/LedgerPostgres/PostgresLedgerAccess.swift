@@ -52,7 +52,8 @@ final class PostgresLedgerAccess: LedgerWriter {
         for reply in sent { _ = try connection.wait(reply) }
     }
 
-    private func rows<T>(_ query: PostgresQuery, _ transform: (inout Columns) throws -> T) throws -> [T] {
+    /// Runs a query and decodes each row, columns in order.
+    func rows<T>(_ query: PostgresQuery, _ transform: (inout Columns) throws -> T) throws -> [T] {
         try run(query).rows.map { row in
             var columns = Columns(row)
             do {
@@ -63,12 +64,12 @@ final class PostgresLedgerAccess: LedgerWriter {
         }
     }
 
-    private func row<T>(_ query: PostgresQuery, _ transform: (inout Columns) throws -> T) throws -> T? {
+    func row<T>(_ query: PostgresQuery, _ transform: (inout Columns) throws -> T) throws -> T? {
         try rows(query, transform).first
     }
 
     /// Times are kept in whole seconds, as in the SQLite store.
-    private static func stored(_ date: Date) -> Date {
+    static func stored(_ date: Date) -> Date {
         Date(timeIntervalSince1970: TimeInterval(Int64(date.timeIntervalSince1970)))
     }
 

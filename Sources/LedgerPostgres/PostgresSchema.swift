@@ -194,6 +194,7 @@ enum PostgresSchema {
             ]),
         Migration(version: 2, name: "certificates", statements: certificateStatements),
         Migration(version: 3, name: "spot_checks", statements: spotCheckStatements),
+        Migration(version: 4, name: "check_ins", statements: checkInStatements),
     ]
 
     /// The table that records which migrations ran.

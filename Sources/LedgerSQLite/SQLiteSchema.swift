@@ -131,6 +131,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v3-spot-checks") { db in
             try db.execute(sql: spotChecksSQL)
         }
+        migrator.registerMigration("v4-check-ins") { db in
+            try db.execute(sql: checkInsSQL)
+        }
         return migrator
     }
 
@@ -191,5 +194,32 @@ enum SQLiteSchema {
             BEGIN SELECT RAISE(ABORT, 'certified records are frozen'); END;
         CREATE TRIGGER certificate_records_no_delete BEFORE DELETE ON certificate_records
             BEGIN SELECT RAISE(ABORT, 'certified records are frozen'); END;
+        """
+
+    /// On-site check-ins; a volunteer has at most one open check-in, and a closed one is never reopened.
+    static let checkInsSQL = """
+        CREATE TABLE check_ins (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            activity_id INTEGER NOT NULL REFERENCES activities(id),
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            checked_in_at INTEGER NOT NULL,
+            checked_in_by INTEGER,
+            state TEXT NOT NULL CHECK (state IN ('open', 'checked_out', 'canceled')),
+            closed_at INTEGER,
+            closed_by INTEGER,
+            record_id INTEGER REFERENCES service_records(id),
+            cancel_reason TEXT,
+            CHECK ((state = 'open') = (closed_at IS NULL)),
+            CHECK ((state = 'checked_out') = (record_id IS NOT NULL))
+        );
+        CREATE UNIQUE INDEX check_ins_one_open_per_volunteer ON check_ins (volunteer_id) WHERE state = 'open';
+        CREATE INDEX check_ins_by_activity ON check_ins (activity_id, id);
+        CREATE TRIGGER check_ins_no_delete BEFORE DELETE ON check_ins
+            BEGIN SELECT RAISE(ABORT, 'check-ins are never deleted; cancel them'); END;
+        CREATE TRIGGER check_ins_closed_once BEFORE UPDATE ON check_ins
+            WHEN OLD.state <> 'open' OR NEW.id IS NOT OLD.id OR NEW.activity_id IS NOT OLD.activity_id
+              OR NEW.volunteer_id IS NOT OLD.volunteer_id OR NEW.checked_in_at IS NOT OLD.checked_in_at
+            BEGIN SELECT RAISE(ABORT, 'a check-in is closed once and then frozen'); END;
         """
 }

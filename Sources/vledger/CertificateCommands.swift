@@ -9,7 +9,7 @@ struct CertificateOptions: ParsableArguments {
     @Option(name: .customLong("keys"),
             help: "Certificate key file (default: $VLEDGER_KEYS_FILE, or vledger-keys.json next to the SQLite database, or data/vledger-keys.json). Created with mode 0600 on first use.")
     var keysFile: String?
-    @Option(help: "Public base URL of the verification pages, printed in QR codes (default: $VLEDGER_PUBLIC_BASE_URL or http://127.0.0.1:8080).")
+    @Option(help: "Public base URL of the verification pages, printed in QR codes (default: $VLEDGER_PUBLIC_BASE_URL, or the address `serve` listens on, or http://127.0.0.1:8080).")
     var publicBaseURL: String?
     @Option(help: "Name the platform issues certificates under (default: $VLEDGER_PLATFORM_NAME or 志愿服务信息平台).")
     var platformName: String?
@@ -28,8 +28,11 @@ struct CertificateOptions: ParsableArguments {
         return "data/vledger-keys.json"
     }
 
-    var baseURL: String {
-        publicBaseURL ?? environment["VLEDGER_PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://127.0.0.1:8080"
+    var baseURL: String { baseURL(fallback: "http://127.0.0.1:8080") }
+
+    /// The configured base URL, or `fallback` (the server's own address) when none is configured.
+    func baseURL(fallback: String) -> String {
+        publicBaseURL ?? environment["VLEDGER_PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
     }
 
     var platformIssuer: CertificateIssuer {
@@ -51,9 +54,9 @@ struct CertificateOptions: ParsableArguments {
     }
 
     /// The settings of a ledger, opening (or creating) the key file.
-    func settings(databaseURL: String) async throws -> CertificateSettings {
+    func settings(databaseURL: String, fallbackBaseURL: String = "http://127.0.0.1:8080") async throws -> CertificateSettings {
         let keyring = try await CertificateKeyring(path: keysPath(databaseURL: databaseURL))
-        return CertificateSettings(authority: keyring, publicBaseURL: baseURL, platformIssuer: platformIssuer)
+        return CertificateSettings(authority: keyring, publicBaseURL: baseURL(fallback: fallbackBaseURL), platformIssuer: platformIssuer)
     }
 }
 

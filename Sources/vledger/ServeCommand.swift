@@ -20,7 +20,9 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "vledger")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         var ledger = try await database.openLedger(logger: logger)
-        let certificates = try await certificateOptions.settings(databaseURL: database.url)
+        // Unless configured, QR codes point at this server (a wildcard address is shown as the loopback one).
+        let ownAddress = "http://\(["0.0.0.0", "::"].contains(host) ? "127.0.0.1" : host):\(port == 0 ? 8080 : port)"
+        let certificates = try await certificateOptions.settings(databaseURL: database.url, fallbackBaseURL: ownAddress)
         ledger.certificates = certificates
         if let samples {
             let loaded = try await SampleDataLoader(ledger: ledger, folder: samples).loadIfEmpty()

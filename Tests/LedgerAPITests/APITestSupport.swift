@@ -26,6 +26,14 @@ struct APIFixture: Sendable {
     /// One record of volunteerA on activityA, one of volunteerB on activityB.
     let recordA: ServiceRecord
     let recordB: ServiceRecord
+    /// Activities under way at `now` (June 15, 08:00 to 18:00), with volunteerA and volunteerB checked in
+    /// since 10:00 (`checkInA`, `checkInB`), and a member of each organization not checked in (`walkInA`, `walkInB`).
+    let liveActivityA: Activity
+    let liveActivityB: Activity
+    let checkInA: CheckIn
+    let checkInB: CheckIn
+    let walkInA: Volunteer
+    let walkInB: Volunteer
     /// Tokens by account name: admin, inspector, aAdmin, aStaff, bAdmin, bStaff, volunteerA, volunteerB.
     let tokens: [String: String]
 
@@ -56,6 +64,14 @@ struct APIFixture: Sendable {
         let recordB = try await ledger.recordService(
             RecordInput(volunteerNumber: volunteerB.number, activityId: activityB.id,
                         start: Factory.time(day: 10, hour: 9), end: Factory.time(day: 10, hour: 11)), by: op)
+        let liveActivityA = try await ledger.createActivity(Factory.activity(day: 15, title: "现场服务日"), organizationId: a.id, by: op)
+        let liveActivityB = try await ledger.createActivity(Factory.activity(day: 15, title: "现场服务日"), organizationId: b.id, by: op)
+        let walkInA = try await ledger.registerVolunteer(Factory.volunteer(11), organizationId: a.id, by: op).volunteer
+        let walkInB = try await ledger.registerVolunteer(Factory.volunteer(12), organizationId: b.id, by: op).volunteer
+        let morning = Factory.time(day: 15, hour: 10)
+        let atTen = Ledger(store: store, clock: { morning })
+        let checkInA = try await atTen.checkIn(volunteerNumber: volunteerA.number, activityId: liveActivityA.id, by: op)
+        let checkInB = try await atTen.checkIn(volunteerNumber: volunteerB.number, activityId: liveActivityB.id, by: op)
         let accounts: [(String, Role, Int64?, Int64?)] = [
             ("admin", .platformAdmin, nil, nil), ("inspector", .inspector, nil, nil),
             ("aAdmin", .organizationAdmin, a.id, nil), ("aStaff", .organizationStaff, a.id, nil),
@@ -71,7 +87,9 @@ struct APIFixture: Sendable {
         }
         return APIFixture(ledger: ledger, directory: directory,
                           organizationA: a, organizationB: b, activityA: activityA, activityB: activityB,
-                          volunteerA: volunteerA, volunteerB: volunteerB, recordA: recordA, recordB: recordB, tokens: tokens)
+                          volunteerA: volunteerA, volunteerB: volunteerB, recordA: recordA, recordB: recordB,
+                          liveActivityA: liveActivityA, liveActivityB: liveActivityB, checkInA: checkInA, checkInB: checkInB,
+                          walkInA: walkInA, walkInB: walkInB, tokens: tokens)
     }
 
     /// Runs `test` against the router in process. Request logs are kept to warnings, so that
@@ -118,6 +136,7 @@ struct APIFixture: Sendable {
                 snapshot.chainHeads[organization.id] = try r.chainHead(organizationId: organization.id)
             }
             snapshot.activities = try r.activities(organizationId: nil, after: nil, limit: 500)
+            snapshot.checkIns = try snapshot.activities.flatMap { try r.checkIns(activityId: $0.id, after: nil, limit: 500) }
             snapshot.records = try r.records(RecordFilter(includeVoid: true), after: nil, limit: 500)
             for record in snapshot.records {
                 snapshot.revisions[record.id] = try r.revisions(recordId: record.id)
@@ -137,6 +156,7 @@ struct LedgerSnapshot: Equatable, Sendable {
     var members: [Int64: [Volunteer]] = [:]
     var chainHeads: [Int64: ChainHead] = [:]
     var activities: [Activity] = []
+    var checkIns: [CheckIn] = []
     /// All records, void ones included, with their revisions.
     var records: [ServiceRecord] = []
     var revisions: [Int64: [RecordRevision]] = [:]

@@ -10,8 +10,8 @@ import Testing
 /// Rules the table follows (from `AccessPolicy` and the services):
 /// - No token: 401 everywhere. (Login is the only public route; `HealthTests` covers it.)
 /// - Platform admin: everything. Inspector: reads everything, writes nothing (403).
-/// - Organization admin and staff read and write only their own organization's activities and records (void:
-///   admins only), and read only volunteers who are members of their organization. Volunteers read only their
+/// - Organization admin and staff read and write only their own organization's activities, records and check-ins
+///   (void: admins only), and read only volunteers who are members of their organization. Volunteers read only their
 ///   own profile, memberships, summary and records.
 /// - Refusals are 403 when the request names an organization (its id in the path, `?organization=`, or the
 ///   organization of an account to create): organizations are public registration data, so their existence is
@@ -52,6 +52,11 @@ import Testing
         .init(.get,  "/records/{record}/history",                   .none,          401, 200,  200,  [200, 404], [200, 404], [200, 404]),
         .init(.post, "/records/{record}/corrections",               .correction,    401, 200,  403,  [200, 404], [200, 404], [403, 404]),
         .init(.post, "/records/{record}/void",                      .void,          401, 200,  403,  [200, 404], [403, 404], [403, 404]),
+        .init(.post, "/activities/{liveActivity}/check-ins",         .checkIn,       401, 201,  403,  [201, 404], [201, 404], 404),
+        .init(.get,  "/activities/{liveActivity}/check-ins",         .none,          401, 200,  200,  [200, 404], [200, 404], 404),
+        .init(.get,  "/check-ins/{checkIn}",                        .none,          401, 200,  200,  [200, 404], [200, 404], 404),
+        .init(.post, "/check-ins/{checkIn}/check-out",              .checkOut,      401, 200,  403,  [200, 404], [200, 404], 404),
+        .init(.post, "/check-ins/{checkIn}/cancel",                 .void,          401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.post, "/organizations/{org}/imports",                .importFile,    401, 201,  403,  [201, 403], [201, 403], 403),
         .init(.get,  "/records.csv",                                .none,          401, 200,  200,  200,        200,        200),
         .init(.get,  "/records.csv?organization={org}",             .none,          401, 200,  200,  [200, 403], [200, 403], 200),
@@ -234,12 +239,15 @@ extension AccessMatrixTests {
                 .replacingOccurrences(of: "{volunteer}", with: String(fixture.volunteer(side).id))
                 .replacingOccurrences(of: "{activity}", with: String(fixture.activity(side).id))
                 .replacingOccurrences(of: "{record}", with: String(fixture.record(side).id))
+                .replacingOccurrences(of: "{liveActivity}", with: String(fixture.liveActivity(side).id))
+                .replacingOccurrences(of: "{checkIn}", with: String(fixture.checkIn(side).id))
         }
     }
 
     /// The body a matrix request sends: valid input, so that only access decides the outcome.
     enum Payload: Sendable {
-        case none, staffAccount, holidays, organization, registration, member, activity, record, correction, void, importFile
+        case none, staffAccount, holidays, organization, registration, member, activity, record, correction, void, importFile,
+             checkIn, checkOut
 
         /// Whether the body names the target organization's data.
         var targetsOrganization: Bool { self == .staffAccount || self == .record }
@@ -268,6 +276,10 @@ extension AccessMatrixTests {
                 return Factory.json(RecordCorrection(minutes: 90, reason: "扣除午休时间"))
             case .void:
                 return Factory.json(["reason": "重复登记"])
+            case .checkIn:
+                return Factory.json(["volunteerNumber": fixture.walkIn(side).number])
+            case .checkOut:
+                return Factory.json(["note": "签退"])
             case .importFile:
                 let volunteer = fixture.volunteer(side)
                 return ByteBuffer(string: """
@@ -287,4 +299,7 @@ extension APIFixture {
     func volunteer(_ side: Side) -> Volunteer { side == .a ? volunteerA : volunteerB }
     func activity(_ side: Side) -> Activity { side == .a ? activityA : activityB }
     func record(_ side: Side) -> ServiceRecord { side == .a ? recordA : recordB }
+    func liveActivity(_ side: Side) -> Activity { side == .a ? liveActivityA : liveActivityB }
+    func checkIn(_ side: Side) -> CheckIn { side == .a ? checkInA : checkInB }
+    func walkIn(_ side: Side) -> Volunteer { side == .a ? walkInA : walkInB }
 }

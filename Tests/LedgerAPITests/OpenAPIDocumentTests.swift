@@ -185,6 +185,11 @@ struct OperationSample: Sendable, CustomStringConvertible {
             "GET /api/v1/records/{id}/history": .init(),
             "POST /api/v1/records/{id}/corrections": .init(body: json(RecordCorrection(note: "补充说明", reason: "备注遗漏"))),
             "POST /api/v1/records/{id}/void": .init(body: json(["reason": "重复登记"]), pathId: String(f.recordB.id)),
+            "POST /api/v1/activities/{id}/check-ins": .init(body: json(["volunteerNumber": f.walkInA.number]), pathId: String(f.liveActivityA.id)),
+            "GET /api/v1/activities/{id}/check-ins": .init(query: "limit=10", pathId: String(f.liveActivityA.id)),
+            "GET /api/v1/check-ins/{id}": .init(),
+            "POST /api/v1/check-ins/{id}/check-out": .init(body: json(["minutes": 100])),
+            "POST /api/v1/check-ins/{id}/cancel": .init(body: json(["reason": "签错活动"]), pathId: String(f.checkInB.id)),
             "GET /api/v1/records.csv": .init(query: recordFilter),
             "GET /api/v1/volunteer-totals.csv": .init(query: recordFilter),
         ]
@@ -200,6 +205,9 @@ struct OperationSample: Sendable, CustomStringConvertible {
             ("GET /api/v1/records/{id}", .init(pathId: "999999"), "admin", 404),
             ("POST /api/v1/organizations", .init(body: json(Factory.organization(1))), "admin", 409),
             ("POST /api/v1/records/{id}/void", .init(body: json(["reason": "再次作废"]), pathId: String(f.recordB.id)), "admin", 409),
+            ("POST /api/v1/check-ins/{id}/cancel", .init(body: json(["reason": "再次撤销"]), pathId: String(f.checkInB.id)), "admin", 409),
+            ("POST /api/v1/activities/{id}/check-ins", .init(body: json(["volunteerNumber": f.walkInA.number])), "admin", 409),
+            ("GET /api/v1/check-ins/{id}", .init(), "bStaff", 404),
             ("GET /api/v1/records/{id}", .init(pathId: "abc"), "admin", 422),
             ("GET /api/v1/records", .init(query: "limit=0"), "admin", 422),
             ("POST /api/v1/organizations/{id}/imports", .init(body: .text(badImport, contentType: "text/csv")), "admin", 422),
@@ -261,6 +269,7 @@ struct DocumentedExchange {
             case "volunteers": return String(fixture.volunteerA.id)
             case "activities": return String(fixture.activityA.id)
             case "records": return String(fixture.recordA.id)
+            case "check-ins": return String(fixture.checkInA.id)
             default:
                 Issue.record("\(operation.key): no fixture id for \(segments[index - 1]); teach DocumentedExchange.uri")
                 return "0"

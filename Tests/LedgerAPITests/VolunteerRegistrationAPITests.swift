@@ -110,10 +110,11 @@ import Testing
         let fixture = try await APIFixture.make()
         try await fixture.test { client in
             let staff = try await fixture.send(client, .get, "/api/v1/organizations/\(fixture.organizationA.id)/members", as: "aStaff")
-            #expect(staff.items.map { $0["documentNumber"] as? String } == [Masking.documentNumber(fixture.volunteerA.documentNumber)])
-            #expect(staff.items.map { $0["phone"] as? String } == [Masking.phone(fixture.volunteerA.phone)])
+            let members = [fixture.volunteerA, fixture.walkInA]
+            #expect(staff.items.map { $0["documentNumber"] as? String } == members.map { Masking.documentNumber($0.documentNumber) })
+            #expect(staff.items.map { $0["phone"] as? String } == members.map { Masking.phone($0.phone) })
             let admin = try await fixture.send(client, .get, "/api/v1/organizations/\(fixture.organizationA.id)/members", as: "admin")
-            #expect(admin.items.map { $0["documentNumber"] as? String } == [fixture.volunteerA.documentNumber])
+            #expect(admin.items.map { $0["documentNumber"] as? String } == members.map(\.documentNumber))
         }
     }
 }

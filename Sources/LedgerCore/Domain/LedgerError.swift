@@ -31,6 +31,10 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case spotCheckState(id: Int64, status: SpotCheckStatus, expected: String)
     case findingExists(item: String)
     case itemsUndecided(count: Int)
+    /// On-site check-in: outside the activity's check-in time, already on site, or no longer open.
+    case checkInClosed(activityStart: String, activityEnd: String)
+    case alreadyCheckedIn(checkInId: Int64, activityId: Int64)
+    case checkInNotOpen(checkInId: Int64, state: CheckInState)
 
     public var kind: Kind {
         switch self {
@@ -39,7 +43,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unauthenticated, .invalidCredentials: .unauthenticated
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
-             .spotCheckState, .findingExists, .itemsUndecided: .conflict
+             .spotCheckState, .findingExists, .itemsUndecided, .checkInClosed, .alreadyCheckedIn,
+             .checkInNotOpen: .conflict
         default: .invalidInput
         }
     }
@@ -71,6 +76,9 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .spotCheckState: "spot-check-state"
         case .findingExists: "finding-exists"
         case .itemsUndecided: "items-undecided"
+        case .checkInClosed: "check-in-closed"
+        case .alreadyCheckedIn: "already-checked-in"
+        case .checkInNotOpen: "check-in-not-open"
         }
     }
 
@@ -139,6 +147,12 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(item) 已登记检查结果，不能重复登记 / a finding on \(item) is already recorded"
         case .itemsUndecided(let count):
             "还有 \(count) 个抽查对象未登记检查结果，不能公示 / \(count) items are still undecided; publish when all are decided"
+        case .checkInClosed(let start, let end):
+            "活动时间为 \(start) 至 \(end)，只能在开始前两小时至结束前签到 / check-in is open from two hours before the activity starts (\(start)) until it ends (\(end))"
+        case .alreadyCheckedIn(let id, let activityId):
+            "该志愿者已在活动 #\(activityId) 签到（签到 #\(id)），请先签退或撤销 / the volunteer is already checked in at activity #\(activityId) (check-in #\(id)); check them out or cancel it first"
+        case .checkInNotOpen(let id, let state):
+            "签到 #\(id) 已\(state == .canceled ? "撤销" : "签退") / check-in #\(id) is already \(state == .canceled ? "canceled" : "checked out")"
         }
     }
 
@@ -157,6 +171,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case "spot-check item": "抽查对象"
         case "inspector": "检查人员"
         case "exclusion": "回避信息"
+        case "check-in": "签到"
         default: entity
         }
     }

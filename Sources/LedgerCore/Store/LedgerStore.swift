@@ -156,6 +156,12 @@ public protocol LedgerReader: SpotCheckReader {
     func totalsByVolunteer(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [KeyedMinuteTotal]
     func totalsByActivity(_ filter: RecordFilter) throws -> [KeyedMinuteTotal]
 
+    func checkIn(id: Int64) throws -> CheckIn?
+    /// The volunteer's open check-in, at any activity.
+    func openCheckIn(volunteerId: Int64) throws -> CheckIn?
+    /// An activity's check-ins by id.
+    func checkIns(activityId: Int64, after: Int64?, limit: Int) throws -> [CheckIn]
+
     func user(id: Int64) throws -> UserAccount?
     func user(username: String) throws -> UserAccount?
     func session(tokenHash: String) throws -> AccessSession?
@@ -208,6 +214,10 @@ public protocol LedgerWriter: LedgerReader, SpotCheckWriter {
     func append(_ revision: RecordRevision, organizationId: Int64) throws
     /// Records the new head of an organization's audit chain, once per transaction.
     func advanceChain(organizationId: Int64, to head: ChainHead) throws
+    /// Stores a new open check-in; a volunteer has at most one open check-in, by database constraint.
+    func insert(_ checkIn: CheckIn) throws -> CheckIn
+    /// Stores the check-out or cancellation of an open check-in (state, closing time and actor, record, reason).
+    func close(_ checkIn: CheckIn) throws
     func insert(_ user: UserAccount) throws -> UserAccount
     func insert(_ session: AccessSession) throws
     func revokeSession(tokenHash: String, at: Date) throws

@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+
+/// On-site check-in and check-out (现场签到/签退) by an organization's staff.
+struct CheckInRoutes {
+    let ledger: Ledger
+
+    struct CheckInInput: Decodable {
+        var volunteerNumber: String
+    }
+
+    struct CheckOutInput: Decodable {
+        /// Actual service minutes, when less than the stay (a break, say); default: the whole stay.
+        var minutes: Int?
+        var note: String?
+    }
+
+    struct CancelInput: Decodable {
+        var reason: String
+    }
+
+    func register(on api: RouterGroup<LedgerRequestContext>) {
+        api.post("activities/:id/check-ins") { request, context -> EditedResponse<CheckInBody> in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: CheckInInput.self, context: context)
+            let checkIn = try await ledger.checkIn(volunteerNumber: input.volunteerNumber, activityId: try context.id(), by: principal)
+            return EditedResponse(status: .created, headers: [.location: "/api/v1/check-ins/\(checkIn.id)"],
+                                  response: try await body(checkIn))
+        }
+        api.get("activities/:id/check-ins") { request, context -> ListBody<CheckInBody> in
+            let principal = try context.requirePrincipal()
+            let page = try await ledger.checkIns(activityId: try context.id(), after: try request.cursor(),
+                                                 limit: try request.queryInt("limit"), by: principal)
+            let zones = try await ledger.timeZones(of: Set(page.items.map(\.organizationId)))
+            return page.body { CheckInBody($0, zones[$0.organizationId] ?? .ledgerDefault) }
+        }
+        api.get("check-ins/:id") { _, context -> CheckInBody in
+            let principal = try context.requirePrincipal()
+            return try await body(try await ledger.checkIn(id: try context.id(), by: principal))
+        }
+        api.post("check-ins/:id/check-out") { request, context -> CheckOutBody in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: CheckOutInput.self, context: context)
+            let (checkIn, record) = try await ledger.checkOut(checkInId: try context.id(), minutes: input.minutes, note: input.note,
+                                                              by: principal)
+            let zone = try await ledger.timeZones(of: [checkIn.organizationId])[checkIn.organizationId] ?? .ledgerDefault
+            return CheckOutBody(checkIn: CheckInBody(checkIn, zone), record: RecordBody(record, zone))
+        }
+        api.post("check-ins/:id/cancel") { request, context -> CheckInBody in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: CancelInput.self, context: context)
+            return try await body(try await ledger.cancelCheckIn(id: try context.id(), reason: input.reason, by: principal))
+        }
+    }
+
+    private func body(_ checkIn: CheckIn) async throws -> CheckInBody {
+        let zones = try await ledger.timeZones(of: [checkIn.organizationId])
+        return CheckInBody(checkIn, zones[checkIn.organizationId] ?? .ledgerDefault)
+    }
+}
+
+struct CheckInBody: ResponseEncodable {
+    var id: Int64
+    var activityId: Int64
+    var organizationId: Int64
+    var volunteerId: Int64
+    var checkedInAt: String
+    var checkedInBy: Int64?
+    var state: CheckInState
+    var closedAt: String?
+    var closedBy: Int64?
+    var recordId: Int64?
+    var cancelReason: String?
+
+    init(_ c: CheckIn, _ zone: TimeZone) {
+        id = c.id
+        activityId = c.activityId
+        organizationId = c.organizationId
+        volunteerId = c.volunteerId
+        checkedInAt = Wire.time(c.checkedInAt, zone)
+        checkedInBy = c.checkedInBy
+        state = c.state
+        closedAt = c.closedAt.map { Wire.time($0, zone) }
+        closedBy = c.closedBy
+        recordId = c.recordId
+        cancelReason = c.cancelReason
+    }
+}
+
+struct CheckOutBody: ResponseEncodable {
+    var checkIn: CheckInBody
+    var record: RecordBody
+}

@@ -1,0 +1,137 @@
+import Foundation
+
+extension Ledger {
+    /// Checks a member volunteer in at an activity of the principal's organization (现场签到), now.
+    /// Check-in opens two hours before the activity starts and closes when it ends; a volunteer is on site
+    /// at one activity at a time.
+    public func checkIn(volunteerNumber: String, activityId: Int64, by principal: Principal) async throws -> CheckIn {
+        let number = volunteerNumber.trimmingCharacters(in: .whitespaces).uppercased()
+        let now = self.now.wholeSeconds
+        return try await store.write { w in
+            let activity = try Self.writableActivity(id: activityId, in: w, by: principal)
+            guard let volunteer = try w.volunteer(number: number) else {
+                throw LedgerError.notFound(entity: "volunteer", key: number)
+            }
+            guard try w.memberships(volunteerId: volunteer.id).contains(where: { $0.organizationId == activity.organizationId }) else {
+                throw LedgerError.notAMember(volunteerNumber: number)
+            }
+            guard CheckInRules.isOpen(activity, at: now) else {
+                let zone = try w.organization(id: activity.organizationId)?.timeZone ?? .ledgerDefault
+                throw LedgerError.checkInClosed(activityStart: LocalDateTime(activity.startAt, in: zone).description,
+                                                activityEnd: LocalDateTime(activity.endAt, in: zone).description)
+            }
+            try w.lockVolunteer(id: volunteer.id)
+            if let open = try w.openCheckIn(volunteerId: volunteer.id) {
+                throw LedgerError.alreadyCheckedIn(checkInId: open.id, activityId: open.activityId)
+            }
+            return try w.insert(CheckIn(id: 0, activityId: activity.id, organizationId: activity.organizationId,
+                                        volunteerId: volunteer.id, checkedInAt: now, checkedInBy: principal.userId))
+        }
+    }
+
+    /// Checks a volunteer out (签退), now, and stores the service record of their stay: from the check-in
+    /// (at the earliest the activity's start) to now (at the latest its end), with `minutes` of actual
+    /// service when less than that span. Every record rule applies; if one fails, the check-in stays open.
+    public func checkOut(checkInId: Int64, minutes: Int? = nil, note: String? = nil,
+                         by principal: Principal) async throws -> (CheckIn, ServiceRecord) {
+        let note = try InputCheck.optional(note, field: "note", maxLength: 500)
+        let now = self.now.wholeSeconds
+        let deadlineDays = recordingDeadlineWorkingDays
+        return try await store.write { w in
+            let found = try Self.closableCheckIn(id: checkInId, in: w, by: principal)
+            // Locks in the order every writer takes them: the organization's chain, then the volunteer.
+            var head = try w.lockChain(organizationId: found.organizationId)
+            var checkIn = try Self.stillOpen(found, in: w)
+            guard let activity = try w.activity(id: checkIn.activityId) else {
+                throw LedgerError.notFound(entity: "activity", key: String(checkIn.activityId))
+            }
+            let context = try RecordContext.load(in: w, organizationId: checkIn.organizationId, now: now, deadlineDays: deadlineDays)
+            let span = CheckInRules.serviceSpan(checkedInAt: checkIn.checkedInAt, checkedOutAt: now, activity: activity)
+            guard ServiceTimeRules.spanMinutes(start: span.start, end: span.end) >= 1 else {
+                throw LedgerError.invalidField(field: "checkOut", reason:
+                    "签到后在活动时间内不足一分钟，没有可登记的服务时长；签到有误请撤销 / less than a minute of the stay lies within the activity's time, so there is no service to record; cancel the check-in if it was a mistake")
+            }
+            let record = try Self.insertRecord(
+                in: w, context: context, volunteerId: checkIn.volunteerId, activity: activity, start: span.start, end: span.end,
+                minutes: minutes ?? ServiceTimeRules.spanMinutes(start: span.start, end: span.end), note: note,
+                source: .checkIn, actorId: principal.userId, recordedAt: now, chain: &head)
+            try w.advanceChain(organizationId: checkIn.organizationId, to: head)
+            checkIn.state = .checkedOut
+            checkIn.closedAt = now
+            checkIn.closedBy = principal.userId
+            checkIn.recordId = record.id
+            try w.close(checkIn)
+            return (checkIn, record)
+        }
+    }
+
+    /// Cancels an open check-in made by mistake; nothing is recorded.
+    public func cancelCheckIn(id: Int64, reason: String, by principal: Principal) async throws -> CheckIn {
+        let reason = try InputCheck.optional(reason, field: "reason", maxLength: 500)
+        guard !reason.isEmpty else { throw LedgerError.reasonRequired }
+        let now = self.now.wholeSeconds
+        return try await store.write { w in
+            var checkIn = try Self.stillOpen(try Self.closableCheckIn(id: id, in: w, by: principal), in: w)
+            checkIn.state = .canceled
+            checkIn.closedAt = now
+            checkIn.closedBy = principal.userId
+            checkIn.cancelReason = reason
+            try w.close(checkIn)
+            return checkIn
+        }
+    }
+
+    /// An activity's check-ins, for its organization's staff, the platform and inspectors.
+    public func checkIns(activityId: Int64, after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<CheckIn> {
+        let limit = try InputCheck.limit(limit)
+        return try await store.read { r in
+            guard let activity = try r.activity(id: activityId),
+                  AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
+                throw LedgerError.notFound(entity: "activity", key: String(activityId))
+            }
+            return Page(fetched: try r.checkIns(activityId: activityId, after: after, limit: limit + 1), limit: limit, id: \.id)
+        }
+    }
+
+    /// A check-in, for the same readers as its activity's check-ins.
+    public func checkIn(id: Int64, by principal: Principal) async throws -> CheckIn {
+        let found = try await store.read { try $0.checkIn(id: id) }
+        guard let found,
+              AccessPolicy.canReadOrganizationData(principal, organizationId: found.organizationId) else {
+            throw LedgerError.notFound(entity: "check-in", key: String(id))
+        }
+        return found
+    }
+
+    /// An activity the principal may record hours on: 404 when they may not read it, 403 when they may read but not write.
+    private static func writableActivity(id: Int64, in w: any LedgerWriter, by principal: Principal) throws -> Activity {
+        guard let activity = try w.activity(id: id),
+              AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
+            throw LedgerError.notFound(entity: "activity", key: String(id))
+        }
+        guard AccessPolicy.canWriteOrganizationData(principal, organizationId: activity.organizationId) else {
+            throw LedgerError.forbidden("只能为本组织的活动签到 / check-in is only for your own organization's activities")
+        }
+        return activity
+    }
+
+    /// A check-in the principal may close, with the same 404/403 distinction.
+    private static func closableCheckIn(id: Int64, in w: any LedgerWriter, by principal: Principal) throws -> CheckIn {
+        guard let checkIn = try w.checkIn(id: id),
+              AccessPolicy.canReadOrganizationData(principal, organizationId: checkIn.organizationId) else {
+            throw LedgerError.notFound(entity: "check-in", key: String(id))
+        }
+        guard AccessPolicy.canWriteOrganizationData(principal, organizationId: checkIn.organizationId) else {
+            throw LedgerError.forbidden("只能为本组织签退 / you can only check out at your own organization's activities")
+        }
+        return checkIn
+    }
+
+    /// The check-in as it stands once its volunteer is locked (another process may have closed it), if still open.
+    private static func stillOpen(_ checkIn: CheckIn, in w: any LedgerWriter) throws -> CheckIn {
+        try w.lockVolunteer(id: checkIn.volunteerId)
+        let current = try w.checkIn(id: checkIn.id) ?? checkIn
+        guard current.state == .open else { throw LedgerError.checkInNotOpen(checkInId: current.id, state: current.state) }
+        return current
+    }
+}

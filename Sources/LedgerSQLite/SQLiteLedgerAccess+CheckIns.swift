@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// On-site check-ins on SQLite (table of migration `v4-check-ins`).
+extension SQLiteLedgerAccess {
+    private static let checkInColumns = """
+        id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, closed_at, closed_by,
+        record_id, cancel_reason
+        """
+
+    private static func checkIn(_ row: Row) -> CheckIn {
+        CheckIn(id: row[0], activityId: row[1], organizationId: row[2], volunteerId: row[3],
+                checkedInAt: Date(timeIntervalSince1970: TimeInterval(row[4] as Int64)), checkedInBy: row[5],
+                state: CheckInState(rawValue: row[6]) ?? .open,
+                closedAt: (row[7] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }, closedBy: row[8],
+                recordId: row[9], cancelReason: row[10])
+    }
+
+    private func checkIns(_ sql: String, _ arguments: StatementArguments) throws -> [CheckIn] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.checkInColumns) FROM check_ins WHERE \(sql)"),
+                         arguments: arguments).map(Self.checkIn)
+    }
+
+    func checkIn(id: Int64) throws -> CheckIn? {
+        try checkIns("id = ?", [id]).first
+    }
+
+    func openCheckIn(volunteerId: Int64) throws -> CheckIn? {
+        try checkIns("volunteer_id = ? AND state = 'open'", [volunteerId]).first
+    }
+
+    func checkIns(activityId: Int64, after: Int64?, limit: Int) throws -> [CheckIn] {
+        try checkIns("activity_id = ? AND id > ? ORDER BY id LIMIT ?", [activityId, after ?? 0, limit])
+    }
+
+    func insert(_ checkIn: CheckIn) throws -> CheckIn {
+        try db.cachedStatement(sql: """
+            INSERT INTO check_ins (activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state)
+            VALUES (?, ?, ?, ?, ?, 'open')
+            """).execute(arguments: [checkIn.activityId, checkIn.organizationId, checkIn.volunteerId,
+                                     Int64(checkIn.checkedInAt.timeIntervalSince1970), checkIn.checkedInBy])
+        var stored = checkIn
+        stored.id = db.lastInsertedRowID
+        stored.state = .open
+        return stored
+    }
+
+    func close(_ checkIn: CheckIn) throws {
+        try db.cachedStatement(sql: """
+            UPDATE check_ins SET state = ?, closed_at = ?, closed_by = ?, record_id = ?, cancel_reason = ?
+            WHERE id = ? AND state = 'open'
+            """).execute(arguments: [checkIn.state.rawValue, checkIn.closedAt.map { Int64($0.timeIntervalSince1970) },
+                                     checkIn.closedBy, checkIn.recordId, checkIn.cancelReason, checkIn.id])
+        if db.changesCount != 1 {
+            throw LedgerError.checkInNotOpen(checkInId: checkIn.id, state: try self.checkIn(id: checkIn.id)?.state ?? .canceled)
+        }
+    }
+}
