@@ -8,13 +8,7 @@ extension Ledger {
         let number = volunteerNumber.trimmingCharacters(in: .whitespaces).uppercased()
         let now = self.now.wholeSeconds
         return try await store.write { w in
-            let activity = try Self.writableActivity(id: activityId, in: w, by: principal)
-            guard let volunteer = try w.volunteer(number: number) else {
-                throw LedgerError.notFound(entity: "volunteer", key: number)
-            }
-            guard try w.memberships(volunteerId: volunteer.id).contains(where: { $0.organizationId == activity.organizationId }) else {
-                throw LedgerError.notAMember(volunteerNumber: number)
-            }
+            let (activity, volunteer) = try Self.recordingTarget(activityId: activityId, volunteerNumber: number, in: w, by: principal)
             guard CheckInRules.isOpen(activity, at: now) else {
                 let zone = try w.organization(id: activity.organizationId)?.timeZone ?? .ledgerDefault
                 throw LedgerError.checkInClosed(activityStart: LocalDateTime(activity.startAt, in: zone).description,
@@ -47,13 +41,14 @@ extension Ledger {
             }
             let context = try RecordContext.load(in: w, organizationId: checkIn.organizationId, now: now, deadlineDays: deadlineDays)
             let span = CheckInRules.serviceSpan(checkedInAt: checkIn.checkedInAt, checkedOutAt: now, activity: activity)
-            guard ServiceTimeRules.spanMinutes(start: span.start, end: span.end) >= 1 else {
+            let spanMinutes = ServiceTimeRules.spanMinutes(start: span.start, end: span.end)
+            guard spanMinutes >= 1 else {
                 throw LedgerError.invalidField(field: "checkOut", reason:
                     "签到后在活动时间内不足一分钟，没有可登记的服务时长；签到有误请撤销 / less than a minute of the stay lies within the activity's time, so there is no service to record; cancel the check-in if it was a mistake")
             }
             let record = try Self.insertRecord(
                 in: w, context: context, volunteerId: checkIn.volunteerId, activity: activity, start: span.start, end: span.end,
-                minutes: minutes ?? ServiceTimeRules.spanMinutes(start: span.start, end: span.end), note: note,
+                minutes: minutes ?? spanMinutes, note: note,
                 source: .checkIn, actorId: principal.userId, recordedAt: now, chain: &head)
             try w.advanceChain(organizationId: checkIn.organizationId, to: head)
             checkIn.state = .checkedOut
@@ -101,18 +96,6 @@ extension Ledger {
             throw LedgerError.notFound(entity: "check-in", key: String(id))
         }
         return found
-    }
-
-    /// An activity the principal may record hours on: 404 when they may not read it, 403 when they may read but not write.
-    private static func writableActivity(id: Int64, in w: any LedgerWriter, by principal: Principal) throws -> Activity {
-        guard let activity = try w.activity(id: id),
-              AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
-            throw LedgerError.notFound(entity: "activity", key: String(id))
-        }
-        guard AccessPolicy.canWriteOrganizationData(principal, organizationId: activity.organizationId) else {
-            throw LedgerError.forbidden("只能为本组织的活动签到 / check-in is only for your own organization's activities")
-        }
-        return activity
     }
 
     /// A check-in the principal may close, with the same 404/403 distinction.

@@ -75,19 +75,7 @@ extension Ledger {
         let now = self.now
         let deadlineDays = recordingDeadlineWorkingDays
         return try await store.write { w in
-            guard let activity = try w.activity(id: input.activityId),
-                  AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
-                throw LedgerError.notFound(entity: "activity", key: String(input.activityId))
-            }
-            guard AccessPolicy.canWriteOrganizationData(principal, organizationId: activity.organizationId) else {
-                throw LedgerError.forbidden("只能为本组织的活动登记时长 / hours can only be recorded on your own organization's activities")
-            }
-            guard let volunteer = try w.volunteer(number: number) else {
-                throw LedgerError.notFound(entity: "volunteer", key: number)
-            }
-            guard try w.memberships(volunteerId: volunteer.id).contains(where: { $0.organizationId == activity.organizationId }) else {
-                throw LedgerError.notAMember(volunteerNumber: number)
-            }
+            let (activity, volunteer) = try Self.recordingTarget(activityId: input.activityId, volunteerNumber: number, in: w, by: principal)
             let context = try RecordContext.load(in: w, organizationId: activity.organizationId, now: now, deadlineDays: deadlineDays)
             let start = input.start.wholeSeconds
             let end = input.end.wholeSeconds
@@ -99,6 +87,26 @@ extension Ledger {
             try w.advanceChain(organizationId: activity.organizationId, to: head)
             return record
         }
+    }
+
+    /// The activity and volunteer that hours (or a check-in) are recorded for: 404 when the principal may not
+    /// read the activity, 403 when they may read but not write it; the volunteer must be a member of its organization.
+    static func recordingTarget(activityId: Int64, volunteerNumber number: String, in w: any LedgerWriter,
+                                by principal: Principal) throws -> (Activity, Volunteer) {
+        guard let activity = try w.activity(id: activityId),
+              AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
+            throw LedgerError.notFound(entity: "activity", key: String(activityId))
+        }
+        guard AccessPolicy.canWriteOrganizationData(principal, organizationId: activity.organizationId) else {
+            throw LedgerError.forbidden("只能为本组织的活动登记时长 / hours can only be recorded on your own organization's activities")
+        }
+        guard let volunteer = try w.volunteer(number: number) else {
+            throw LedgerError.notFound(entity: "volunteer", key: number)
+        }
+        guard try w.memberships(volunteerId: volunteer.id).contains(where: { $0.organizationId == activity.organizationId }) else {
+            throw LedgerError.notAMember(volunteerNumber: number)
+        }
+        return (activity, volunteer)
     }
 
     /// Checks a new record against every rule and stores it with its first revision.
