@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Domain types, rules and services; no HTTP, no SQL.
@@ -23,8 +27,16 @@ let package = Package(
             name: "LedgerCore",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Password hashing for the domain's `PasswordHasher`: bcrypt on NIO's thread pool.
+        .target(
+            name: "LedgerPasswords",
+            dependencies: [
+                "LedgerCore",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The ledger store on embedded SQLite (GRDB on the system libsqlite3).
@@ -73,14 +85,39 @@ let package = Package(
                 "LedgerCore", "LedgerDocuments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("openapi.json")]
+        ),
+        // Web pages: sessions behind a cookie, CSRF tokens, mustache templates and static files from the
+        // package's top-level Resources/ folder, Chinese and English.
+        .target(
+            name: "LedgerWeb",
+            dependencies: [
+                "LedgerCore", "LedgerAPI", "LedgerDocuments",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The server assembled: configuration, `buildApplication`, and the services of its lifecycle.
+        .target(
+            name: "LedgerApp",
+            dependencies: [
+                "LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerAPI", "LedgerWeb", "LedgerCertificates", "LedgerPasswords",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         // The `vledger` command line.
         .executableTarget(
             name: "vledger",
             dependencies: [
                 "LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerAPI", "LedgerCertificates", "LedgerDocuments",
+                "LedgerApp", "LedgerPasswords",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,16 +129,16 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerServiceTests",
-            dependencies: ["LedgerCore", "LedgerSQLite", .product(name: "Crypto", package: "swift-crypto"), "LedgerCertificates"]
+            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerPasswords", .product(name: "Crypto", package: "swift-crypto"), "LedgerCertificates"]
         ),
         .testTarget(
             name: "LedgerStoreContractTests",
-            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerCertificates"]
+            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerCertificates", "LedgerPasswords"]
         ),
         .testTarget(
             name: "LedgerAPITests",
             dependencies: [
-                "LedgerCore", "LedgerSQLite", "LedgerAPI", "LedgerCertificates",
+                "LedgerCore", "LedgerSQLite", "LedgerAPI", "LedgerCertificates", "LedgerApp", "LedgerPasswords", "LedgerWeb",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -109,7 +146,7 @@ let package = Package(
         // Signing, keys, status lists, QR codes and PDFs of certificates, checked with tools not written here.
         .testTarget(
             name: "LedgerCertificateTests",
-            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerCertificates", "LedgerDocuments"]
+            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerCertificates", "LedgerDocuments", "LedgerPasswords"]
         ),
     ]
 )

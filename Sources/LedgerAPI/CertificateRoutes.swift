@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LedgerCore
 import LedgerDocuments
+import NIOPosix
 import Synchronization
 
 /// Certificates: issuing, reading (JSON, PDF, HTML, QR code), revoking; the public verification page
@@ -52,7 +53,8 @@ struct CertificateRoutes {
         }
         api.get("certificates/:serial/pdf") { _, context -> Response in
             let issued = try await issued(context)
-            let pdf = try CertificatePDF.render(issued)
+            // Tens of milliseconds of CPU: rendered on NIO's thread pool, off the concurrency pool.
+            let pdf = try await NIOThreadPool.singleton.runIfActive { try CertificatePDF.render(issued) }
             return Response(status: .ok, headers: [
                 .contentType: "application/pdf",
                 .contentDisposition: "inline; filename=\"certificate-\(issued.certificate.groupedSerial).pdf\"",

@@ -74,6 +74,16 @@ public final class CertificateKeyring: CertificateAuthority {
         }
     }
 
+    /// Re-reads the key file if it changed since it was last read; answers whether it did. A running server
+    /// calls this every second (`KeyFileWatcher`), so rotation and compromise show without waiting for a request.
+    @discardableResult
+    public func reloadIfChanged() async throws -> Bool {
+        let stamp = state.withLock { $0.loaded?.stamp }
+        guard FileStamp(path: path) != stamp else { return false }
+        try await reload()
+        return true
+    }
+
     private func current() async throws -> Loaded {
         let (loaded, due) = state.withLock { state -> (Loaded?, Bool) in
             let now = ContinuousClock.now

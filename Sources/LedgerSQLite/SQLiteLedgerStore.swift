@@ -39,6 +39,11 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    /// Copies the write-ahead log into the database file (a passive checkpoint: it never waits for readers).
+    public func checkpoint() async throws {
+        try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+    }
+
     public func close() async throws {
         stampConnection.withLock { $0 = nil }
         try pool.close()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LedgerApp
 import Hummingbird
 import LedgerAPI
 import LedgerCertificates

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LedgerApp
 import LedgerCertificates
 import LedgerCore
 import LedgerDocuments
@@ -16,47 +17,45 @@ struct CertificateOptions: ParsableArguments {
     @Option(help: "The platform's 统一社会信用代码 (default: $VLEDGER_PLATFORM_CREDIT_CODE; none).")
     var platformCreditCode: String?
 
-    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+    /// The flags given, as `AppConfiguration` settings.
+    var flags: [String: String] {
+        var flags: [String: String] = [:]
+        flags["keys"] = keysFile
+        flags["public-base-url"] = publicBaseURL
+        flags["platform-name"] = platformName
+        flags["platform-credit-code"] = platformCreditCode
+        return flags
+    }
+
+    /// The configuration in effect with these flags and `database`'s.
+    func configuration(_ database: DatabaseOptions) throws -> AppConfiguration {
+        try AppConfiguration.load(flags: flags.merging(database.flags) { a, _ in a })
+    }
 
     /// The key file path for a ledger at `databaseURL`.
     func keysPath(databaseURL: String) -> String {
-        if let keysFile { return keysFile }
-        if let fromEnvironment = environment["VLEDGER_KEYS_FILE"], !fromEnvironment.isEmpty { return fromEnvironment }
-        if case .sqlite(let path)? = try? StoreLocation(databaseURL) {
-            return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("vledger-keys.json").path
-        }
-        return "data/vledger-keys.json"
-    }
-
-    var baseURL: String { baseURL(fallback: "http://127.0.0.1:8080") }
-
-    /// The configured base URL, or `fallback` (the server's own address) when none is configured.
-    func baseURL(fallback: String) -> String {
-        publicBaseURL ?? environment["VLEDGER_PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
-    }
-
-    var platformIssuer: CertificateIssuer {
-        CertificateIssuer(
-            name: platformName ?? environment["VLEDGER_PLATFORM_NAME"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? CertificateIssuer.defaultPlatform.name,
-            creditCode: platformCreditCode ?? environment["VLEDGER_PLATFORM_CREDIT_CODE"] ?? "")
+        var configuration = (try? AppConfiguration.load(flags: flags)) ?? AppConfiguration()
+        configuration.databaseURL = databaseURL
+        return configuration.effectiveKeysFile
     }
 
     func validate() throws {
-        guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw ValidationError("--public-base-url must be an http(s) URL, e.g. https://volunteer.example.gov.cn")
+        let configuration: AppConfiguration
+        do { configuration = try AppConfiguration.load(flags: flags) } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
         }
-        if !platformIssuer.creditCode.isEmpty {
-            do { _ = try UnifiedSocialCreditCode(platformIssuer.creditCode) } catch {
+        if !configuration.platformCreditCode.isEmpty {
+            do { _ = try UnifiedSocialCreditCode(configuration.platformCreditCode) } catch {
                 throw ValidationError("--platform-credit-code: \(error)")
             }
         }
     }
 
     /// The settings of a ledger, opening (or creating) the key file.
-    func settings(databaseURL: String, fallbackBaseURL: String = "http://127.0.0.1:8080") async throws -> CertificateSettings {
-        let keyring = try await CertificateKeyring(path: keysPath(databaseURL: databaseURL))
-        return CertificateSettings(authority: keyring, publicBaseURL: baseURL(fallback: fallbackBaseURL), platformIssuer: platformIssuer)
+    func settings(databaseURL: String) async throws -> CertificateSettings {
+        var configuration = try AppConfiguration.load(flags: flags)
+        configuration.databaseURL = databaseURL
+        return try await configuration.certificateSettings()
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LedgerApp
 import LedgerCore
 
 /// `vledger migrate-data`: moves an embedded deployment to PostgreSQL.

@@ -1,46 +1,79 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
-import LedgerAPI
+import LedgerApp
 import LedgerCore
 import Logging
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the JSON API (creates or upgrades the schema first).")
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the web interface and the JSON API (creates or upgrades the schema first).",
+        discussion: """
+            Every setting may also come from a VLEDGER_* environment variable or a JSON configuration file \
+            (--config or $VLEDGER_CONFIG, e.g. {"port": 8080, "database": "sqlite:data/vledger.sqlite"}); flags win over \
+            the environment, the environment over the file. --print-config shows the values in effect.
+            """)
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var certificateOptions: CertificateOptions
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
-    @Option(name: .customLong("load-samples"), help: "Load the sample data from this folder when the database is empty.")
+    @Option(help: "JSON configuration file (default: $VLEDGER_CONFIG).") var config: String?
+    @Option(help: "sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB ($VLEDGER_DATABASE_URL; default sqlite:data/vledger.sqlite).")
+    var database: String?
+    @Option(help: "Address to listen on ($VLEDGER_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on, 0 picks a free one ($VLEDGER_PORT; default 8080).") var port: String?
+    @Option(name: .customLong("keys"), help: "Certificate key file ($VLEDGER_KEYS_FILE; default vledger-keys.json next to the SQLite database).")
+    var keysFile: String?
+    @Option(help: "Base URL printed in QR codes ($VLEDGER_PUBLIC_BASE_URL; default this server's address).") var publicBaseURL: String?
+    @Option(help: "The platform's name as issuer ($VLEDGER_PLATFORM_NAME).") var platformName: String?
+    @Option(help: "The platform's 统一社会信用代码 ($VLEDGER_PLATFORM_CREDIT_CODE).") var platformCreditCode: String?
+    @Option(name: .customLong("load-samples"), help: "Load the sample data from this folder when the database is empty ($VLEDGER_SAMPLES).")
     var samples: String?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(help: "Folder of the web templates and static files ($VLEDGER_RESOURCES; default Resources/ of the package).")
+    var resources: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error ($VLEDGER_LOG_LEVEL; default info).") var logLevel: String?
+    @Option(help: "Log format: text or json ($VLEDGER_LOG_FORMAT; default text).") var logFormat: String?
+    @Option(help: "Hours a login stays valid ($VLEDGER_SESSION_HOURS; default 12).") var sessionHours: String?
+    @Option(help: "Trust X-Forwarded-Proto/-For of a reverse proxy: true or false ($VLEDGER_TRUST_PROXY; default false).")
+    var trustProxy: String?
+    @Flag(help: "Print the configuration in effect (secrets masked) and exit.") var printConfig = false
+
+    /// The flags given, keyed as `AppConfiguration.settings` names them.
+    var flags: [String: String] {
+        let given: [(String, String?)] = [
+            ("config", config), ("database", database), ("host", host), ("port", port), ("keys", keysFile),
+            ("public-base-url", publicBaseURL), ("platform-name", platformName), ("platform-credit-code", platformCreditCode),
+            ("load-samples", samples), ("resources", resources), ("log-level", logLevel), ("log-format", logFormat),
+            ("session-hours", sessionHours), ("trust-proxy", trustProxy),
+        ]
+        return Dictionary(uniqueKeysWithValues: given.compactMap { key, value in value.map { (key, $0) } })
+    }
 
     func run() async throws {
-        var logger = Logger(label: "vledger")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        var ledger = try await database.openLedger(logger: logger)
-        // Unless configured, QR codes point at this server (a wildcard address is shown as the loopback one).
-        let ownAddress = "http://\(["0.0.0.0", "::"].contains(host) ? "127.0.0.1" : host):\(port == 0 ? 8080 : port)"
-        let certificates = try await certificateOptions.settings(databaseURL: database.url, fallbackBaseURL: ownAddress)
-        ledger.certificates = certificates
-        if let samples {
-            let loaded = try await SampleDataLoader(ledger: ledger, folder: samples).loadIfEmpty()
-            if let loaded { say(loaded) }
+        let configuration: AppConfiguration
+        do { configuration = try AppConfiguration.load(flags: flags) } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
         }
-        let location = try StoreLocation(database.url)
-        let app = buildApplication(ledger: ledger, host: host, port: port, logger: logger) { port in
-            say("VolunteerLedger 已启动 / serving \(location.description) at http://\(host):\(port)/")
-            say("  health: http://\(host):\(port)/healthz   API: http://\(host):\(port)/api/v1   OpenAPI: http://\(host):\(port)/openapi.json")
-            say("  certificates: verification pages at \(certificates.publicBaseURL)/v/...   public keys: http://\(host):\(port)/.well-known/jwks.json")
-            if samples != nil {
-                say("  sample login: admin / admin-demo-2026 (platform admin); org1-admin / demo-2026; volunteer1 / demo-2026")
-                say("  try: curl -s -X POST http://\(host):\(port)/api/v1/auth/login -H 'content-type: application/json' -d '{\"username\":\"admin\",\"password\":\"admin-demo-2026\"}'")
-            }
+        if printConfig {
+            print(configuration.printed)
+            return
         }
+        let logger = makeLogger(configuration)
+        let app = try await buildApplication(configuration, logger: logger, announce: say)
         try await app.runService()
-        try await ledger.store.close()
+        say("VolunteerLedger 已停止 / stopped")
     }
+}
+
+/// The server's logger: text lines, or one JSON object a line for log shippers.
+func makeLogger(_ configuration: AppConfiguration) -> Logger {
+    let format = configuration.logFormat
+    LoggingSystem.bootstrap { label in
+        switch format {
+        case .text: StreamLogHandler.standardError(label: label)
+        case .json: JSONLogHandler(label: label)
+        }
+    }
+    var logger = Logger(label: "vledger")
+    logger.logLevel = configuration.logLevel
+    return logger
 }
 
 struct Migrate: AsyncParsableCommand {
@@ -54,6 +87,6 @@ struct Migrate: AsyncParsableCommand {
 }
 
 /// Writes a line to standard output unbuffered, so supervisors and tests see it at once even through a pipe.
-func say(_ line: String) {
+@Sendable func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -12,12 +12,3 @@ struct VLedger: AsyncParsableCommand {
                       Keys.self, SpotCheck.self, Bench.self])
 }
 
-/// The `--database` option shared by every command that opens the ledger.
-struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB (default: $VLEDGER_DATABASE_URL or sqlite:data/vledger.sqlite)")
-    var database: String?
-
-    var url: String {
-        database ?? ProcessInfo.processInfo.environment["VLEDGER_DATABASE_URL"] ?? "sqlite:data/vledger.sqlite"
-    }
-}

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import LedgerAPI
 import LedgerCertificates
 import LedgerCore
+import LedgerPasswords
 import LedgerSQLite
 import Logging
 import Testing
@@ -47,7 +48,7 @@ struct APIFixture: Sendable {
         let store = try SQLiteLedgerStore(path: directory.appendingPathComponent("ledger.sqlite").path)
         try await store.migrate()
         var ledger = Ledger(store: store, clock: { APIFixture.now }, random: .seeded(42))
-        ledger.passwordHashCost = 4
+        ledger.passwords = BcryptPasswordHasher(cost: 4)
         ledger.certificates = CertificateSettings(
             authority: try await CertificateKeyring(path: directory.appendingPathComponent("keys.json").path, refreshInterval: .zero),
             publicBaseURL: APIFixture.publicBaseURL)

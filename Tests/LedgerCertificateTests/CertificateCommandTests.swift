@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import LedgerPasswords
 import LedgerSQLite
 import Testing
 
@@ -31,7 +32,7 @@ struct CertificateCommandTests {
         try await store.migrate()
         let now = Sample.issuedAt
         var ledger = Ledger(store: store, clock: { now })
-        ledger.passwordHashCost = 4
+        ledger.passwords = BcryptPasswordHasher(cost: 4)
         let body = "51330106MA0000777"
         let organization = try await ledger.createOrganization(
             OrganizationInput(creditCode: body + String(UnifiedSocialCreditCode.checkCharacter(for: body)!), name: "拱墅区助老志愿者协会",

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import LedgerPasswords
 import LedgerSQLite
 import Synchronization
 import Testing
@@ -28,7 +29,7 @@ struct Testbed: Sendable {
         let clock = TestClock(At.june(15, 12))
         self.clock = clock
         var ledger = Ledger(store: store, clock: { clock.now }, random: .seeded(7))
-        ledger.passwordHashCost = 4
+        ledger.passwords = BcryptPasswordHasher(cost: 4)
         self.ledger = ledger
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import LedgerPasswords
 import LedgerPostgres
 import Testing
 
@@ -39,7 +40,7 @@ struct MigrateDataCommandTests {
             #expect(copied == expected)
             // Accounts and sessions came along: the sample admin signs in on the new database.
             var onTarget = Ledger(store: target, clock: { Samples.now })
-            onTarget.passwordHashCost = 4
+            onTarget.passwords = BcryptPasswordHasher(cost: 4)
             let grant = try await onTarget.login(username: "admin", password: "admin-demo-2026")
             #expect(grant.account.role == .platformAdmin)
             try await target.close()

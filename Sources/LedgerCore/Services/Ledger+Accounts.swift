@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import HummingbirdBcrypt
 
 /// A new login account.
 public struct AccountInput: Codable, Sendable {
@@ -63,7 +62,7 @@ extension Ledger {
                 throw LedgerError.invalidField(field: "volunteerId", reason: "不能为空 / is required for this role")
             }
         }
-        let hash = Bcrypt.hash(input.password, cost: passwordHashCost)
+        let hash = try await passwords.hash(input.password)
         let createdAt = now
         return try await store.write { w in
             if try w.user(username: username) != nil { throw LedgerError.duplicateUsername(username) }
@@ -89,11 +88,10 @@ extension Ledger {
     /// Checks a password and opens a session. Unknown users cost as much time as wrong passwords.
     public func login(username: String, password: String) async throws -> LoginGrant {
         let account = try await store.read { try $0.user(username: username.trimmingCharacters(in: .whitespaces)) }
-        guard let account, !account.isDisabled else {
-            _ = Bcrypt.verify(password, hash: Self.timingDecoyHash)
+        let usable = account.flatMap { $0.isDisabled ? nil : $0 }
+        guard try await passwords.verify(password, hash: usable?.passwordHash), let account = usable else {
             throw LedgerError.invalidCredentials
         }
-        guard Bcrypt.verify(password, hash: account.passwordHash) else { throw LedgerError.invalidCredentials }
         let token = Self.base64URL(random.bytes(32))
         let createdAt = now
         let session = AccessSession(tokenHash: Self.tokenHash(token), userId: account.id, createdAt: createdAt,
@@ -131,7 +129,4 @@ extension Ledger {
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
-
-    /// A hash of a random password, verified against when the username is unknown.
-    private static let timingDecoyHash = Bcrypt.hash("timing-decoy-\(UInt64.random(in: 0...UInt64.max))", cost: 12)
 }

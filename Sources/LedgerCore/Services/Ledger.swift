@@ -13,14 +13,15 @@ public struct Ledger: Sendable {
     public var recordingDeadlineWorkingDays = 10
     /// How long a login token stays valid.
     public var sessionLifetime: TimeInterval = 12 * 3600
-    /// bcrypt cost for new passwords.
-    public var passwordHashCost: UInt8 = 12
+    /// Hashes and checks passwords (bcrypt off the concurrency pool, injected by the app).
+    public var passwords: any PasswordHasher
     /// Keys, public URL and platform identity for certificates; nil where certificates are not served.
     public var certificates: CertificateSettings?
 
     public init(store: any LedgerStore, clock: @escaping @Sendable () -> Date = { Date() },
-                random: RandomSource = .system) {
+                random: RandomSource = .system, passwords: any PasswordHasher = UnconfiguredPasswordHasher()) {
         self.store = store
+        self.passwords = passwords
         self.clock = clock
         self.random = random
     }

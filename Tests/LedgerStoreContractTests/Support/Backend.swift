@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import LedgerPasswords
 import LedgerPostgres
 import LedgerSQLite
 import Logging
@@ -94,7 +95,7 @@ struct TestStore: Sendable {
     /// A ledger on this store with the fixed test clock.
     func ledger(clock: @escaping @Sendable () -> Date = { Make.now }) -> Ledger {
         var ledger = Ledger(store: store, clock: clock, random: .seeded(20260615))
-        ledger.passwordHashCost = 4
+        ledger.passwords = BcryptPasswordHasher(cost: 4)
         return ledger
     }
 }

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import LedgerAPI
+import LedgerCertificates
+import LedgerCore
+import LedgerPasswords
+import LedgerSQLite
+import LedgerWeb
+import Logging
+
+/// Lines a server prints for its operator (where it serves, the sample logins).
+public typealias Announce = @Sendable (String) -> Void
+
+/// Builds the server of `configuration`: opens the store and the key file, and returns the application
+/// whose service group migrates the schema and loads samples before serving, and closes the store after
+/// the last request at graceful shutdown (SIGTERM, SIGINT).
+public func buildApplication(_ configuration: AppConfiguration, logger: Logger,
+                             announce: @escaping Announce = { _ in }) async throws -> some ApplicationProtocol {
+    let store = try await StoreLocation(configuration.databaseURL).connect(logger: logger)
+    var ledger = Ledger(store: store, passwords: BcryptPasswordHasher())
+    do {
+        ledger.certificates = try await configuration.certificateSettings()
+    } catch {
+        try? await store.close()
+        throw error
+    }
+    var app = try await buildApplication(configuration, ledger: ledger, logger: logger, announce: announce)
+    let samplesFolder = configuration.samplesFolder
+    let readyLedger = ledger
+    app.beforeServerStarts {
+        try await store.migrate()
+        if let samplesFolder, let loaded = try await SampleDataLoader(ledger: readyLedger, folder: samplesFolder).loadIfEmpty() {
+            announce(loaded)
+        }
+    }
+    return app
+}
+
+/// Builds the server of `configuration` over `ledger` (tests pass a ledger with a fixed clock): the JSON
+/// API, the web pages, and the services that keep the store, the key file and the WAL in order.
+public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, logger: Logger,
+                             announce: @escaping Announce = { _ in }) async throws -> Application<RouterResponder<LedgerRequestContext>> {
+    var ledger = ledger
+    ledger.sessionLifetime = TimeInterval(configuration.sessionHours * 3600)
+    let router = buildRouter(ledger: ledger)
+    let web = try await WebInterface(ledger: ledger, settings: WebSettings(
+        resourcesFolder: configuration.resourcesFolder ?? ResourceLocator.defaultFolder(), trustProxy: configuration.trustProxy))
+    web.register(on: router)
+    let sampleLogins = configuration.samplesFolder != nil
+    let host = configuration.host
+    let baseURL = ledger.certificates?.publicBaseURL
+    let location = (try? StoreLocation(configuration.databaseURL))?.description ?? "?"
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vledger"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            let root = "http://\(host):\(port)"
+            announce("VolunteerLedger 已启动 / serving \(location) at \(root)/")
+            announce("  web: \(root)/   health: \(root)/healthz   API: \(root)/api/v1   OpenAPI: \(root)/openapi.json")
+            if let baseURL {
+                announce("  certificates: verification pages at \(baseURL)/v/...   public keys: \(root)/.well-known/jwks.json")
+            }
+            if sampleLogins {
+                announce("  sample logins: admin / admin-demo-2026 (platform admin); org1-admin / demo-2026 (organization admin); "
+                         + "volunteer1 / demo-2026 (volunteer); inspector1 / demo-2026 (inspector)")
+            }
+        },
+        logger: logger)
+    app.addServices(LedgerStoreService(store: ledger.store, logger: logger))
+    if let keyring = ledger.certificates?.authority as? CertificateKeyring {
+        app.addServices(KeyFileWatcher(keyring: keyring, logger: logger))
+    }
+    if let sqlite = ledger.store as? SQLiteLedgerStore {
+        app.addServices(SQLiteCheckpointService(store: sqlite, logger: logger))
+    }
+    return app
+}
+
+extension AppConfiguration {
+    /// Opens (or creates) the key file and names the platform as issuer.
+    public func certificateSettings(listeningOn port: Int? = nil) async throws -> CertificateSettings {
+        let keyring = try await CertificateKeyring(path: effectiveKeysFile)
+        let issuer = CertificateIssuer(name: platformName, creditCode: platformCreditCode)
+        return CertificateSettings(authority: keyring, publicBaseURL: effectivePublicBaseURL(listeningOn: port), platformIssuer: issuer)
+    }
+}

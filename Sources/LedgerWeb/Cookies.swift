@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+
+/// The cookies of the pages and how they are written.
+enum WebCookie {
+    /// The session token (HttpOnly: scripts never see it).
+    static let session = "vledger_session"
+    /// An anonymous visitor's random CSRF seed, before login.
+    static let anonymous = "vledger_anon"
+    /// The chosen page language.
+    static let language = "lang"
+
+    /// The value of cookie `name` in the request, if any.
+    static func value(_ name: String, in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name else { continue }
+                let value = parts[1].trimmingCharacters(in: .whitespaces)
+                return value.count <= 256 ? value : nil
+            }
+        }
+        return nil
+    }
+
+    /// A `Set-Cookie` value: path /, SameSite=Lax, HttpOnly unless readable by scripts, Secure over https.
+    static func header(_ name: String, _ value: String, maxAge: Int?, httpOnly: Bool = true, secure: Bool) -> String {
+        var parts = ["\(name)=\(value)", "Path=/", "SameSite=Lax"]
+        if let maxAge { parts.append("Max-Age=\(maxAge)") }
+        if httpOnly { parts.append("HttpOnly") }
+        if secure { parts.append("Secure") }
+        return parts.joined(separator: "; ")
+    }
+
+    static func cleared(_ name: String, secure: Bool) -> String {
+        header(name, "", maxAge: 0, secure: secure)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import LedgerCore
+
+/// A service record as a row of a table: volunteer, activity, times in the organization's zone, hours.
+struct RecordRow {
+    var id: Int64
+    var href: String
+    var volunteer: String
+    var volunteerNumber: String
+    var activity: String
+    var start: String
+    var end: String
+    var hours: String
+    var source: String
+    var isLate: Bool
+    var isVoid: Bool
+    var revision: Int
+
+    /// Rows of `records`, with the names of their volunteers and activities looked up once each.
+    static func rows(_ records: [ServiceRecord], ledger: Ledger, principal: Principal, zone: TimeZone, renderer: PageRenderer,
+                     language: PageLanguage, linkPrefix: String = "/org/records/") async throws -> [RecordRow] {
+        let volunteerIds = Set(records.map(\.volunteerId)), activityIds = Set(records.map(\.activityId))
+        let (volunteers, activities) = try await ledger.store.read { r -> ([Int64: Volunteer], [Int64: Activity]) in
+            var volunteers: [Int64: Volunteer] = [:], activities: [Int64: Activity] = [:]
+            for id in volunteerIds { volunteers[id] = try r.volunteer(id: id) }
+            for id in activityIds { activities[id] = try r.activity(id: id) }
+            return (volunteers, activities)
+        }
+        return records.map { record in
+            RecordRow(id: record.id, href: linkPrefix + String(record.id), volunteer: volunteers[record.volunteerId]?.name ?? "",
+                      volunteerNumber: volunteers[record.volunteerId]?.number ?? "", activity: activities[record.activityId]?.title ?? "",
+                      start: PageFormat.time(record.startAt, zone), end: PageFormat.time(record.endAt, zone),
+                      hours: PageFormat.hours(record.minutes), source: renderer.text("source_\(record.source.rawValue)", language),
+                      isLate: record.isLate, isVoid: record.isVoid, revision: record.revision)
+        }
+    }
+}
+
+/// Hours per month as an SVG bar chart, drawn on the server: the template draws one `<rect>` a bar.
+struct HoursChart {
+    struct Bar {
+        var x: Int
+        var y: Int
+        var height: Int
+        var labelX: Int
+        var label: String
+        var hours: String
+        var current: Bool
+    }
+    var bars: [Bar]
+    var maxHours: String
+    let width = 600, height = 200
+
+    init(minutesByMonth: [Int], currentMonth: Int, monthLabel: (Int) -> String) {
+        let top = max(minutesByMonth.max() ?? 0, 60)
+        let plot = 160, barWidth = 36, step = 48, left = 24
+        bars = minutesByMonth.enumerated().map { index, minutes in
+            let h = minutes == 0 ? 0 : max(2, minutes * plot / top)
+            return Bar(x: left + index * step, y: 10 + plot - h, height: h, labelX: left + index * step + barWidth / 2,
+                       label: monthLabel(index + 1), hours: PageFormat.hours(minutes), current: index + 1 == currentMonth)
+        }
+        maxHours = PageFormat.hours(top)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import LedgerAPI
+import LedgerCore
+
+/// Where the web interface finds its files and whether it sits behind a proxy.
+public struct WebSettings: Sendable {
+    public var resourcesFolder: String
+    public var trustProxy: Bool
+
+    public init(resourcesFolder: String, trustProxy: Bool = false) {
+        self.resourcesFolder = resourcesFolder
+        self.trustProxy = trustProxy
+    }
+}
+
+/// The web pages, served by the same process and port as the API: public pages, and the pages of
+/// organization staff, volunteers, inspectors and platform admins. Every page calls the same `Ledger`
+/// use cases as the API, so access checks and rules are the same.
+public struct WebInterface: Sendable {
+    let ledger: Ledger
+    let renderer: PageRenderer
+    let staticFiles: StaticFiles
+    let settings: WebSettings
+
+    public init(ledger: Ledger, settings: WebSettings) async throws {
+        self.ledger = ledger
+        self.settings = settings
+        self.renderer = try await PageRenderer(resourcesFolder: settings.resourcesFolder)
+        self.staticFiles = try StaticFiles(folder: settings.resourcesFolder)
+    }
+
+    public func register(on router: Router<LedgerRequestContext>) {
+        router.get("/static/:name") { [staticFiles] _, context in staticFiles.response(context.parameters.get("name") ?? "") }
+        router.get("/favicon.ico") { [staticFiles] _, _ in staticFiles.response("favicon.svg") }
+        let pages = router.group(context: WebRequestContext.self)
+            .add(middleware: WebSessionMiddleware(ledger: ledger, renderer: renderer, trustProxy: settings.trustProxy))
+        PublicPages(ledger: ledger, renderer: renderer).register(on: pages)
+        StaffPages(ledger: ledger, renderer: renderer).register(on: pages)
+        StaffRecordPages(ledger: ledger, renderer: renderer).register(on: pages)
+        StaffImportPages(ledger: ledger, renderer: renderer).register(on: pages)
+        VolunteerPages(ledger: ledger, renderer: renderer).register(on: pages)
+    }
+}
