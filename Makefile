@@ -8,16 +8,18 @@ DATABASE    ?= sqlite:data/vledger.sqlite
 # Certificates: libqrencode (QR codes), cairo (PDF and PNG), zbar (reading QR images), zlib (status lists),
 # a CJK font for the PDF; poppler-utils and zbar-tools check rendered PDFs in the tests; python3-venv for the
 # JOSE interoperability test.
+# chromium and chromium-driver run the browser tests of the web pages.
 DEB_PACKAGES = libsqlite3-dev pkg-config libqrencode-dev libcairo2-dev libzbar-dev zlib1g-dev fonts-noto-cjk \
-               poppler-utils zbar-tools python3 python3-venv
-# PyPI packages of the tests (JWKS interoperability: a JOSE library not written here), in a private venv.
+               poppler-utils zbar-tools python3 python3-venv chromium chromium-driver
+# PyPI packages of the tests, in a private venv: JWKS interoperability (a JOSE library not written here), and the
+# browser tests of the web pages (Selenium driving Debian's Chromium, axe-core for accessibility, pytest).
 PYTHON_VENV     = .build/python-venv
-PYTHON_PACKAGES = joserfc
+PYTHON_PACKAGES = joserfc selenium axe-selenium-python pytest
 # PostgreSQL server and contrib (btree_gist) for the store contract suite on a throw-away cluster.
 PG_DEB_PACKAGES = postgresql postgresql-contrib
 SUDO        := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps pydeps postgres-deps build run test bench bench-postgres samples clean
+.PHONY: all deps pydeps postgres-deps build run test browser-test bench bench-postgres samples clean
 
 all: build
 
@@ -34,7 +36,8 @@ deps:
 ## pydeps: the Python packages of the tests, installed from PyPI into $(PYTHON_VENV) when missing.
 pydeps: deps
 	@[ -x $(PYTHON_VENV)/bin/python3 ] || python3 -m venv $(PYTHON_VENV)
-	@$(PYTHON_VENV)/bin/python3 -c 'import joserfc' 2>/dev/null || $(PYTHON_VENV)/bin/python3 -m pip install -q $(PYTHON_PACKAGES)
+	@$(PYTHON_VENV)/bin/python3 -c 'import joserfc, selenium, axe_selenium_python, pytest' 2>/dev/null \
+	  || $(PYTHON_VENV)/bin/python3 -m pip install -q $(PYTHON_PACKAGES)
 
 ## postgres-deps: install PostgreSQL (server and contrib) from Debian, when missing.
 postgres-deps:
@@ -53,10 +56,17 @@ run: build
 	$$($(SWIFT) build --show-bin-path)/vledger serve --host $(HOST) --port $(PORT) --database $(DATABASE) --load-samples samples
 
 ## test: every test suite; the store contract suite on SQLite and on a throw-away PostgreSQL cluster
-## (started as an unprivileged user on 127.0.0.1, stopped and removed also when tests fail).
+## (started as an unprivileged user on 127.0.0.1, stopped and removed also when tests fail); then the web pages in
+## headless Chromium against a real `vledger serve` (screenshots in .build/screenshots/).
 test: deps pydeps postgres-deps
 	$(SWIFT) build --build-tests
 	VLEDGER_TEST_PYTHON=$(CURDIR)/$(PYTHON_VENV)/bin/python3 scripts/with-test-postgres.sh $(SWIFT) test --skip-build
+	$(MAKE) browser-test
+
+## browser-test: the web pages in headless Chromium (Selenium), as staff, volunteers and strangers would use them.
+browser-test: pydeps
+	$(SWIFT) build --product vledger
+	cd Tests/Browser && VLEDGER_BIN="$$($(SWIFT) build --show-bin-path)/vledger" $(CURDIR)/$(PYTHON_VENV)/bin/python3 -m pytest -q -p no:cacheprovider
 
 ## bench: import speed against plain inserts (ROWS=1000000 for the full figure); certificates issued per
 ## second (PDF included) and verification requests per second against a trivial route.

@@ -190,7 +190,7 @@ public enum CertificatePages {
         .qr{margin:0;text-align:center}
         .seal{text-align:center}
         .seal-space{width:8rem;height:8rem;border:1px dashed #9e1717;border-radius:50%;display:flex;\
-        align-items:center;justify-content:center;color:#888;font-size:.8rem;margin:0 auto}
-        footer{color:#777;font-size:.8rem;text-align:center;margin-top:1.5rem}
+        align-items:center;justify-content:center;color:#595959;font-size:.8rem;margin:0 auto}
+        footer{color:#555;font-size:.8rem;text-align:center;margin-top:1.5rem}
         """
 }

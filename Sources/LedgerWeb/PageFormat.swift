@@ -46,7 +46,12 @@ struct FieldErrors {
 
     /// The error of a use case, put beside its field (or at the top of the form).
     mutating func add(_ error: LedgerError, _ language: PageLanguage, defaultField: String = "form") {
-        add(error.field ?? defaultField, BilingualText.pick(error.message, language))
+        // Beside its field the field's name is not repeated.
+        if case .invalidField(let field, let reason) = error {
+            add(field, BilingualText.pick(reason, language))
+        } else {
+            add(error.field ?? defaultField, BilingualText.pick(error.message, language))
+        }
     }
 
     subscript(_ field: String) -> String? { messages[field] }

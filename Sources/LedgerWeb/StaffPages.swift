@@ -99,9 +99,11 @@ struct StaffPages {
     }
 
     func registrationForm(_ form: RegistrationForm, errors: FieldErrors, context: WebRequestContext) -> Response {
-        struct Page { var form: RegistrationForm; var errors: [String: String] }
+        // Mustache reads stored properties only, so the choices are handed over as values.
+        struct Page { var form: RegistrationForm; var documentTypes: [Choice]; var sexes: [Choice]; var errors: [String: String] }
         return renderer.render("org/volunteer-new", title: renderer.text("volunteer_register", context.language),
-                               page: Page(form: form, errors: errors.dictionary), context: context,
+                               page: Page(form: form, documentTypes: form.documentTypes, sexes: form.sexes, errors: errors.dictionary),
+                               context: context,
                                status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -200,9 +202,9 @@ struct StaffPages {
     }
 
     func activityForm(_ form: ActivityForm, errors: FieldErrors, context: WebRequestContext) -> Response {
-        struct Page { var form: ActivityForm; var errors: [String: String] }
+        struct Page { var form: ActivityForm; var categories: [Choice]; var errors: [String: String] }
         return renderer.render("org/activity-new", title: renderer.text("activity_new", context.language),
-                               page: Page(form: form, errors: errors.dictionary), context: context,
+                               page: Page(form: form, categories: form.categories, errors: errors.dictionary), context: context,
                                status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 

@@ -25,6 +25,8 @@ struct StaffRecordPages {
 
     struct BatchRow {
         var index: Int
+        /// The row number shown (1-based).
+        var position: Int
         var volunteerNumber: String
         var start: String
         var end: String
@@ -56,7 +58,7 @@ struct StaffRecordPages {
         }
         let zone = try await scope.timeZone(ledger)
         let start = PageFormat.inputTime(activity.startAt, zone), end = PageFormat.inputTime(activity.endAt, zone)
-        var shown = rows ?? (0..<Self.blankRows).map { BatchRow(index: $0, volunteerNumber: "", start: start, end: end, hours: "", note: "") }
+        var shown = rows ?? (0..<Self.blankRows).map { BatchRow(index: $0, position: $0 + 1, volunteerNumber: "", start: start, end: end, hours: "", note: "") }
         for index in shown.indices { shown[index].error = errors[shown[index].index] }
         let members = try await ledger.members(organizationId: scope.organizationId, after: nil, limit: 500, by: scope.principal).items
         let page = BatchPage(activityId: activity.id, activity: activity.title,
@@ -80,7 +82,7 @@ struct StaffRecordPages {
         var errors: [Int: String] = [:]
         for index in numbers.indices {
             let value = { (list: [String]) in index < list.count ? list[index].trimmingCharacters(in: .whitespaces) : "" }
-            let row = BatchRow(index: index, volunteerNumber: value(numbers), start: value(starts), end: value(ends), hours: value(hours),
+            let row = BatchRow(index: index, position: index + 1, volunteerNumber: value(numbers), start: value(starts), end: value(ends), hours: value(hours),
                                note: value(notes))
             rows.append(row)
             guard !row.volunteerNumber.isEmpty else { continue }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
+import LedgerApp
 import LedgerCertificates
 import LedgerCore
 import LedgerPasswords
@@ -93,12 +94,13 @@ struct APIFixture: Sendable {
                           walkInA: walkInA, walkInB: walkInB, tokens: tokens)
     }
 
-    /// Runs `test` against the router in process. Request logs are kept to warnings, so that
-    /// the hundreds of requests of the access matrix do not flood the test output.
+    /// Runs `test` against the application `vledger serve` runs (the same `buildApplication`, middleware, web pages
+    /// and services), in process. Request logs are kept to warnings, so that the hundreds of requests of the access
+    /// matrix do not flood the test output.
     func test(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         var logger = Logger(label: "vledger-api-tests")
         logger.logLevel = .warning
-        let app = Application(router: buildRouter(ledger: ledger), logger: logger)
+        let app = try await buildApplication(AppConfiguration(), ledger: ledger, logger: logger)
         try await app.test(.router, test)
         try? FileManager.default.removeItem(at: directory)
     }
