@@ -71,6 +71,11 @@ final class VLedgerProcess: @unchecked Sendable {
     var errorOutput: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
     var isRunning: Bool { process.isRunning }
 
+    /// Sends `signal` to the process (SIGTERM, SIGINT).
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
     /// Waits for the process to end, killing it after `timeout`.
     func wait(timeout: Duration) async -> CommandResult {
         let deadline = ContinuousClock.now + timeout
