@@ -36,6 +36,8 @@ struct ProblemMiddleware: RouterMiddleware {
             response = Problem(error: error, instance: request.uri.path, requestId: context.id).response
         } catch let error as ImportRejection {
             response = error.problem(instance: request.uri.path, requestId: context.id).response
+        } catch let error as BatchRecordingRejected {
+            response = Problem(batch: error, instance: request.uri.path, requestId: context.id).response
         } catch let error as any HTTPResponseError {
             let problem = Problem(type: "http-\(error.status.code)", title: error.status.reasonPhrase, status: error.status.code,
                                   detail: (error as? HTTPError)?.body ?? error.status.reasonPhrase,
@@ -62,9 +64,19 @@ struct Problem: Codable, Sendable {
     var instance: String
     var requestId: String
     var report: ImportReport?
+    /// The failing rows of a batch of records.
+    var rows: [RowProblem]?
+
+    /// One failing row of a batch: its position (0-based), the problem's type, field and message.
+    struct RowProblem: Codable, Sendable {
+        var index: Int
+        var type: String
+        var field: String?
+        var detail: String
+    }
 
     init(type: String, title: String, status: Int, detail: String, field: String? = nil, instance: String,
-         requestId: String, report: ImportReport? = nil) {
+         requestId: String, report: ImportReport? = nil, rows: [RowProblem]? = nil) {
         self.type = "urn:vledger:problem:" + type
         self.title = title
         self.status = status
@@ -73,6 +85,16 @@ struct Problem: Codable, Sendable {
         self.instance = instance
         self.requestId = requestId
         self.report = report
+        self.rows = rows
+    }
+
+    init(batch: BatchRecordingRejected, instance: String, requestId: String) {
+        let count = batch.rows.count
+        self.init(type: "batch-rejected", title: "Unprocessable Content", status: 422,
+                  detail: "有 \(count) 行不符合规则，未登记任何记录 / \(count) rows break a rule; nothing was recorded",
+                  field: "entries", instance: instance, requestId: requestId,
+                  rows: batch.rows.map { RowProblem(index: $0.index, type: "urn:vledger:problem:" + $0.error.code, field: $0.error.field,
+                                                    detail: $0.error.message) })
     }
 
     init(error: LedgerError, instance: String, requestId: String) {

@@ -181,6 +181,15 @@ struct VolunteerRoutes {
 struct ActivityRoutes {
     let ledger: Ledger
 
+    /// Hours of many volunteers on one activity, stored together or not at all.
+    struct BatchRecordInput: Decodable {
+        var entries: [BatchRecordEntry]
+    }
+
+    struct RecordListBody: ResponseEncodable {
+        var items: [RecordBody]
+    }
+
     func register(on api: RouterGroup<LedgerRequestContext>) {
         api.post("organizations/:id/activities") { request, context -> EditedResponse<ActivityBody> in
             let principal = try context.requirePrincipal()
@@ -201,6 +210,14 @@ struct ActivityRoutes {
             let activity = try await ledger.activity(id: try context.id(), by: principal)
             let zones = try await ledger.timeZones(of: [activity.organizationId])
             return ActivityBody(activity, zones[activity.organizationId] ?? .ledgerDefault)
+        }
+        api.post("activities/:id/records") { request, context -> EditedResponse<RecordListBody> in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: BatchRecordInput.self, context: context)
+            let records = try await ledger.recordServices(activityId: try context.id(), input.entries, by: principal)
+            let zones = try await ledger.timeZones(of: Set(records.map(\.organizationId)))
+            return EditedResponse(status: .created, response: RecordListBody(
+                items: records.map { RecordBody($0, zones[$0.organizationId] ?? .ledgerDefault) }))
         }
         api.get("activities/:id/summary") { _, context -> HoursSummaryBody in
             let principal = try context.requirePrincipal()

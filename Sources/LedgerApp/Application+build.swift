@@ -37,8 +37,9 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger,
 }
 
 /// Builds the server of `configuration` over `ledger` (tests pass a ledger with a fixed clock): the JSON
-/// API, the web pages, and the services that keep the store, the key file and the WAL in order.
-public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, logger: Logger,
+/// API, the web pages, and the services that keep the store, the key file and the WAL in order. With
+/// `closesStore` false the store stays open after shutdown (a test that reads the ledger afterwards).
+public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, logger: Logger, closesStore: Bool = true,
                              announce: @escaping Announce = { _ in }) async throws -> Application<RouterResponder<LedgerRequestContext>> {
     var ledger = ledger
     ledger.sessionLifetime = TimeInterval(configuration.sessionHours * 3600)
@@ -67,7 +68,7 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
             }
         },
         logger: logger)
-    app.addServices(LedgerStoreService(store: ledger.store, logger: logger))
+    if closesStore { app.addServices(LedgerStoreService(store: ledger.store, logger: logger)) }
     if let keyring = ledger.certificates?.authority as? CertificateKeyring {
         app.addServices(KeyFileWatcher(keyring: keyring, logger: logger))
     }

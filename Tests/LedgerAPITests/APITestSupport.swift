@@ -100,7 +100,7 @@ struct APIFixture: Sendable {
     func test(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         var logger = Logger(label: "vledger-api-tests")
         logger.logLevel = .warning
-        let app = try await buildApplication(AppConfiguration(), ledger: ledger, logger: logger)
+        let app = try await buildApplication(AppConfiguration(), ledger: ledger, logger: logger, closesStore: false)
         try await app.test(.router, test)
         try? FileManager.default.removeItem(at: directory)
     }

@@ -45,6 +45,7 @@ import Testing
         .init(.get,  "/activities/{activity}",                      .none,          401, 200,  200,  [200, 404], [200, 404], 404),
         .init(.get,  "/activities/{activity}/summary",              .none,          401, 200,  200,  [200, 404], [200, 404], 404),
         .init(.post, "/records",                                    .record,        401, 201,  403,  [201, 404], [201, 404], 404),
+        .init(.post, "/activities/{activity}/records",              .batch,         401, 201,  403,  [201, 404], [201, 404], 404),
         .init(.get,  "/records",                                    .none,          401, 200,  200,  200,        200,        200),
         .init(.get,  "/records?organization={org}",                 .none,          401, 200,  200,  [200, 403], [200, 403], 200),
         .init(.get,  "/records?volunteer={volunteer}",              .none,          401, 200,  200,  200,        200,        [200, 403]),
@@ -246,7 +247,7 @@ extension AccessMatrixTests {
 
     /// The body a matrix request sends: valid input, so that only access decides the outcome.
     enum Payload: Sendable {
-        case none, staffAccount, holidays, organization, registration, member, activity, record, correction, void, importFile,
+        case none, staffAccount, holidays, organization, registration, member, activity, record, batch, correction, void, importFile,
              checkIn, checkOut
 
         /// Whether the body names the target organization's data.
@@ -272,6 +273,9 @@ extension AccessMatrixTests {
                 return Factory.json(Factory.activity(day: 11, title: "矩阵测试活动"))
             case .record:
                 return Factory.json(Factory.record(fixture.volunteer(side), fixture.activity(side), day: 10, from: 12, to: 13))
+            case .batch:
+                return Factory.json(["entries": [BatchRecordEntry(volunteerNumber: fixture.volunteer(side).number,
+                                                                  start: Factory.time(day: 10, hour: 12), end: Factory.time(day: 10, hour: 13))]])
             case .correction:
                 return Factory.json(RecordCorrection(minutes: 90, reason: "扣除午休时间"))
             case .void:

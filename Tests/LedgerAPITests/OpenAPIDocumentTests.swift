@@ -179,6 +179,9 @@ struct OperationSample: Sendable, CustomStringConvertible {
             "GET /api/v1/activities": .init(query: "organization=\(f.organizationA.id)&limit=50"),
             "GET /api/v1/activities/{id}": .init(),
             "GET /api/v1/activities/{id}/summary": .init(),
+            "POST /api/v1/activities/{id}/records": .init(body: json(["entries": [
+                BatchRecordEntry(volunteerNumber: f.volunteerA.number, start: Factory.time(day: 10, hour: 11), end: Factory.time(day: 10, hour: 12)),
+            ]])),
             "POST /api/v1/records": .init(body: json(Factory.record(f.volunteerA, f.activityA, day: 10, from: 13, to: 15))),
             "GET /api/v1/records": .init(query: "\(recordFilter)&limit=1"),
             "GET /api/v1/records/{id}": .init(),
@@ -210,6 +213,9 @@ struct OperationSample: Sendable, CustomStringConvertible {
             ("GET /api/v1/check-ins/{id}", .init(), "bStaff", 404),
             ("GET /api/v1/records/{id}", .init(pathId: "abc"), "admin", 422),
             ("GET /api/v1/records", .init(query: "limit=0"), "admin", 422),
+            ("POST /api/v1/activities/{id}/records", .init(body: json(["entries": [
+                BatchRecordEntry(volunteerNumber: f.volunteerA.number, start: Factory.time(day: 10, hour: 9), end: Factory.time(day: 10, hour: 10)),
+            ]])), "admin", 422),
             ("POST /api/v1/organizations/{id}/imports", .init(body: .text(badImport, contentType: "text/csv")), "admin", 422),
         ]
     }
