@@ -94,7 +94,7 @@ let package = Package(
         .target(
             name: "LedgerWeb",
             dependencies: [
-                "LedgerCore", "LedgerAPI", "LedgerDocuments",
+                "LedgerCore", "LedgerAPI", "LedgerDocuments", "LedgerCertificates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

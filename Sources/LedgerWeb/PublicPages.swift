@@ -38,6 +38,14 @@ struct PublicPages {
             return renderer.render("front", title: renderer.text("app_name", context.language),
                                    page: FrontPage(spotChecks: links, signedIn: context.principal != nil), context: context)
         }
+        pages.get("/spot-checks") { _, context -> Response in
+            let published = try await ledger.publicSpotChecks(after: nil, limit: 200).items
+            let links = published.map {
+                SpotCheckLink(href: "/spot-checks/\($0.id)", title: $0.title, status: renderer.text("spot_status_\($0.status.rawValue)", context.language))
+            }
+            return renderer.render("spot-checks", title: renderer.text("spot_checks_published", context.language),
+                                   page: FrontPage(spotChecks: links, signedIn: context.principal != nil), context: context)
+        }
         pages.get("/login") { request, context -> Response in
             if let account = context.account { return WebRedirect.to(WebNavigation.home(of: account.role)) }
             let next = WebRedirect.safeLocal(request.uri.queryParameters.get("next"), fallback: "")

@@ -40,5 +40,8 @@ public struct WebInterface: Sendable {
         StaffRecordPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffImportPages(ledger: ledger, renderer: renderer).register(on: pages)
         VolunteerPages(ledger: ledger, renderer: renderer).register(on: pages)
+        InspectorPages(ledger: ledger, renderer: renderer).register(on: pages)
+        AdminPages(ledger: ledger, renderer: renderer).register(on: pages)
+        AdminSpotCheckPages(ledger: ledger, renderer: renderer).register(on: pages)
     }
 }

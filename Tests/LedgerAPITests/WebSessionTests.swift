@@ -1,0 +1,189 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import Testing
+
+/// The web pages' sessions: the cookie, the CSRF token of every form, the security headers, and that
+/// staff pages show one organization only.
+@Suite struct WebSessionTests {
+    /// A browser's cookie jar and the CSRF token of the last page read.
+    struct Browser {
+        var cookies: [String: String] = [:]
+        var csrf = ""
+
+        var headers: HTTPFields {
+            var fields: HTTPFields = [:]
+            if !cookies.isEmpty { fields[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
+            return fields
+        }
+
+        mutating func take(_ response: TestResponse) {
+            for header in response.headers[values: .setCookie] {
+                let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+                if pair.count == 2 { cookies[pair[0]] = pair[1].isEmpty ? nil : pair[1] }
+            }
+            let html = String(buffer: response.body)
+            if let range = html.range(of: #"name="_csrf" value=""#) {
+                csrf = String(html[range.upperBound...].prefix { $0 != "\"" })
+            }
+        }
+
+        mutating func get(_ client: any TestClientProtocol, _ uri: String) async throws -> TestResponse {
+            let response = try await client.execute(uri: uri, method: .get, headers: headers, body: nil)
+            take(response)
+            return response
+        }
+
+        mutating func post(_ client: any TestClientProtocol, _ uri: String, _ fields: [String: String], csrf: Bool = true) async throws -> TestResponse {
+            var all = fields
+            if csrf { all["_csrf"] = self.csrf }
+            let body = all.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            var headers = self.headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let response = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
+            take(response)
+            return response
+        }
+
+        /// Logs in through the login form.
+        mutating func logIn(_ client: any TestClientProtocol, _ username: String) async throws -> TestResponse {
+            _ = try await get(client, "/login")
+            return try await post(client, "/login", ["username": username, "password": APIFixture.password])
+        }
+    }
+
+    @Test func pagesCarryTheSecurityHeaders() async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.test { client in
+            var browser = Browser()
+            let response = try await browser.get(client, "/login")
+            #expect(response.status == .ok)
+            let policy = response.headers[.contentSecurityPolicy] ?? ""
+            #expect(policy.contains("script-src 'self'"))
+            #expect(policy.contains("frame-ancestors 'none'"))
+            #expect(!policy.contains("unsafe-inline"))
+            #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
+            #expect(browser.csrf.count == 32)
+        }
+    }
+
+    @Test func aLoginWithoutTheCSRFTokenIsRefusedAndOpensNoSession() async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.test { client in
+            var browser = Browser()
+            _ = try await browser.get(client, "/login")
+            let response = try await browser.post(client, "/login", ["username": "aStaff", "password": APIFixture.password], csrf: false)
+            #expect(response.status == .forbidden)
+            #expect(browser.cookies["vledger_session"] == nil)
+            var forged = browser
+            forged.csrf = String(repeating: "0", count: 32)
+            let wrong = try await forged.post(client, "/login", ["username": "aStaff", "password": APIFixture.password])
+            #expect(wrong.status == .forbidden)
+            #expect(forged.cookies["vledger_session"] == nil)
+        }
+    }
+
+    @Test func aLoginSetsAnHttpOnlyLaxCookieAndLandsOnTheRolesHome() async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.test { client in
+            for (account, home) in [("aStaff", "/org"), ("volunteerA", "/me"), ("inspector", "/inspect"), ("admin", "/admin")] {
+                var browser = Browser()
+                let response = try await browser.logIn(client, account)
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == home, "\(account)")
+                let cookie = response.headers[values: .setCookie].first { $0.hasPrefix("vledger_session=") } ?? ""
+                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"))
+                #expect(try await browser.get(client, home).status == .ok, "\(account) home")
+            }
+        }
+    }
+
+    @Test func aWrongPasswordShowsTheFormAgain() async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.test { client in
+            var browser = Browser()
+            _ = try await browser.get(client, "/login")
+            let response = try await browser.post(client, "/login", ["username": "aStaff", "password": "not-the-password"])
+            #expect(response.status == .unauthorized)
+            #expect(String(buffer: response.body).contains("login-error"))
+            #expect(browser.cookies["vledger_session"] == nil)
+        }
+    }
+
+    @Test func logoutRevokesTheSession() async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.test { client in
+            var browser = Browser()
+            _ = try await browser.logIn(client, "aStaff")
+            let stolen = browser.cookies
+            _ = try await browser.get(client, "/org")
+            #expect(try await browser.post(client, "/logout", [:]).status == .seeOther)
+            var replay = Browser()
+            replay.cookies = stolen
+            let response = try await replay.get(client, "/org")
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location]?.hasPrefix("/login") == true)
+        }
+    }
+
+    @Test func anonymousVisitorsAreSentToTheLoginPage() async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.test { client in
+            var browser = Browser()
+            let response = try await browser.get(client, "/org/records")
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/login?next=%2Forg%2Frecords")
+        }
+    }
+
+    @Test func staffPagesShowTheirOwnOrganizationOnly() async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.test { client in
+            var browser = Browser()
+            _ = try await browser.logIn(client, "aStaff")
+            let own = try await browser.get(client, "/org/records/\(fixture.recordA.id)")
+            #expect(own.status == .ok)
+            #expect(try await browser.get(client, "/org/records/\(fixture.recordB.id)").status == .notFound)
+            #expect(try await browser.get(client, "/org/activities/\(fixture.activityB.id)").status == .notFound)
+            #expect(try await browser.get(client, "/org/volunteers/\(fixture.volunteerB.id)").status == .notFound)
+            #expect(try await browser.get(client, "/me").status == .forbidden)
+            // A correction posted to the other organization's record changes nothing.
+            let before = try await fixture.snapshot()
+            let post = try await browser.post(client, "/org/records/\(fixture.recordB.id)/correct",
+                                              ["start": "2026-06-10T09:00", "end": "2026-06-10T10:00", "hours": "1", "reason": "x"])
+            #expect(post.status == .notFound)
+            #expect(try await fixture.snapshot() == before)
+        }
+    }
+
+    @Test func markupInDataIsShownAsText() async throws {
+        let fixture = try await APIFixture.make()
+        let title = "<script>alert(1)</script>"
+        _ = try await fixture.ledger.createActivity(Factory.activity(day: 12, title: title), organizationId: fixture.organizationA.id,
+                                                    by: .localOperator)
+        try await fixture.test { client in
+            var browser = Browser()
+            _ = try await browser.logIn(client, "aStaff")
+            let html = String(buffer: try await browser.get(client, "/org/activities").body)
+            #expect(!html.contains(title))
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        }
+    }
+
+    @Test func theLanguageSwitchIsRememberedInACookie() async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.test { client in
+            var browser = Browser()
+            #expect(String(buffer: try await browser.get(client, "/login").body).contains("用户名"))
+            let response = try await browser.get(client, "/lang/en?next=%2Flogin")
+            #expect(response.headers[.location] == "/login")
+            #expect(String(buffer: try await browser.get(client, "/login").body).contains("User name"))
+            // Accept-Language chooses when there is no cookie.
+            let english = try await client.execute(uri: "/login", method: .get, headers: [.acceptLanguage: "en-US,en;q=0.9"], body: nil)
+            #expect(String(buffer: english.body).contains("User name"))
+        }
+    }
+}
