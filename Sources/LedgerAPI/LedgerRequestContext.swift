@@ -10,8 +10,12 @@ public struct LedgerRequestContext: RequestContext {
     /// The bearer token presented, kept so that logout can revoke it.
     public var bearerToken: String?
 
+    /// The peer's IP address (the proxy's, behind one), for throttling logins.
+    public var clientAddress: String?
+
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// JSON with sorted keys and unescaped slashes, so responses read well and diff well.

@@ -34,6 +34,7 @@ struct ProblemMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as LedgerError {
             response = Problem(error: error, instance: request.uri.path, requestId: context.id).response
+            if case .loginThrottled(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
         } catch let error as ImportRejection {
             response = error.problem(instance: request.uri.path, requestId: context.id).response
         } catch let error as BatchRecordingRejected {
@@ -104,6 +105,7 @@ struct Problem: Codable, Sendable {
         case .conflict: .conflict
         case .forbidden: .forbidden
         case .unauthenticated: .unauthorized
+        case .throttled: .tooManyRequests
         }
         self.init(type: error.code, title: status.reasonPhrase, status: status.code, detail: error.message,
                   field: error.field, instance: instance, requestId: requestId)

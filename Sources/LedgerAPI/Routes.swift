@@ -64,7 +64,15 @@ struct AccountRoutes {
     func register(on api: RouterGroup<LedgerRequestContext>) {
         api.post("auth/login") { request, context -> LoginBody in
             let input = try await request.decode(as: LoginInput.self, context: context)
-            let grant = try await ledger.login(username: input.username, password: input.password)
+            let grant: LoginGrant
+            do {
+                grant = try await ledger.login(username: input.username, password: input.password, clientAddress: context.clientAddress)
+            } catch let error as LedgerError {
+                // Attempts are logged with the name tried and the address, never the password.
+                context.logger.notice("login refused", metadata: ["username": "\(input.username.prefix(64))", "reason": "\(error.code)",
+                                                                  "address": "\(context.clientAddress ?? "-")"])
+                throw error
+            }
             return LoginBody(token: grant.token, expiresAt: Wire.time(grant.expiresAt, .ledgerDefault),
                              account: AccountBody(grant.account))
         }

@@ -56,7 +56,8 @@ struct PublicPages {
             let username = context.form["username"] ?? ""
             let next = WebRedirect.safeLocal(context.form["next"], fallback: "")
             do {
-                let grant = try await ledger.login(username: username, password: context.form.all("password").first ?? "")
+                let grant = try await ledger.login(username: username, password: context.form.all("password").first ?? "",
+                                                   clientAddress: context.clientAddress)
                 let lifetime = Int(grant.expiresAt.timeIntervalSince(Date()))
                 let cookie = WebCookie.header(WebCookie.session, grant.token, maxAge: max(60, lifetime), secure: context.isSecure)
                 context.logger.info("web login", metadata: ["user": "\(grant.account.id)"])
@@ -66,6 +67,14 @@ struct PublicPages {
                 let page = LoginPage(username: String(username.prefix(64)), next: next, error: renderer.text("login_failed", context.language))
                 return renderer.render("login", title: renderer.text("login_title", context.language), page: page, context: context,
                                        status: .unauthorized)
+            } catch let error as LedgerError where error.kind == .throttled {
+                context.logger.notice("web login throttled", metadata: ["username": "\(username.prefix(64))",
+                                                                        "address": "\(context.clientAddress ?? "-")"])
+                let page = LoginPage(username: String(username.prefix(64)), next: next, error: BilingualText.pick(error.message, context.language))
+                var response = renderer.render("login", title: renderer.text("login_title", context.language), page: page, context: context,
+                                               status: .tooManyRequests)
+                if case .loginThrottled(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
+                return response
             }
         }
         pages.post("/logout") { _, context -> Response in

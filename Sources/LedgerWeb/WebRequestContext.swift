@@ -27,8 +27,12 @@ public struct WebRequestContext: ChildRequestContext {
     /// The request came over https (directly or, with trust-proxy, through a proxy that says so).
     var isSecure = false
 
+    /// The client's address: the peer, or with trust-proxy the first address of X-Forwarded-For.
+    public var clientAddress: String?
+
     public init(context: LedgerRequestContext) throws {
         self.coreContext = context.coreContext
+        self.clientAddress = context.clientAddress
     }
 
     /// Form posts up to 64 MiB (an import upload); larger ones are refused with 413.

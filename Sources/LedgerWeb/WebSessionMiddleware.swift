@@ -17,6 +17,9 @@ struct WebSessionMiddleware: RouterMiddleware {
         var context = context
         context.path = request.uri.path
         context.isSecure = trustProxy && request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
+        if trustProxy, let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").first {
+            context.clientAddress = String(forwarded.trimmingCharacters(in: .whitespaces).prefix(64))
+        }
         context.language = .preferred(cookie: WebCookie.value(WebCookie.language, in: request),
                                       acceptLanguage: request.headers[.acceptLanguage])
         var cookies: [String] = []
@@ -75,6 +78,7 @@ struct WebSessionMiddleware: RouterMiddleware {
             case .conflict: .conflict
             case .forbidden: .forbidden
             case .unauthenticated: .unauthorized
+            case .throttled: .tooManyRequests
             }
             message = BilingualText.pick(error.message, context.language)
         case PageError.csrf:

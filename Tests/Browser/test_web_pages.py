@@ -270,3 +270,57 @@ def test_another_organizations_pages_are_refused(server, laptop):
     # A volunteer's pages are not for staff, and staff pages not for volunteers.
     status, _ = status_of(session_opener(laptop), server["url"] + "/me")
     assert status == 403
+
+
+def test_a_campaign_goes_from_creation_to_publication_with_an_inspectors_findings(server, laptop, phone):
+    url = server["url"]
+    login(laptop, server, "admin", "admin-demo-2026")
+    assert laptop.current_url.endswith("/admin")
+    screenshot(laptop, "admin-home")
+    laptop.get(url + "/admin/spot-checks")
+    laptop.find_element(By.ID, "spot-title").send_keys("2026年服务记录抽查（浏览器测试）")
+    laptop.execute_script("arguments[0].value = '2026-01-01'", laptop.find_element(By.ID, "from"))
+    laptop.execute_script("arguments[0].value = '2026-12-31'", laptop.find_element(By.ID, "to"))
+    laptop.find_element(By.ID, "size").send_keys("2")
+    laptop.find_element(By.CSS_SELECTOR, "#spot-check-form button[type=submit]").click()
+    WebDriverWait(laptop, 30).until(EC.url_matches(r"/admin/spot-checks/\d+$"))
+    campaign_url = laptop.current_url
+
+    laptop.find_element(By.ID, "step-button").click()  # freeze
+    digest = text_when_present(laptop, "population-digest")
+    assert re.fullmatch(r"[0-9a-f]{64}", digest), digest
+    laptop.find_element(By.ID, "seed").send_keys("0138-2438-1127-9731-6654")
+    laptop.find_element(By.ID, "step-button").click()  # draw
+    WebDriverWait(laptop, 30).until(lambda d: d.find_element(By.ID, "campaign-seed").text != "")
+    assert len(laptop.find_elements(By.CSS_SELECTOR, "#sample-table tbody tr")) == 2
+    laptop.find_element(By.ID, "step-button").click()  # assign
+    WebDriverWait(laptop, 30).until(lambda d: "#" in d.find_element(By.CSS_SELECTOR, "#sample-table tbody tr td:nth-child(3)").text)
+    screenshot(laptop, "admin-campaign")
+
+    # The inspector decides both items on a phone.
+    login(phone, server, "inspector1")
+    assert phone.current_url.endswith("/inspect")
+    screenshot(phone, "inspector-worklist")
+    for _ in range(2):
+        phone.get(url + "/inspect")
+        phone.find_element(By.CSS_SELECTOR, "#open-items a").click()
+        WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.ID, "finding-form")))
+        for radio in phone.find_elements(By.CSS_SELECTOR, "input[type=radio][value=yes]"):
+            phone.execute_script("arguments[0].click()", radio)
+        screenshot(phone, "inspector-item")
+        phone.find_element(By.CSS_SELECTOR, "#finding-form button[type=submit]").click()
+        WebDriverWait(phone, 30).until(EC.url_contains("decided=1"))
+    assert phone.find_elements(By.CSS_SELECTOR, "#open-items a") == []
+    assert len(phone.find_elements(By.CSS_SELECTOR, "#decided-items li")) >= 2
+    assert javascript_errors(phone) == []
+
+    laptop.get(campaign_url)
+    laptop.find_element(By.ID, "step-button").click()  # publish
+    link = WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.ID, "public-results"))).get_attribute("href")
+    assert laptop.find_element(By.ID, "campaign-status").text == "已公示"
+    laptop.get(link)
+    assert "2026年服务记录抽查（浏览器测试）" in laptop.page_source
+    laptop.get(url + "/spot-checks")
+    assert "2026年服务记录抽查（浏览器测试）" in laptop.page_source
+    screenshot(laptop, "public-spot-checks")
+    assert javascript_errors(laptop) == []

@@ -187,3 +187,36 @@ import Testing
         }
     }
 }
+
+/// Wrong passwords are throttled on the API and the web login alike, with 429 and Retry-After.
+@Suite struct LoginThrottlingTests {
+    @Test func thirtyWrongPasswordsThenTheRightOneWaits() async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.test { client in
+            var statuses: [Int] = []
+            for _ in 0..<8 {
+                let response = try await fixture.send(client, .post, "/api/v1/auth/login", as: nil,
+                                                      json: ["username": "aStaff", "password": "wrong-password"])
+                statuses.append(response.status.code)
+            }
+            #expect(statuses.prefix(5).allSatisfy { $0 == 401 })
+            #expect(statuses.last == 429)
+            let right = try await fixture.send(client, .post, "/api/v1/auth/login", as: nil,
+                                               json: ["username": "aStaff", "password": APIFixture.password])
+            #expect(right.status == .tooManyRequests)
+            #expect(Int(right.headers[.retryAfter] ?? "") ?? 0 > 0)
+            #expect(right.problemType == "urn:vledger:problem:login-throttled")
+            // Another account is not affected.
+            let other = try await fixture.send(client, .post, "/api/v1/auth/login", as: nil,
+                                               json: ["username": "bStaff", "password": APIFixture.password])
+            #expect(other.status == .ok)
+            // The web login uses the same throttle.
+            var browser = WebSessionTests.Browser()
+            _ = try await browser.get(client, "/login")
+            let page = try await browser.post(client, "/login", ["username": "aStaff", "password": APIFixture.password])
+            #expect(page.status == .tooManyRequests)
+            #expect(page.headers[.retryAfter] != nil)
+            #expect(browser.cookies["vledger_session"] == nil)
+        }
+    }
+}

@@ -3,7 +3,7 @@ import Foundation
 /// Every failure a use case reports to a person, with a stable code and a bilingual message.
 public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Broad classes that interfaces map to status codes.
-    public enum Kind: Sendable { case invalidInput, notFound, conflict, forbidden, unauthenticated }
+    public enum Kind: Sendable { case invalidInput, notFound, conflict, forbidden, unauthenticated, throttled }
 
     case invalidField(field: String, reason: String)
     case notFound(entity: String, key: String)
@@ -35,12 +35,15 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case checkInClosed(activityStart: String, activityEnd: String)
     case alreadyCheckedIn(checkInId: Int64, activityId: Int64)
     case checkInNotOpen(checkInId: Int64, state: CheckInState)
+    /// Too many wrong passwords for this account or from this address: try again after the delay.
+    case loginThrottled(retryAfterSeconds: Int)
 
     public var kind: Kind {
         switch self {
         case .notFound: .notFound
         case .forbidden: .forbidden
         case .unauthenticated, .invalidCredentials: .unauthenticated
+        case .loginThrottled: .throttled
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
              .spotCheckState, .findingExists, .itemsUndecided, .checkInClosed, .alreadyCheckedIn,
@@ -79,6 +82,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .checkInClosed: "check-in-closed"
         case .alreadyCheckedIn: "already-checked-in"
         case .checkInNotOpen: "check-in-not-open"
+        case .loginThrottled: "login-throttled"
         }
     }
 
@@ -153,6 +157,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "该志愿者已在活动 #\(activityId) 签到（签到 #\(id)），请先签退或撤销 / the volunteer is already checked in at activity #\(activityId) (check-in #\(id)); check them out or cancel it first"
         case .checkInNotOpen(let id, let state):
             "签到 #\(id) 已\(state == .canceled ? "撤销" : "签退") / check-in #\(id) is already \(state == .canceled ? "canceled" : "checked out")"
+        case .loginThrottled(let seconds):
+            "密码错误次数过多，请 \(seconds) 秒后再试 / too many wrong passwords; try again in \(seconds) seconds"
         }
     }
 

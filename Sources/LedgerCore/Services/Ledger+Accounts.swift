@@ -85,13 +85,20 @@ extension Ledger {
         }
     }
 
-    /// Checks a password and opens a session. Unknown users cost as much time as wrong passwords.
-    public func login(username: String, password: String) async throws -> LoginGrant {
-        let account = try await store.read { try $0.user(username: username.trimmingCharacters(in: .whitespaces)) }
+    /// Checks a password and opens a session. Unknown users cost as much time as wrong passwords; repeated
+    /// failures for the account or from `clientAddress` must wait (`loginThrottled`, before the password is read).
+    public func login(username: String, password: String, clientAddress: String? = nil) async throws -> LoginGrant {
+        let name = String(username.trimmingCharacters(in: .whitespaces).prefix(64))
+        if let wait = loginThrottle.delay(account: name, address: clientAddress, now: clock()) {
+            throw LedgerError.loginThrottled(retryAfterSeconds: wait)
+        }
+        let account = try await store.read { try $0.user(username: name) }
         let usable = account.flatMap { $0.isDisabled ? nil : $0 }
         guard try await passwords.verify(password, hash: usable?.passwordHash), let account = usable else {
+            loginThrottle.recordFailure(account: name, address: clientAddress, now: clock())
             throw LedgerError.invalidCredentials
         }
+        loginThrottle.recordSuccess(account: name)
         let token = Self.base64URL(random.bytes(32))
         let createdAt = now
         let session = AccessSession(tokenHash: Self.tokenHash(token), userId: account.id, createdAt: createdAt,

@@ -13,6 +13,8 @@ public struct Ledger: Sendable {
     public var recordingDeadlineWorkingDays = 10
     /// How long a login token stays valid.
     public var sessionLifetime: TimeInterval = 12 * 3600
+    /// Delays repeated wrong passwords, per account and per client address.
+    public var loginThrottle = LoginThrottle()
     /// Hashes and checks passwords (bcrypt off the concurrency pool, injected by the app).
     public var passwords: any PasswordHasher
     /// Keys, public URL and platform identity for certificates; nil where certificates are not served.
