@@ -165,6 +165,19 @@ final class PostgresLedgerAccess: LedgerWriter {
             """, Self.volunteer)
     }
 
+    func searchMembers(organizationId: Int64, text: String, limit: Int) throws -> [Volunteer] {
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        let pattern = "%" + escaped + "%", suffix = "%" + escaped, number = text.uppercased()
+        let digits = text.count >= 4 && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)
+        return try rows("""
+            SELECT \(unescaped: Self.volunteerColumns) FROM memberships m JOIN volunteers v ON v.id = m.volunteer_id
+            WHERE m.organization_id = \(organizationId)
+              AND (v.name LIKE \(pattern) OR v.number = \(number) OR (\(digits) AND v.phone LIKE \(suffix)))
+            ORDER BY v.id LIMIT \(limit)
+            """, Self.volunteer)
+    }
+
     private static func membership(_ c: inout Columns) throws -> Membership {
         Membership(volunteerId: try c.next(), organizationId: try c.next(), joinedAt: try c.next())
     }

@@ -12,7 +12,7 @@ struct AdminSpotCheckPages {
         pages.get("/admin/spot-checks") { _, context in try await list(context, errors: FieldErrors()) }
         pages.post("/admin/spot-checks") { _, context in try await create(context) }
         pages.get("/admin/spot-checks/:id") { _, context in try await campaign(context, error: nil) }
-        pages.post("/admin/spot-checks/:id/freeze") { _, context in try await step(context) { try await ledger.freezeSpotCheck(id: $0, by: $1) } }
+        pages.post("/admin/spot-checks/:id/freeze") { _, context in try await step(context) { _ = try await ledger.freezeSpotCheck(id: $0, by: $1) } }
         pages.post("/admin/spot-checks/:id/draw") { _, context in
             let seed = context.form["seed"] ?? ""
             return try await step(context) { _ = try await ledger.drawSpotCheck(id: $0, seed: seed, by: $1) }

@@ -65,6 +65,7 @@ struct StaffPages {
     struct VolunteerListPage {
         var volunteers: [VolunteerRow]
         var next: String?
+        var query: String
         var addNumber: String
         var addError: String?
         var added: String?
@@ -81,11 +82,15 @@ struct StaffPages {
     func volunteers(_ request: Request, _ context: WebRequestContext, addError: String? = nil, addNumber: String = "") async throws -> Response {
         let scope = try StaffScope(context)
         let after = request.uri.queryParameters.get("after").flatMap { Int64($0) }
-        let page = try await ledger.members(organizationId: scope.organizationId, after: after, limit: 50, by: scope.principal)
+        let query = String((request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces).prefix(50))
+        let page = query.isEmpty
+            ? try await ledger.members(organizationId: scope.organizationId, after: after, limit: 50, by: scope.principal)
+            : Page(items: try await ledger.searchMembers(organizationId: scope.organizationId, text: query, limit: 100, by: scope.principal),
+                   nextAfter: nil)
         let rows = page.items.map { v in
             VolunteerRow(href: "/org/volunteers/\(v.id)", number: v.number, name: v.name, phone: v.phone, document: v.documentNumber)
         }
-        let body = VolunteerListPage(volunteers: rows, next: page.nextAfter.map { "/org/volunteers?after=\($0)" },
+        let body = VolunteerListPage(volunteers: rows, next: page.nextAfter.map { "/org/volunteers?after=\($0)" }, query: query,
                                      addNumber: addNumber, addError: addError,
                                      added: request.uri.queryParameters.get("added"))
         return renderer.render("org/volunteers", title: renderer.text("nav_volunteers", context.language), page: body, context: context,

@@ -39,6 +39,7 @@ public struct WebInterface: Sendable {
         StaffPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffRecordPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffImportPages(ledger: ledger, renderer: renderer).register(on: pages)
+        StaffCertificatePages(ledger: ledger, renderer: renderer).register(on: pages)
         VolunteerPages(ledger: ledger, renderer: renderer).register(on: pages)
         InspectorPages(ledger: ledger, renderer: renderer).register(on: pages)
         AdminPages(ledger: ledger, renderer: renderer).register(on: pages)

@@ -25,6 +25,7 @@ enum WebNavigation {
             [Item(href: "/org", label: "nav_org_home", exact: true), Item(href: "/org/volunteers", label: "nav_volunteers"),
              Item(href: "/org/activities", label: "nav_activities"), Item(href: "/org/records", label: "nav_records"),
              Item(href: "/org/import", label: "nav_import"), Item(href: "/org/certificates", label: "nav_certificates")]
+                + (role == .organizationAdmin ? [Item(href: "/org/accounts", label: "nav_accounts")] : [])
         case .volunteer:
             [Item(href: "/me", label: "nav_my_hours", exact: true), Item(href: "/me/certificates", label: "nav_my_certificates")]
         case .inspector:

@@ -145,6 +145,19 @@ extension Ledger {
     }
 }
 
+extension Ledger {
+    /// Members of an organization found by name, volunteer number or the last digits of a phone, masked for the reader.
+    public func searchMembers(organizationId: Int64, text: String, limit: Int? = nil, by principal: Principal) async throws -> [Volunteer] {
+        guard AccessPolicy.canReadOrganizationData(principal, organizationId: organizationId) else {
+            throw LedgerError.forbidden("只能查看本组织成员 / you can only read your own organization's members")
+        }
+        let query = try InputCheck.required(text, field: "q", maxLength: 50)
+        let limit = try InputCheck.limit(limit)
+        return try await store.read { try $0.searchMembers(organizationId: organizationId, text: query, limit: limit) }
+            .map { $0.presented(to: principal) }
+    }
+}
+
 extension Volunteer {
     /// This volunteer with personal data masked unless `principal` may see it in full.
     public func presented(to principal: Principal) -> Volunteer {

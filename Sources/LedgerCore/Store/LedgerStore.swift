@@ -129,6 +129,9 @@ public protocol LedgerReader: SpotCheckReader {
     func volunteer(documentType: DocumentType, documentNumber: String) throws -> Volunteer?
     /// Members of an organization.
     func members(organizationId: Int64, after: Int64?, limit: Int) throws -> [Volunteer]
+    /// Members whose name contains `text`, whose volunteer number is `text`, or (for 4 or more digits) whose
+    /// phone ends with `text`; by id.
+    func searchMembers(organizationId: Int64, text: String, limit: Int) throws -> [Volunteer]
     func memberships(volunteerId: Int64) throws -> [Membership]
 
     func activity(id: Int64) throws -> Activity?

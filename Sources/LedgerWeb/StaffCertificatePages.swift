@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+import LedgerDocuments
+import NIOPosix
+
+/// Staff pages of certificates and accounts: issue a certificate for a member, list the organization's
+/// certificates, revoke one (admins), and the organization's staff accounts (admins).
+struct StaffCertificatePages {
+    let ledger: Ledger
+    let renderer: PageRenderer
+
+    func register(on pages: RouterGroup<WebRequestContext>) {
+        pages.get("/org/certificates") { _, context in try await list(context, errors: FieldErrors(), notice: nil) }
+        pages.post("/org/certificates") { _, context in try await issue(context) }
+        pages.get("/org/certificates/:serial/pdf") { _, context in try await pdf(context) }
+        pages.post("/org/certificates/:serial/revoke") { _, context in try await revoke(context) }
+        pages.get("/org/accounts") { _, context in try await accounts(context, errors: FieldErrors(), notice: nil) }
+        pages.post("/org/accounts") { _, context in try await createAccount(context) }
+    }
+
+    struct CertificateRow {
+        var serial: String
+        var volunteer: String
+        var period: String
+        var hours: String
+        var issuedAt: String
+        var status: String
+        var statusClass: String
+        var revocable: Bool
+    }
+
+    func list(_ context: WebRequestContext, errors: FieldErrors, notice: String?) async throws -> Response {
+        let scope = try StaffScope(context)
+        let issued = try await ledger.certificates(volunteerId: nil, organizationId: scope.organizationId, after: nil, limit: 200,
+                                                   by: scope.principal).items
+        let zone = try await scope.timeZone(ledger)
+        var rows: [CertificateRow] = []
+        for certificate in issued {
+            let verdict = try await ledger.verifyCertificate(serial: certificate.serial)
+            rows.append(CertificateRow(
+                serial: certificate.groupedSerial, volunteer: "\(certificate.volunteerName) \(certificate.volunteerNumber)",
+                period: VolunteerPages.period(certificate, context.language, renderer), hours: PageFormat.hours(certificate.minutes),
+                issuedAt: PageFormat.time(certificate.issuedAt, zone),
+                status: renderer.text("verdict_\(verdict.status.rawValue)", context.language), statusClass: verdict.status.rawValue,
+                revocable: scope.isAdmin && verdict.status != .revoked && verdict.status != .invalid))
+        }
+        let f = context.form
+        struct Page {
+            var certificates: [CertificateRow]
+            var volunteerNumber: String
+            var from: String
+            var to: String
+            var errors: [String: String]
+            var notice: String?
+        }
+        return renderer.render("org/certificates", title: renderer.text("nav_certificates", context.language),
+                               page: Page(certificates: rows, volunteerNumber: f["volunteerNumber"] ?? "", from: f["from"] ?? "",
+                                          to: f["to"] ?? "", errors: errors.dictionary, notice: notice),
+                               context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    func issue(_ context: WebRequestContext) async throws -> Response {
+        let scope = try StaffScope(context)
+        let f = context.form
+        var errors = FieldErrors()
+        let from = f["from"].map { LocalDate(iso: $0) }, to = f["to"].map { LocalDate(iso: $0) }
+        if case .some(.none) = from { errors.add("from", renderer.text("error_date", context.language)) }
+        if case .some(.none) = to { errors.add("to", renderer.text("error_date", context.language)) }
+        guard errors.isEmpty else { return try await list(context, errors: errors, notice: nil) }
+        do {
+            let issued = try await ledger.issueCertificate(CertificateRequest(
+                volunteerNumber: f["volunteerNumber"]?.uppercased() ?? "", organizationId: scope.organizationId,
+                from: from ?? nil, to: to ?? nil), by: scope.principal)
+            return try await list(context, errors: FieldErrors(),
+                                  notice: "\(renderer.text("certificate_issued", context.language)): \(issued.certificate.groupedSerial)")
+        } catch let error as LedgerError where error.kind != .forbidden && error.kind != .unauthenticated {
+            errors.add(error, context.language, defaultField: "volunteerNumber")
+            return try await list(context, errors: errors, notice: nil)
+        }
+    }
+
+    func pdf(_ context: WebRequestContext) async throws -> Response {
+        let scope = try StaffScope(context)
+        let issued = try await ledger.certificate(serial: context.parameters.get("serial") ?? "", by: scope.principal)
+        let pdf = try await NIOThreadPool.singleton.runIfActive { try CertificatePDF.render(issued) }
+        var headers: HTTPFields = [.contentType: "application/pdf",
+                                   .contentDisposition: "attachment; filename=\"certificate-\(issued.certificate.groupedSerial).pdf\""]
+        SecurityHeaders.apply(to: &headers, signedIn: true)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
+    }
+
+    func revoke(_ context: WebRequestContext) async throws -> Response {
+        let scope = try StaffScope(context)
+        let serial = context.parameters.get("serial") ?? ""
+        do {
+            _ = try await ledger.revokeCertificate(serial: serial, reason: context.form["reason"] ?? "", by: scope.principal)
+            return WebRedirect.to("/org/certificates")
+        } catch let error as LedgerError where error.kind == .invalidInput || error.kind == .conflict {
+            var errors = FieldErrors()
+            errors.add("revoke", "\(serial.prefix(24)): \(BilingualText.pick(error.message, context.language))")
+            return try await list(context, errors: errors, notice: nil)
+        }
+    }
+
+    // MARK: Accounts
+
+    func accounts(_ context: WebRequestContext, errors: FieldErrors, notice: String?) async throws -> Response {
+        let scope = try StaffScope(context)
+        guard scope.isAdmin else {
+            throw LedgerError.forbidden("只有组织管理员可以管理账号 / only organization admins manage accounts")
+        }
+        let f = context.form
+        let roles = [Role.organizationStaff, .organizationAdmin].map { ($0.rawValue, renderer.text("role_\($0.rawValue)", context.language)) }
+        struct Page { var roles: [Choice]; var username: String; var displayName: String; var errors: [String: String]; var notice: String? }
+        return renderer.render("org/accounts", title: renderer.text("accounts_title", context.language),
+                               page: Page(roles: Choice.list(roles, selected: f["role"] ?? "org_staff"), username: f["username"] ?? "",
+                                          displayName: f["displayName"] ?? "", errors: errors.dictionary, notice: notice),
+                               context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    func createAccount(_ context: WebRequestContext) async throws -> Response {
+        let scope = try StaffScope(context)
+        let f = context.form
+        let role: Role = f["role"] == Role.organizationAdmin.rawValue ? .organizationAdmin : .organizationStaff
+        do {
+            let account = try await ledger.createAccount(AccountInput(
+                username: f["username"] ?? "", password: f.all("password").first ?? "", displayName: f["displayName"], role: role,
+                organizationId: scope.organizationId), by: scope.principal)
+            return try await accounts(context, errors: FieldErrors(), notice: "\(renderer.text("account_created", context.language)): \(account.username)")
+        } catch let error as LedgerError where error.kind == .invalidInput || error.kind == .conflict {
+            var errors = FieldErrors()
+            errors.add(error, context.language, defaultField: "username")
+            return try await accounts(context, errors: errors, notice: nil)
+        }
+    }
+}
