@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Domain types, rules and services; no HTTP, no SQL.
@@ -62,12 +63,12 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo-ft", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CZbar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLedgerZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Certificate signing: the key file, Ed25519 JWS (jwt-kit), JWKS, status lists, offline verification.
         .target(
             name: "LedgerCertificates",
             dependencies: [
-                "LedgerCore", "CZlib",
+                "LedgerCore", "CLedgerZlib",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -89,12 +90,17 @@ let package = Package(
             ],
             resources: [.copy("openapi.json")]
         ),
+        // Excel workbooks (.xlsx): the first sheet read as rows for the import, exports written as a workbook.
+        .target(
+            name: "LedgerSpreadsheets",
+            dependencies: ["LedgerCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         // Web pages: sessions behind a cookie, CSRF tokens, mustache templates and static files from the
         // package's top-level Resources/ folder, Chinese and English.
         .target(
             name: "LedgerWeb",
             dependencies: [
-                "LedgerCore", "LedgerAPI", "LedgerDocuments", "LedgerCertificates",
+                "LedgerCore", "LedgerAPI", "LedgerDocuments", "LedgerCertificates", "LedgerSpreadsheets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -117,7 +123,7 @@ let package = Package(
             name: "vledger",
             dependencies: [
                 "LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerAPI", "LedgerCertificates", "LedgerDocuments",
-                "LedgerApp", "LedgerPasswords",
+                "LedgerApp", "LedgerPasswords", "LedgerSpreadsheets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,6 +145,7 @@ let package = Package(
             name: "LedgerAPITests",
             dependencies: [
                 "LedgerCore", "LedgerSQLite", "LedgerAPI", "LedgerCertificates", "LedgerApp", "LedgerPasswords", "LedgerWeb",
+                "LedgerSpreadsheets",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

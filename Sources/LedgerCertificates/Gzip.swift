@@ -1,4 +1,4 @@
-import CZlib
+import CLedgerZlib
 import Foundation
 
 /// GZIP (RFC 1952) through the system zlib, for the status lists' `encodedList`.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LedgerCore
+import LedgerSpreadsheets
 
 /// Uploading a CSV of hour records from the browser: the whole file is imported, or nothing and every
 /// bad row is listed with its line, column and reason.
@@ -41,9 +42,13 @@ struct StaffImportPages {
         let filename = String(file.filename.suffix(80))
         let report: ImportReport
         do {
-            let bytes = file.bytes
+            // An Excel workbook's first sheet goes through the same import as a CSV file.
+            let bytes = XLSXReader.looksLikeWorkbook(file.bytes) ? try XLSXReader.csv(file.bytes) : file.bytes
             report = try await ledger.importRecords(openFile: { try CSVReader(bytes: bytes) },
                                                     options: ImportOptions(organizationId: scope.organizationId), by: scope.principal)
+        } catch let error as XLSXError {
+            return render(ImportPage(filename: filename, membershipsAdded: 0, errorCount: 1, errors: [], moreErrors: 0,
+                                     formError: "\(filename): \(error)"), context: context, status: .unprocessableContent)
         } catch let error as CSVError {
             return render(ImportPage(filename: filename, membershipsAdded: 0, errorCount: 1, errors: [], moreErrors: 0,
                                      formError: "\(filename): \(error)"), context: context, status: .unprocessableContent)

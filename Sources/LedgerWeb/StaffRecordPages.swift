@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LedgerCore
+import LedgerSpreadsheets
 
 /// Staff pages of hour records: recording hours for many volunteers at once, the records list and its
 /// exports, a record's history, corrections and voiding.
@@ -16,6 +17,8 @@ struct StaffRecordPages {
         pages.get("/org/records") { request, context in try await records(request, context) }
         pages.get("/org/records.csv") { request, context in try await export(request, context, totals: false) }
         pages.get("/org/volunteer-totals.csv") { request, context in try await export(request, context, totals: true) }
+        pages.get("/org/records.xlsx") { request, context in try await exportWorkbook(request, context, totals: false) }
+        pages.get("/org/volunteer-totals.xlsx") { request, context in try await exportWorkbook(request, context, totals: true) }
         pages.get("/org/records/:id") { _, context in try await record(context, errors: FieldErrors()) }
         pages.post("/org/records/:id/correct") { _, context in try await correct(context) }
         pages.post("/org/records/:id/void") { _, context in try await void(context) }
@@ -176,6 +179,25 @@ struct StaffRecordPages {
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// The same export as an Excel workbook (built in memory: an organization's records fit).
+    func exportWorkbook(_ request: Request, _ context: WebRequestContext, totals: Bool) async throws -> Response {
+        let scope = try StaffScope(context)
+        let zone = try await scope.timeZone(ledger)
+        let filter = try ledger.recordFilter(try self.filter(request, scope, zone: zone).0, visibleTo: scope.principal)
+        var csv: [UInt8] = []
+        if totals {
+            try await ledger.exportVolunteerTotals(filter, by: scope.principal) { csv += $0 }
+        } else {
+            try await ledger.exportRecords(filter, by: scope.principal) { csv += $0 }
+        }
+        let workbook = try XLSXWriter.fromCSV(csv)
+        let name = totals ? "volunteer-totals.xlsx" : "service-records.xlsx"
+        var headers: HTTPFields = [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                   .contentDisposition: "attachment; filename=\"\(name)\""]
+        SecurityHeaders.apply(to: &headers, signedIn: true)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: workbook)))
     }
 
     // MARK: One record

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerCore
+import LedgerSpreadsheets
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data from files.",
@@ -10,7 +11,7 @@ struct ImportCommand: AsyncParsableCommand {
 struct ImportRecords: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "records",
-        abstract: "Import hour records from a CSV file (UTF-8, UTF-8 with BOM, GBK/GB18030 or UTF-16), all or nothing.")
+        abstract: "Import hour records from a CSV file (UTF-8, UTF-8 with BOM, GBK/GB18030 or UTF-16) or an Excel workbook (.xlsx, its first sheet), all or nothing.")
 
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The CSV file.") var file: String
@@ -27,8 +28,17 @@ struct ImportRecords: AsyncParsableCommand {
             let organization = try await ledger.organization(creditCode: org)
             let path = file
             let showProgress = !quiet && !json
+            // A workbook's first sheet is read whole (workbooks are zipped XML) and imported as CSV.
+            let workbook: [UInt8]?
+            if path.lowercased().hasSuffix(".xlsx") {
+                do { workbook = try XLSXReader.csv(Array(try Data(contentsOf: URL(fileURLWithPath: path)))) } catch let error as XLSXError {
+                    throw ValidationError("\(path): \(error)")
+                }
+            } else {
+                workbook = nil
+            }
             return try await ledger.importRecords(
-                openFile: { try CSVReader(path: path) },
+                openFile: { if let workbook { try CSVReader(bytes: workbook) } else { try CSVReader(path: path) } },
                 options: ImportOptions(organizationId: organization.id, keepRecordedAt: keepRecordedAt),
                 by: .localOperator,
                 progress: { rows, bytes, total in

@@ -218,7 +218,34 @@ def test_organization_admin_works_through_the_ledger(server, laptop):
     assert javascript_errors(laptop) == []
 
 
-def test_an_import_with_bad_rows_lists_every_one_and_imports_nothing(server, laptop):
+def workbook_of(csv_path, xlsx_path):
+    """The rows of a CSV file as the first sheet of a minimal .xlsx (inline strings), written with zipfile."""
+    import csv
+    import zipfile
+    from xml.sax.saxutils import escape
+    with open(csv_path, encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    def column(index):
+        name = ""
+        index += 1
+        while index:
+            index, remainder = divmod(index - 1, 26)
+            name = chr(65 + remainder) + name
+        return name
+    sheet = "".join(
+        f'<row r="{r + 1}">' + "".join(f'<c r="{column(c)}{r + 1}" t="inlineStr"><is><t>{escape(v)}</t></is></c>' for c, v in enumerate(row))
+        + "</row>" for r, row in enumerate(rows))
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(xlsx_path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        book.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{relations}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        book.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                      '<Relationship Id="rId1" Type="t" Target="worksheets/sheet1.xml"/></Relationships>')
+        book.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><sheetData>{sheet}</sheetData></worksheet>')
+
+
+def test_an_import_with_bad_rows_lists_every_one_and_imports_nothing(server, laptop, tmp_path):
     login(laptop, server, "org2-admin")
     laptop.get(server["url"] + "/org/records")
     before = len(record_links(laptop))
@@ -232,6 +259,18 @@ def test_an_import_with_bad_rows_lists_every_one_and_imports_nothing(server, lap
                 if line.strip()]
     assert lines == expected
     screenshot(laptop, "import-bad-rows")
+    laptop.get(server["url"] + "/org/records")
+    assert len(record_links(laptop)) == before
+
+    # The same rows in an Excel workbook: the same bad rows, by Excel's row numbers.
+    workbook = str(tmp_path / "import-bad-rows.xlsx")
+    workbook_of(os.path.join(ROOT, "samples", "import-bad-rows.csv"), workbook)
+    laptop.get(server["url"] + "/org/import")
+    laptop.find_element(By.ID, "file").send_keys(workbook)
+    laptop.find_element(By.CSS_SELECTOR, "#import-form button[type=submit]").click()
+    text_when_present(laptop, "import-errors")
+    table = laptop.find_element(By.ID, "import-errors")
+    assert [row.find_elements(By.TAG_NAME, "td")[0].text for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")] == expected
     laptop.get(server["url"] + "/org/records")
     assert len(record_links(laptop)) == before
 
