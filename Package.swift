@@ -125,6 +125,8 @@ let package = Package(
                 "LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerAPI", "LedgerCertificates", "LedgerDocuments",
                 "LedgerApp", "LedgerPasswords", "LedgerSpreadsheets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `bench pages` drives the whole application in process, as the API tests do.
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -405,6 +405,14 @@ final class PostgresLedgerAccess: LedgerWriter {
             ?? MinuteTotal(minutes: 0, records: 0)
     }
 
+    func volunteerCount(_ filter: RecordFilter) throws -> Int {
+        var current = filter
+        current.includeVoid = false
+        var query = QueryText("SELECT COUNT(DISTINCT volunteer_id) FROM service_records WHERE TRUE")
+        Self.clause(current, into: &query)
+        return try row(query.query) { try $0.next() as Int } ?? 0
+    }
+
     private func totals(_ filter: RecordFilter, by column: String, after: Int64? = nil, limit: Int? = nil) throws -> [KeyedMinuteTotal] {
         var current = filter
         current.includeVoid = false

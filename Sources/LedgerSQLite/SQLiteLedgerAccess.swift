@@ -256,6 +256,13 @@ struct SQLiteLedgerAccess: LedgerWriter {
         return MinuteTotal(minutes: row?["minutes"] ?? 0, records: row?["records"] ?? 0)
     }
 
+    func volunteerCount(_ filter: RecordFilter) throws -> Int {
+        var current = filter
+        current.includeVoid = false
+        let (condition, arguments) = Self.clause(current)
+        return try row("SELECT COUNT(DISTINCT volunteer_id) AS count FROM service_records WHERE \(condition)", arguments)?["count"] ?? 0
+    }
+
     private func totals(_ filter: RecordFilter, by column: String, after: Int64? = nil, limit: Int? = nil) throws -> [KeyedMinuteTotal] {
         var current = filter
         current.includeVoid = false

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import Mustache
 
 /// A service record as a row of a table: volunteer, activity, times in the organization's zone, hours.
 struct RecordRow {
@@ -60,5 +61,26 @@ struct HoursChart {
                        label: monthLabel(index + 1), hours: PageFormat.hours(minutes), current: index + 1 == currentMonth)
         }
         maxHours = PageFormat.hours(top)
+    }
+}
+
+/// Rows are the hot loop of the list pages: their fields are looked up by name, not through `Mirror`.
+extension RecordRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": id
+        case "href": href
+        case "volunteer": volunteer
+        case "volunteerNumber": volunteerNumber
+        case "activity": activity
+        case "start": start
+        case "end": end
+        case "hours": hours
+        case "source": source
+        case "isLate": isLate
+        case "isVoid": isVoid
+        case "revision": revision
+        default: nil
+        }
     }
 }

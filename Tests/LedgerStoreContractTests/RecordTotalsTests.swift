@@ -27,6 +27,20 @@ struct RecordTotalsTests {
     }
 
     @Test(arguments: Backend.all)
+    func volunteersWithRecordsAreCountedOnce(_ backend: Backend) async throws {
+        try await withStore(backend) { t in
+            let f = try await t.store.write { try Fixture.make($0) }
+            let counts = try await t.store.read { r in
+                [try r.volunteerCount(RecordFilter()), try r.volunteerCount(RecordFilter(organizationId: f.a.organization.id)),
+                 try r.volunteerCount(RecordFilter(organizationId: f.a.organization.id, activityId: f.secondActivity.id)),
+                 try r.volunteerCount(RecordFilter(organizationId: 999_999))]
+            }
+            // v1 twice and a void record, v2 once in A; v3 in B.
+            #expect(counts == [3, 2, 1, 0])
+        }
+    }
+
+    @Test(arguments: Backend.all)
     func totalsCountOnlyCurrentRecords(_ backend: Backend) async throws {
         try await withStore(backend) { t in
             let f = try await t.store.write { try Fixture.make($0) }

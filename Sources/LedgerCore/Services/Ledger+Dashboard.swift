@@ -41,7 +41,7 @@ extension Ledger {
             var year = base
             year.startsFrom = monthStarts[0]
             year.startsBefore = monthStarts[12]
-            let active = try r.totalsByVolunteer(year, after: nil, limit: 1_000_000).count
+            let active = try r.volunteerCount(year)
             var late = base
             late.onlyLate = true
             let lateTotal = try r.total(late)

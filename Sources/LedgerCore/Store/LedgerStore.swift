@@ -154,6 +154,8 @@ public protocol LedgerReader: SpotCheckReader {
     func existingService(volunteerId: Int64, start: Date, end: Date, dayStart: Date, dayEnd: Date,
                          excluding recordId: Int64?) throws -> ExistingService
     func total(_ filter: RecordFilter) throws -> MinuteTotal
+    /// How many volunteers have current, non-void records matching `filter`.
+    func volunteerCount(_ filter: RecordFilter) throws -> Int
     func totalsByOrganization(_ filter: RecordFilter) throws -> [KeyedMinuteTotal]
     /// Totals per volunteer, ordered by volunteer id, paged by volunteer id.
     func totalsByVolunteer(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [KeyedMinuteTotal]
