@@ -57,7 +57,12 @@ struct StaffImportPages {
                                      formError: BilingualText.pick(error.message, context.language)), context: context, status: .unprocessableContent)
         }
         if report.errorCount > 0 {
-            let shown = Array(report.errors.prefix(200))
+            // Row messages are bilingual: the page shows its own language.
+            let shown = report.errors.prefix(200).map { error in
+                var error = error
+                error.message = BilingualText.pick(error.message, context.language)
+                return error
+            }
             let page = ImportPage(filename: filename, membershipsAdded: 0, encoding: report.encoding, errorCount: report.errorCount,
                                   errors: shown, moreErrors: report.errorCount - shown.count)
             return render(page, context: context, status: .unprocessableContent)

@@ -26,6 +26,11 @@ def vledger_binary():
 
 @pytest.fixture(scope="session")
 def server():
+    # Screenshots of failures from an earlier run would mislead.
+    if os.path.isdir(SCREENSHOTS):
+        for name in os.listdir(SCREENSHOTS):
+            if name.startswith("FAILED-"):
+                os.remove(os.path.join(SCREENSHOTS, name))
     folder = tempfile.mkdtemp(prefix="vledger-browser-")
     log = open(os.path.join(folder, "server.log"), "w+")
     # A free port chosen here, so that the QR codes' base URL (the server's own address) is the real one.
