@@ -20,11 +20,7 @@ struct AdminPages {
     }
 
     static func admin(_ context: WebRequestContext) throws -> Principal {
-        let principal = try context.requirePrincipal()
-        guard principal.role == .platformAdmin else {
-            throw LedgerError.forbidden("此页面仅供平台管理员使用 / this page is for platform admins")
-        }
-        return principal
+        try context.require(.platformAdmin, "此页面仅供平台管理员使用 / this page is for platform admins")
     }
 
     struct OrganizationRow {

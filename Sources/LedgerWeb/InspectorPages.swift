@@ -15,11 +15,7 @@ struct InspectorPages {
     }
 
     func inspector(_ context: WebRequestContext) throws -> Principal {
-        let principal = try context.requirePrincipal()
-        guard principal.role == .inspector else {
-            throw LedgerError.forbidden("此页面仅供检查人员使用 / this page is for inspectors")
-        }
-        return principal
+        try context.require(.inspector, "此页面仅供检查人员使用 / this page is for inspectors")
     }
 
     struct WorkRow {

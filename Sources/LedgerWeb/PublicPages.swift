@@ -31,20 +31,14 @@ struct PublicPages {
 
     func register(on pages: RouterGroup<WebRequestContext>) {
         pages.get("/") { _, context -> Response in
-            let published = try await ledger.publicSpotChecks(after: nil, limit: 10).items
-            let links = published.map {
-                SpotCheckLink(href: "/spot-checks/\($0.id)", title: $0.title, status: renderer.text("spot_status_\($0.status.rawValue)", context.language))
-            }
-            return renderer.render("front", title: renderer.text("app_name", context.language),
-                                   page: FrontPage(spotChecks: links, signedIn: context.principal != nil), context: context)
+            renderer.render("front", title: renderer.text("app_name", context.language),
+                            page: FrontPage(spotChecks: try await spotCheckLinks(limit: 10, context), signedIn: context.principal != nil),
+                            context: context)
         }
         pages.get("/spot-checks") { _, context -> Response in
-            let published = try await ledger.publicSpotChecks(after: nil, limit: 200).items
-            let links = published.map {
-                SpotCheckLink(href: "/spot-checks/\($0.id)", title: $0.title, status: renderer.text("spot_status_\($0.status.rawValue)", context.language))
-            }
-            return renderer.render("spot-checks", title: renderer.text("spot_checks_published", context.language),
-                                   page: FrontPage(spotChecks: links, signedIn: context.principal != nil), context: context)
+            renderer.render("spot-checks", title: renderer.text("spot_checks_published", context.language),
+                            page: FrontPage(spotChecks: try await spotCheckLinks(limit: 200, context), signedIn: context.principal != nil),
+                            context: context)
         }
         pages.get("/login") { request, context -> Response in
             if let account = context.account { return WebRedirect.to(WebNavigation.home(of: account.role)) }
@@ -97,6 +91,13 @@ struct PublicPages {
                                        context: context, status: .unprocessableContent)
             }
             return renderer.render("check", title: renderer.text("check_title", context.language), page: CheckPage(input: ""), context: context)
+        }
+    }
+
+    /// The published spot checks, newest first, as links to their public pages.
+    func spotCheckLinks(limit: Int, _ context: WebRequestContext) async throws -> [SpotCheckLink] {
+        try await ledger.publicSpotChecks(after: nil, limit: limit).items.map {
+            SpotCheckLink(href: "/spot-checks/\($0.id)", title: $0.title, status: renderer.text("spot_status_\($0.status.rawValue)", context.language))
         }
     }
 

@@ -22,10 +22,8 @@ struct VolunteerPages {
 
     /// The volunteer behind the session; other roles have their own pages.
     func volunteerId(_ context: WebRequestContext) throws -> (Principal, Int64) {
-        let principal = try context.requirePrincipal()
-        guard principal.role == .volunteer, let id = principal.volunteerId else {
-            throw LedgerError.forbidden("此页面仅供志愿者本人使用 / this page is for volunteers")
-        }
+        let principal = try context.require(.volunteer, "此页面仅供志愿者本人使用 / this page is for volunteers")
+        guard let id = principal.volunteerId else { throw LedgerError.forbidden("no volunteer behind this account") }
         return (principal, id)
     }
 

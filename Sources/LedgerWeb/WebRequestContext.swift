@@ -44,6 +44,13 @@ public struct WebRequestContext: ChildRequestContext {
         return principal
     }
 
+    /// The signed-in principal if they have `role`, else 403 with `refusal` (pages are made for one role each).
+    func require(_ role: Role, _ refusal: String) throws -> Principal {
+        let principal = try requirePrincipal()
+        guard principal.role == role else { throw LedgerError.forbidden(refusal) }
+        return principal
+    }
+
     /// The CSRF token every form of this page carries.
     public var csrfToken: String { CSRF.token(seed: csrfSeed) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What an organization's staff see first: hours this month and this year, hours per month of the year,
 /// how many volunteers served this year, and the late records to look at.
@@ -17,6 +18,29 @@ public struct OrganizationDashboard: Sendable {
     public var lateRecordCount: Int
 }
 
+/// Dashboards already computed, by organization and day, reused until the store's next commit (where the
+/// store can tell, as SQLite can): staff open their home page far more often than hours are recorded.
+public final class OrganizationDashboardCache: Sendable {
+    private struct Key: Hashable { var organizationId: Int64; var day: LocalDate }
+    private let entries = Mutex<(stamp: Int64?, dashboards: [Key: OrganizationDashboard])>((nil, [:]))
+    private let capacity: Int
+
+    public init(capacity: Int = 1000) {
+        self.capacity = capacity
+    }
+
+    func dashboard(_ organizationId: Int64, day: LocalDate, stamp: Int64) -> OrganizationDashboard? {
+        entries.withLock { $0.stamp == stamp ? $0.dashboards[Key(organizationId: organizationId, day: day)] : nil }
+    }
+
+    func store(_ dashboard: OrganizationDashboard, day: LocalDate, stamp: Int64) {
+        entries.withLock { entries in
+            if entries.stamp != stamp || entries.dashboards.count >= capacity { entries = (stamp, [:]) }
+            entries.dashboards[Key(organizationId: dashboard.organization.id, day: day)] = dashboard
+        }
+    }
+}
+
 extension Ledger {
     /// The dashboard of an organization, in its own time zone, as of now.
     public func organizationDashboard(organizationId: Int64, by principal: Principal) async throws -> OrganizationDashboard {
@@ -26,6 +50,16 @@ extension Ledger {
         }
         let zone = organization.timeZone
         let today = LocalDate(now, in: zone)
+        let stamp = try? (store as? any LedgerChangeStamping)?.changeStamp()
+        if let stamp, let cached = dashboardCache.dashboard(organizationId, day: today, stamp: stamp) { return cached }
+        let dashboard = try await computeDashboard(organization, today: today)
+        if let stamp { dashboardCache.store(dashboard, day: today, stamp: stamp) }
+        return dashboard
+    }
+
+    private func computeDashboard(_ organization: Organization, today: LocalDate) async throws -> OrganizationDashboard {
+        let organizationId = organization.id
+        let zone = organization.timeZone
         let monthStarts = (1...13).map { month in
             month == 13 ? LocalDate(year: today.year + 1, month: 1, day: 1)! : LocalDate(year: today.year, month: month, day: 1)!
         }.map { $0.startOfDay(in: zone) }

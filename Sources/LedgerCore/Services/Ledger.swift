@@ -13,6 +13,8 @@ public struct Ledger: Sendable {
     public var recordingDeadlineWorkingDays = 10
     /// How long a login token stays valid.
     public var sessionLifetime: TimeInterval = 12 * 3600
+    /// Organization dashboards reused until the next commit.
+    public let dashboardCache = OrganizationDashboardCache()
     /// Delays repeated wrong passwords, per account and per client address.
     public var loginThrottle = LoginThrottle()
     /// Hashes and checks passwords (bcrypt off the concurrency pool, injected by the app).
