@@ -72,6 +72,17 @@ struct SQLiteLedgerAccess: LedgerWriter {
         try row("SELECT * FROM volunteers WHERE id = ?", [id]).map(Self.volunteer)
     }
 
+    /// The volunteers with these ids in one statement (a page of records names up to a few hundred).
+    func volunteers(ids: [Int64]) throws -> [Volunteer] {
+        guard !ids.isEmpty else { return [] }
+        var found: [Volunteer] = []
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            found += try rows("SELECT * FROM volunteers WHERE id IN (\(placeholders))", StatementArguments(chunk)).map(Self.volunteer)
+        }
+        return found
+    }
+
     func volunteer(number: String) throws -> Volunteer? {
         try row("SELECT * FROM volunteers WHERE number = ?", [number]).map(Self.volunteer)
     }

@@ -3,14 +3,27 @@ import LedgerCore
 
 /// How pages show times, hours and form values: in the organization's zone, hours with two decimals.
 enum PageFormat {
+    /// `2026-03-01 09:00` (with `:SS` when the seconds are not zero), as `LocalDateTime` writes it; built
+    /// without `String(format:)`, which dominated a list page's time.
     static func time(_ instant: Date, _ zone: TimeZone) -> String {
-        LocalDateTime(instant, in: zone).description
+        write(LocalDateTime(instant, in: zone), separator: " ")
     }
 
     /// The value of an `<input type="datetime-local">`: `2026-03-01T09:00`.
     static func inputTime(_ instant: Date, _ zone: TimeZone) -> String {
         let local = LocalDateTime(instant, in: zone)
-        return String(format: "%@T%02d:%02d", local.date.description, local.hour, local.minute)
+        return write(LocalDateTime(date: local.date, hour: local.hour, minute: local.minute) ?? local, separator: "T")
+    }
+
+    private static func write(_ local: LocalDateTime, separator: Character) -> String {
+        func two(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
+        let year = local.date.year
+        var text = (year < 1000 ? String(repeating: "0", count: year < 10 ? 3 : year < 100 ? 2 : 1) : "") + String(year)
+        text += "-" + two(local.date.month) + "-" + two(local.date.day)
+        text.append(separator)
+        text += two(local.hour) + ":" + two(local.minute)
+        if local.second != 0 { text += ":" + two(local.second) }
+        return text
     }
 
     static func hours(_ minutes: Int) -> String { HoursFormat.hours(fromMinutes: minutes) }

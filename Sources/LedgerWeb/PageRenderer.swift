@@ -46,7 +46,7 @@ public struct PageRenderer: Sendable {
             "otherLanguageName": language == .chinese ? "English" : "中文",
             "csrf": context.csrfToken,
             "title": title,
-            "page": page,
+            "page": ReflectedFields(page),
         ]
         if let account = context.account {
             data["user"] = [
@@ -104,5 +104,28 @@ enum BilingualText {
             searchRange = separator.upperBound..<message.endIndex
         }
         return message
+    }
+}
+
+/// A page's fields read once through `Mirror` into a dictionary. Mustache looks every name up from the innermost
+/// section outwards, so each `{{t.…}}` inside the page would otherwise reflect over the page struct again.
+struct ReflectedFields: MustacheParent {
+    let fields: [String: Any]
+
+    init(_ value: Any) {
+        var fields: [String: Any] = [:]
+        for child in Mirror(reflecting: value).children {
+            // An absent optional is no field (false in a section), a present one its value.
+            if let label = child.label, let present = Self.unwrapped(child.value) { fields[label] = present }
+        }
+        self.fields = fields
+    }
+
+    func child(named name: String) -> Any? { fields[name] }
+
+    static func unwrapped(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .optional else { return value }
+        return mirror.children.first.flatMap { unwrapped($0.value) }
     }
 }

@@ -23,7 +23,7 @@ struct RecordRow {
         let volunteerIds = Set(records.map(\.volunteerId)), activityIds = Set(records.map(\.activityId))
         let (volunteers, activities) = try await ledger.store.read { r -> ([Int64: Volunteer], [Int64: Activity]) in
             var volunteers: [Int64: Volunteer] = [:], activities: [Int64: Activity] = [:]
-            for id in volunteerIds { volunteers[id] = try r.volunteer(id: id) }
+            for volunteer in try r.volunteers(ids: Array(volunteerIds)) { volunteers[volunteer.id] = volunteer }
             for id in activityIds { activities[id] = try r.activity(id: id) }
             return (volunteers, activities)
         }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import LedgerCore
 import Testing
+@testable import LedgerWeb
 
 /// The web pages' sessions: the cookie, the CSRF token of every form, the security headers, and that
 /// staff pages show one organization only.
@@ -218,5 +219,16 @@ import Testing
             #expect(page.headers[.retryAfter] != nil)
             #expect(browser.cookies["vledger_session"] == nil)
         }
+    }
+}
+
+/// Pages write times as `LocalDateTime` does, in the organization's zone.
+@Suite struct PageTimeFormatTests {
+    @Test(arguments: [(2026, 3, 1, 9, 5, 0), (2026, 12, 31, 23, 59, 7), (987, 1, 2, 0, 0, 0)])
+    func pageTimesMatchTheDomainsFormat(_ parts: (Int, Int, Int, Int, Int, Int)) throws {
+        let local = try #require(LocalDateTime(date: LocalDate(year: parts.0, month: parts.1, day: parts.2)!, hour: parts.3,
+                                               minute: parts.4, second: parts.5))
+        let instant = local.instant(in: .ledgerDefault)
+        #expect(PageFormat.time(instant, .ledgerDefault) == local.description)
     }
 }

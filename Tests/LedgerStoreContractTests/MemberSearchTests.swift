@@ -34,4 +34,15 @@ struct MemberSearchTests {
             #expect(try await search("张明远", in: other) == ["张明远"])
         }
     }
+
+    @Test(arguments: Backend.all)
+    func volunteersAreFoundByTheirIds(_ backend: Backend) async throws {
+        try await withStore(backend) { t in
+            let ids = try await t.store.write { w in try (1...3).map { try w.insert(Make.volunteer($0)).id } }
+            let found = try await t.store.read { try $0.volunteers(ids: [ids[2], ids[0], 999_999]) }
+            #expect(Set(found.map(\.id)) == [ids[0], ids[2]])
+            #expect(found.first { $0.id == ids[2] }?.name == "志愿者3")
+            #expect(try await t.store.read { try $0.volunteers(ids: []) }.isEmpty)
+        }
+    }
 }

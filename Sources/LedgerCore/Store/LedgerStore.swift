@@ -63,6 +63,11 @@ public struct ExistingService: Sendable, Hashable {
 }
 
 extension LedgerReader {
+    /// One lookup a volunteer; stores with a one-statement form override it.
+    public func volunteers(ids: [Int64]) throws -> [Volunteer] {
+        try ids.compactMap { try volunteer(id: $0) }
+    }
+
     /// Two queries; stores where each query is a round trip answer with one.
     public func existingService(volunteerId: Int64, start: Date, end: Date, dayStart: Date, dayEnd: Date,
                                 excluding recordId: Int64?) throws -> ExistingService {
@@ -132,6 +137,8 @@ public protocol LedgerReader: SpotCheckReader {
     /// Members whose name contains `text`, whose volunteer number is `text`, or (for 4 or more digits) whose
     /// phone ends with `text`; by id.
     func searchMembers(organizationId: Int64, text: String, limit: Int) throws -> [Volunteer]
+    /// The volunteers with these ids, in any order, missing ones left out.
+    func volunteers(ids: [Int64]) throws -> [Volunteer]
     func memberships(volunteerId: Int64) throws -> [Membership]
 
     func activity(id: Int64) throws -> Activity?
