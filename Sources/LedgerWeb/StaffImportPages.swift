@@ -19,6 +19,9 @@ struct StaffImportPages {
         var errors: [ImportRowError]
         var moreErrors: Int
         var formError: String?
+        /// Mustache counts every number as true, so the sections test these.
+        var listsErrors = false
+        var hasMoreErrors = false
     }
 
     func register(on pages: RouterGroup<WebRequestContext>) {
@@ -63,8 +66,10 @@ struct StaffImportPages {
                 error.message = BilingualText.pick(error.message, context.language)
                 return error
             }
-            let page = ImportPage(filename: filename, membershipsAdded: 0, encoding: report.encoding, errorCount: report.errorCount,
+            var page = ImportPage(filename: filename, membershipsAdded: 0, encoding: report.encoding, errorCount: report.errorCount,
                                   errors: shown, moreErrors: report.errorCount - shown.count)
+            page.listsErrors = true
+            page.hasMoreErrors = page.moreErrors > 0
             return render(page, context: context, status: .unprocessableContent)
         }
         guard report.imported > 0 else {

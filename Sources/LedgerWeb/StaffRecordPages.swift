@@ -51,6 +51,7 @@ struct StaffRecordPages {
         var members: [MemberOption]
         var formError: String?
         var errorCount: Int
+        var hasErrors: Bool
     }
 
     func batchForm(_ context: WebRequestContext, rows: [BatchRow]?, errors: [Int: String], formError: String?) async throws -> Response {
@@ -67,7 +68,7 @@ struct StaffRecordPages {
         let page = BatchPage(activityId: activity.id, activity: activity.title,
                              window: "\(PageFormat.time(activity.startAt, zone)) – \(PageFormat.time(activity.endAt, zone))",
                              rows: shown, members: members.map { MemberOption(number: $0.number, name: $0.name) },
-                             formError: formError, errorCount: errors.count)
+                             formError: formError, errorCount: errors.count, hasErrors: !errors.isEmpty)
         return renderer.render("org/record-batch", title: renderer.text("record_hours", context.language), page: page, context: context,
                                status: errors.isEmpty && formError == nil ? .ok : .unprocessableContent)
     }

@@ -232,3 +232,19 @@ import Testing
         #expect(PageFormat.time(instant, .ledgerDefault) == local.description)
     }
 }
+
+/// Forms shown for the first time carry no error sections (mustache counts 0 as true, so pages test booleans).
+@Suite struct EmptyFormTests {
+    @Test func theImportAndBatchFormsStartWithoutErrors() async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.test { client in
+            var browser = WebSessionTests.Browser()
+            _ = try await browser.logIn(client, "aStaff")
+            let importPage = String(buffer: try await browser.get(client, "/org/import").body)
+            #expect(!importPage.contains("import-errors") && !importPage.contains("import-error\""))
+            let batchPage = String(buffer: try await browser.get(client, "/org/activities/\(fixture.activityA.id)/record").body)
+            #expect(!batchPage.contains("batch-errors"))
+            #expect(batchPage.contains("name=\"volunteerNumber\""))
+        }
+    }
+}
