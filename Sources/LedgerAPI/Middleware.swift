@@ -99,14 +99,7 @@ struct Problem: Codable, Sendable {
     }
 
     init(error: LedgerError, instance: String, requestId: String) {
-        let status: HTTPResponse.Status = switch error.kind {
-        case .invalidInput: .unprocessableContent
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .forbidden: .forbidden
-        case .unauthenticated: .unauthorized
-        case .throttled: .tooManyRequests
-        }
+        let status = error.httpStatus
         self.init(type: error.code, title: status.reasonPhrase, status: status.code, detail: error.message,
                   field: error.field, instance: instance, requestId: requestId)
     }
@@ -129,5 +122,19 @@ struct ImportRejection: Error {
         Problem(type: "import-rejected", title: "Unprocessable Content", status: 422,
                 detail: "文件有 \(report.errorCount) 行错误，未导入任何记录 / \(report.errorCount) bad rows; nothing was imported",
                 instance: instance, requestId: requestId, report: report)
+    }
+}
+
+extension LedgerError {
+    /// The status a failure answers with, on the API and the web pages alike.
+    public var httpStatus: HTTPResponse.Status {
+        switch kind {
+        case .invalidInput: .unprocessableContent
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .forbidden: .forbidden
+        case .unauthenticated: .unauthorized
+        case .throttled: .tooManyRequests
+        }
     }
 }

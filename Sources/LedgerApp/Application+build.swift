@@ -70,10 +70,10 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
         logger: logger)
     if closesStore { app.addServices(LedgerStoreService(store: ledger.store, logger: logger)) }
     if let keyring = ledger.certificates?.authority as? CertificateKeyring {
-        app.addServices(KeyFileWatcher(keyring: keyring, logger: logger))
+        app.addServices(PeriodicService.keyFileWatcher(keyring, logger: logger))
     }
     if let sqlite = ledger.store as? SQLiteLedgerStore {
-        app.addServices(SQLiteCheckpointService(store: sqlite, logger: logger))
+        app.addServices(PeriodicService.checkpoints(sqlite, logger: logger))
     }
     return app
 }

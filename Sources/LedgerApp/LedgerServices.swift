@@ -19,44 +19,37 @@ struct LedgerStoreService: Service {
     }
 }
 
-/// Picks up changes of the certificate key file (`vledger keys rotate|compromise`) within a second.
-struct KeyFileWatcher: Service {
-    let keyring: CertificateKeyring
+/// Background work repeated every `interval` until graceful shutdown; a failed round is logged and retried next time.
+struct PeriodicService: Service {
+    let interval: Duration
     let logger: Logger
-    var interval: Duration = .seconds(1)
+    let round: @Sendable () async throws -> Void
+    let failure: String
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                do {
-                    if try await keyring.reloadIfChanged() {
-                        logger.notice("certificate key file reloaded", metadata: ["path": "\(keyring.path)"])
-                    }
-                } catch {
-                    // A file caught half-written: keep the keys in memory and try again.
-                    logger.warning("certificate key file unreadable; keeping the keys last read", metadata: ["error": "\(error)"])
-                }
                 try await Task.sleep(for: interval)
+                do { try await round() } catch {
+                    logger.warning("\(failure)", metadata: ["error": "\(error)"])
+                }
             }
         }
     }
-}
 
-/// Folds the SQLite write-ahead log back into the database file now and then, so it does not grow
-/// without bound under steady writes (SQLite's automatic checkpoints stop while readers hold snapshots).
-struct SQLiteCheckpointService: Service {
-    let store: SQLiteLedgerStore
-    let logger: Logger
-    var interval: Duration = .seconds(60)
-
-    func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                do { try await store.checkpoint() } catch {
-                    logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
-                }
+    /// Picks up changes of the certificate key file (`vledger keys rotate|compromise`) within a second; a file caught
+    /// half-written is tried again while the keys in memory keep signing.
+    static func keyFileWatcher(_ keyring: CertificateKeyring, logger: Logger) -> PeriodicService {
+        PeriodicService(interval: .seconds(1), logger: logger, round: {
+            if try await keyring.reloadIfChanged() {
+                logger.notice("certificate key file reloaded", metadata: ["path": "\(keyring.path)"])
             }
-        }
+        }, failure: "certificate key file unreadable; keeping the keys last read")
+    }
+
+    /// Folds the SQLite write-ahead log back into the database file every minute, so it does not grow without bound
+    /// under steady writes (SQLite's automatic checkpoints stop while readers hold snapshots).
+    static func checkpoints(_ store: SQLiteLedgerStore, logger: Logger) -> PeriodicService {
+        PeriodicService(interval: .seconds(60), logger: logger, round: { try await store.checkpoint() }, failure: "WAL checkpoint failed")
     }
 }

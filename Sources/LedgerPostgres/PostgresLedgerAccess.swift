@@ -166,8 +166,7 @@ final class PostgresLedgerAccess: LedgerWriter {
     }
 
     func searchMembers(organizationId: Int64, text: String, limit: Int) throws -> [Volunteer] {
-        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
+        let escaped = LikePattern.escaped(text)
         let pattern = "%" + escaped + "%", suffix = "%" + escaped, number = text.uppercased()
         let digits = text.count >= 4 && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)
         return try rows("""

@@ -100,18 +100,13 @@ struct SQLiteLedgerAccess: LedgerWriter {
     }
 
     func searchMembers(organizationId: Int64, text: String, limit: Int) throws -> [Volunteer] {
-        let pattern = "%" + Self.likeEscaped(text) + "%"
+        let pattern = "%" + LikePattern.escaped(text) + "%"
         let digits = text.count >= 4 && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)
         return try rows("""
             SELECT v.* FROM memberships m JOIN volunteers v ON v.id = m.volunteer_id
             WHERE m.organization_id = ? AND (v.name LIKE ? ESCAPE '\\' OR v.number = ? OR (? AND v.phone LIKE ? ESCAPE '\\'))
             ORDER BY v.id LIMIT ?
-            """, [organizationId, pattern, text.uppercased(), digits, "%" + Self.likeEscaped(text), limit]).map(Self.volunteer)
-    }
-
-    /// `text` with LIKE's wildcards escaped by a backslash.
-    static func likeEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            """, [organizationId, pattern, text.uppercased(), digits, "%" + LikePattern.escaped(text), limit]).map(Self.volunteer)
     }
 
     func memberships(volunteerId: Int64) throws -> [Membership] {

@@ -163,10 +163,3 @@ struct AdminPages {
         return WebRedirect.to("/admin/keys")
     }
 }
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
-}

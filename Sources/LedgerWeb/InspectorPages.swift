@@ -58,18 +58,10 @@ struct InspectorPages {
             throw LedgerError.notFound(entity: "spot-check item", key: String(itemId.prefix(40)))
         }
         let zone = work.organization.timeZone
-        var record: RecordRow?
-        if let r = work.record {
-            record = RecordRow(id: r.id, href: "", volunteer: work.volunteer?.name ?? "", volunteerNumber: work.volunteer?.number ?? "",
-                               activity: work.activity?.title ?? "", start: PageFormat.time(r.startAt, zone), end: PageFormat.time(r.endAt, zone),
-                               hours: PageFormat.hours(r.minutes), source: renderer.text("source_\(r.source.rawValue)", context.language),
-                               isLate: r.isLate, isVoid: r.isVoid, revision: r.revision)
+        let record = work.record.map {
+            RecordRow($0, volunteer: work.volunteer, activity: work.activity, href: "", zone: zone, renderer: renderer, language: context.language)
         }
-        let history = work.history.map { r in
-            StaffRecordPages.RevisionRow(revision: r.revision, kind: renderer.text("revision_\(r.kind.rawValue)", context.language),
-                                         start: PageFormat.time(r.startAt, zone), end: PageFormat.time(r.endAt, zone),
-                                         hours: PageFormat.hours(r.minutes), note: r.note, reason: r.reason, at: PageFormat.time(r.at, zone))
-        }
+        let history = RevisionRow.rows(work.history, zone: zone, renderer: renderer, language: context.language)
         let f = context.form
         struct Page {
             var campaign: String
@@ -77,7 +69,7 @@ struct InspectorPages {
             var organization: String
             var creditCode: String
             var record: RecordRow?
-            var history: [StaffRecordPages.RevisionRow]
+            var history: [RevisionRow]
             var certificate: String?
             var certificateLink: String?
             var checks: [CheckItem]

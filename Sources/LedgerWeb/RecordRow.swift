@@ -18,7 +18,7 @@ struct RecordRow {
     var revision: Int
 
     /// Rows of `records`, with the names of their volunteers and activities looked up once each.
-    static func rows(_ records: [ServiceRecord], ledger: Ledger, principal: Principal, zone: TimeZone, renderer: PageRenderer,
+    static func rows(_ records: [ServiceRecord], ledger: Ledger, zone: TimeZone, renderer: PageRenderer,
                      language: PageLanguage, linkPrefix: String = "/org/records/") async throws -> [RecordRow] {
         let volunteerIds = Set(records.map(\.volunteerId)), activityIds = Set(records.map(\.activityId))
         let (volunteers, activities) = try await ledger.store.read { r -> ([Int64: Volunteer], [Int64: Activity]) in
@@ -28,11 +28,39 @@ struct RecordRow {
             return (volunteers, activities)
         }
         return records.map { record in
-            RecordRow(id: record.id, href: linkPrefix + String(record.id), volunteer: volunteers[record.volunteerId]?.name ?? "",
-                      volunteerNumber: volunteers[record.volunteerId]?.number ?? "", activity: activities[record.activityId]?.title ?? "",
-                      start: PageFormat.time(record.startAt, zone), end: PageFormat.time(record.endAt, zone),
-                      hours: PageFormat.hours(record.minutes), source: renderer.text("source_\(record.source.rawValue)", language),
-                      isLate: record.isLate, isVoid: record.isVoid, revision: record.revision)
+            RecordRow(record, volunteer: volunteers[record.volunteerId], activity: activities[record.activityId],
+                      href: linkPrefix + String(record.id), zone: zone, renderer: renderer, language: language)
+        }
+    }
+}
+
+extension RecordRow {
+    /// A record as a row, with its volunteer's and activity's names (empty when unknown).
+    init(_ record: ServiceRecord, volunteer: Volunteer?, activity: Activity?, href: String, zone: TimeZone, renderer: PageRenderer,
+         language: PageLanguage) {
+        self.init(id: record.id, href: href, volunteer: volunteer?.name ?? "", volunteerNumber: volunteer?.number ?? "",
+                  activity: activity?.title ?? "", start: PageFormat.time(record.startAt, zone), end: PageFormat.time(record.endAt, zone),
+                  hours: PageFormat.hours(record.minutes), source: renderer.text("source_\(record.source.rawValue)", language),
+                  isLate: record.isLate, isVoid: record.isVoid, revision: record.revision)
+    }
+}
+
+/// One revision of a record's history as a row.
+struct RevisionRow {
+    var revision: Int
+    var kind: String
+    var start: String
+    var end: String
+    var hours: String
+    var note: String
+    var reason: String
+    var at: String
+
+    static func rows(_ history: [RecordRevision], zone: TimeZone, renderer: PageRenderer, language: PageLanguage) -> [RevisionRow] {
+        history.map { r in
+            RevisionRow(revision: r.revision, kind: renderer.text("revision_\(r.kind.rawValue)", language),
+                        start: PageFormat.time(r.startAt, zone), end: PageFormat.time(r.endAt, zone), hours: PageFormat.hours(r.minutes),
+                        note: r.note, reason: r.reason, at: PageFormat.time(r.at, zone))
         }
     }
 }

@@ -9,7 +9,10 @@ struct StaffPages {
 
     func register(on pages: RouterGroup<WebRequestContext>) {
         pages.get("/org") { _, context in try await home(context) }
-        pages.get("/org/volunteers") { request, context in try await volunteers(request, context) }
+        pages.get("/org/volunteers") { request, context in
+            try await volunteers(context, after: request.uri.queryParameters.get("after").flatMap { Int64($0) },
+                                 query: request.uri.queryParameters.get("q") ?? "")
+        }
         pages.get("/org/volunteers/new") { _, context in
             _ = try StaffScope(context)
             return registrationForm(RegistrationForm(), errors: FieldErrors(), context: context)
@@ -48,7 +51,7 @@ struct StaffPages {
         let scope = try StaffScope(context)
         let dashboard = try await ledger.organizationDashboard(organizationId: scope.organizationId, by: scope.principal)
         let zone = dashboard.organization.timeZone
-        let rows = try await RecordRow.rows(dashboard.lateRecords, ledger: ledger, principal: scope.principal, zone: zone, renderer: renderer,
+        let rows = try await RecordRow.rows(dashboard.lateRecords, ledger: ledger, zone: zone, renderer: renderer,
                                             language: context.language)
         let page = HomePage(
             organization: dashboard.organization.name, year: dashboard.year,
@@ -68,7 +71,6 @@ struct StaffPages {
         var query: String
         var addNumber: String
         var addError: String?
-        var added: String?
     }
 
     struct VolunteerRow {
@@ -79,10 +81,11 @@ struct StaffPages {
         var document: String
     }
 
-    func volunteers(_ request: Request, _ context: WebRequestContext, addError: String? = nil, addNumber: String = "") async throws -> Response {
+    /// The members, a page at a time or those matching `query`; with the add-a-member form's error when it failed.
+    func volunteers(_ context: WebRequestContext, after: Int64?, query rawQuery: String, addError: String? = nil,
+                    addNumber: String = "") async throws -> Response {
         let scope = try StaffScope(context)
-        let after = request.uri.queryParameters.get("after").flatMap { Int64($0) }
-        let query = String((request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces).prefix(50))
+        let query = String(rawQuery.trimmingCharacters(in: .whitespaces).prefix(50))
         let page = query.isEmpty
             ? try await ledger.members(organizationId: scope.organizationId, after: after, limit: 50, by: scope.principal)
             : Page(items: try await ledger.searchMembers(organizationId: scope.organizationId, text: query, limit: 100, by: scope.principal),
@@ -91,8 +94,7 @@ struct StaffPages {
             VolunteerRow(href: "/org/volunteers/\(v.id)", number: v.number, name: v.name, phone: v.phone, document: v.documentNumber)
         }
         let body = VolunteerListPage(volunteers: rows, next: page.nextAfter.map { "/org/volunteers?after=\($0)" }, query: query,
-                                     addNumber: addNumber, addError: addError,
-                                     added: request.uri.queryParameters.get("added"))
+                                     addNumber: addNumber, addError: addError)
         return renderer.render("org/volunteers", title: renderer.text("nav_volunteers", context.language), page: body, context: context,
                                status: addError == nil ? .ok : .unprocessableContent)
     }
@@ -127,7 +129,7 @@ struct StaffPages {
             documentNumber: form.documentNumber, residenceArea: form.residenceArea.isEmpty ? nil : form.residenceArea, phone: form.phone)
         do {
             let outcome = try await ledger.registerVolunteer(input, organizationId: scope.organizationId, by: scope.principal)
-            return WebRedirect.to("/org/volunteers/\(outcome.volunteer.id)?registered=\(outcome.joinedExisting ? "joined" : "new")")
+            return WebRedirect.to("/org/volunteers/\(outcome.volunteer.id)")
         } catch let error as LedgerError where error.kind == .invalidInput || error.kind == .conflict {
             errors.add(error, context.language)
             return registrationForm(form, errors: errors, context: context)
@@ -141,8 +143,7 @@ struct StaffPages {
             let volunteer = try await ledger.addMember(volunteerNumber: number, organizationId: scope.organizationId, by: scope.principal)
             return WebRedirect.to("/org/volunteers/\(volunteer.id)")
         } catch let error as LedgerError where error.kind != .forbidden {
-            let request = Request(head: .init(method: .get, scheme: nil, authority: nil, path: "/org/volunteers"), body: .init(buffer: .init()))
-            return try await volunteers(request, context, addError: BilingualText.pick(error.message, context.language),
+            return try await volunteers(context, after: nil, query: "", addError: BilingualText.pick(error.message, context.language),
                                         addNumber: String(number.prefix(20)))
         }
     }
@@ -154,7 +155,6 @@ struct StaffPages {
         var hours: String
         var records: Int
         var rows: [RecordRow]
-        var registered: String?
     }
 
     func volunteer(_ context: WebRequestContext) async throws -> Response {
@@ -165,13 +165,13 @@ struct StaffPages {
         let records = try await ledger.records(RecordFilter(organizationId: scope.organizationId, volunteerId: id), after: nil, limit: 100,
                                                by: scope.principal)
         let zone = try await scope.timeZone(ledger)
-        let rows = try await RecordRow.rows(records.items, ledger: ledger, principal: scope.principal, zone: zone, renderer: renderer,
+        let rows = try await RecordRow.rows(records.items, ledger: ledger, zone: zone, renderer: renderer,
                                             language: context.language)
         let page = VolunteerPage(
             volunteer: VolunteerRow(href: "", number: volunteer.number, name: volunteer.name, phone: volunteer.phone,
                                     document: volunteer.documentNumber),
             sex: volunteer.sex.chineseLabel, birthDate: volunteer.birthDate.description, hours: PageFormat.hours(summary.minutes),
-            records: summary.records, rows: rows, registered: nil)
+            records: summary.records, rows: rows)
         return renderer.render("org/volunteer", title: volunteer.name, page: page, context: context)
     }
 
@@ -270,7 +270,7 @@ struct StaffPages {
         let zone = try await scope.timeZone(ledger)
         let summary = try await ledger.activitySummary(activityId: id, by: scope.principal)
         let records = try await ledger.records(RecordFilter(activityId: id), after: nil, limit: 200, by: scope.principal)
-        let rows = try await RecordRow.rows(records.items, ledger: ledger, principal: scope.principal, zone: zone, renderer: renderer,
+        let rows = try await RecordRow.rows(records.items, ledger: ledger, zone: zone, renderer: renderer,
                                             language: context.language)
         let checkIns = try await ledger.checkIns(activityId: id, after: nil, limit: 200, by: scope.principal).items
         var checkInRows: [CheckInRow] = []

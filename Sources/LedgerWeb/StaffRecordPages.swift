@@ -157,7 +157,7 @@ struct StaffRecordPages {
         filter = try ledger.recordFilter(filter, visibleTo: scope.principal)
         let after = request.uri.queryParameters.get("after").flatMap { Int64($0) }
         let records = try await ledger.records(filter, after: after, limit: 50, by: scope.principal)
-        page.rows = try await RecordRow.rows(records.items, ledger: ledger, principal: scope.principal, zone: zone, renderer: renderer,
+        page.rows = try await RecordRow.rows(records.items, ledger: ledger, zone: zone, renderer: renderer,
                                              language: context.language)
         page.next = records.nextAfter.map { "/org/records?\(page.query.isEmpty ? "" : page.query + "&")after=\($0)" }
         return renderer.render("org/records", title: renderer.text("nav_records", context.language), page: page, context: context)
@@ -203,17 +203,6 @@ struct StaffRecordPages {
 
     // MARK: One record
 
-    struct RevisionRow {
-        var revision: Int
-        var kind: String
-        var start: String
-        var end: String
-        var hours: String
-        var note: String
-        var reason: String
-        var at: String
-    }
-
     struct RecordPage {
         var record: RecordRow
         var note: String
@@ -231,13 +220,9 @@ struct StaffRecordPages {
         let record = try await ledger.record(id: id, by: scope.principal)
         let history = try await ledger.history(recordId: id, by: scope.principal)
         let zone = try await scope.timeZone(ledger)
-        let row = try await RecordRow.rows([record], ledger: ledger, principal: scope.principal, zone: zone, renderer: renderer,
+        let row = try await RecordRow.rows([record], ledger: ledger, zone: zone, renderer: renderer,
                                            language: context.language)[0]
-        let revisions = history.map { r in
-            RevisionRow(revision: r.revision, kind: renderer.text("revision_\(r.kind.rawValue)", context.language),
-                        start: PageFormat.time(r.startAt, zone), end: PageFormat.time(r.endAt, zone), hours: PageFormat.hours(r.minutes),
-                        note: r.note, reason: r.reason, at: PageFormat.time(r.at, zone))
-        }
+        let revisions = RevisionRow.rows(history, zone: zone, renderer: renderer, language: context.language)
         let f = context.form
         let page = RecordPage(record: row, note: record.note, history: revisions,
                               canVoid: AccessPolicy.canAdministerOrganization(scope.principal, organizationId: record.organizationId) && !record.isVoid,

@@ -48,7 +48,7 @@ struct VolunteerPages {
         let (principal, id) = try volunteerId(context)
         let summary = try await ledger.volunteerSummary(volunteerId: id, by: principal)
         let records = try await ledger.records(RecordFilter(volunteerId: id), after: nil, limit: 500, by: principal).items
-        let rows = try await RecordRow.rows(records, ledger: ledger, principal: principal, zone: .ledgerDefault, renderer: renderer,
+        let rows = try await RecordRow.rows(records, ledger: ledger, zone: .ledgerDefault, renderer: renderer,
                                             language: context.language, linkPrefix: "/me/records/")
         var byYear: [Int: Int] = [:]
         for record in records { byYear[LocalDate(record.startAt, in: .ledgerDefault).year, default: 0] += record.minutes }
@@ -74,14 +74,10 @@ struct VolunteerPages {
         let record = try await ledger.record(id: id, by: principal)
         let history = try await ledger.history(recordId: id, by: principal)
         let zone = try await ledger.timeZones(of: [record.organizationId])[record.organizationId] ?? .ledgerDefault
-        let row = try await RecordRow.rows([record], ledger: ledger, principal: principal, zone: zone, renderer: renderer,
+        let row = try await RecordRow.rows([record], ledger: ledger, zone: zone, renderer: renderer,
                                            language: context.language, linkPrefix: "/me/records/")[0]
-        let revisions = history.map { r in
-            StaffRecordPages.RevisionRow(revision: r.revision, kind: renderer.text("revision_\(r.kind.rawValue)", context.language),
-                                         start: PageFormat.time(r.startAt, zone), end: PageFormat.time(r.endAt, zone),
-                                         hours: PageFormat.hours(r.minutes), note: r.note, reason: r.reason, at: PageFormat.time(r.at, zone))
-        }
-        struct Page { var record: RecordRow; var history: [StaffRecordPages.RevisionRow] }
+        let revisions = RevisionRow.rows(history, zone: zone, renderer: renderer, language: context.language)
+        struct Page { var record: RecordRow; var history: [RevisionRow] }
         return renderer.render("me/record", title: "\(renderer.text("record", context.language)) #\(id)",
                                page: Page(record: row, history: revisions), context: context)
     }

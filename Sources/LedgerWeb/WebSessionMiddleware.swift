@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LedgerAPI
 import LedgerCore
 import Logging
 
@@ -72,14 +73,7 @@ struct WebSessionMiddleware: RouterMiddleware {
         let message: String
         switch error {
         case let error as LedgerError:
-            status = switch error.kind {
-            case .invalidInput: .unprocessableContent
-            case .notFound: .notFound
-            case .conflict: .conflict
-            case .forbidden: .forbidden
-            case .unauthenticated: .unauthorized
-            case .throttled: .tooManyRequests
-            }
+            status = error.httpStatus
             message = BilingualText.pick(error.message, context.language)
         case PageError.csrf:
             status = .forbidden

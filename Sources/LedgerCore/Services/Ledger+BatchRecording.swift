@@ -69,10 +69,8 @@ extension Ledger {
                             in: w, context: context, volunteerId: volunteer.id, activity: activity, start: start, end: end,
                             minutes: minutes, note: note, source: .manual, actorId: principal.userId, recordedAt: now, chain: &head))
                     } else {
-                        try ServiceTimeRules.check(start: start, end: end, minutes: minutes, activity: activity,
-                                                   timeZone: context.organization.timeZone, now: context.now)
-                        try Self.checkAgainstLedger(in: w, volunteerId: volunteer.id, start: start, end: end, minutes: minutes,
-                                                    timeZone: context.organization.timeZone, excluding: nil)
+                        try Self.checkNewRecord(in: w, context: context, volunteerId: volunteer.id, activity: activity,
+                                                start: start, end: end, minutes: minutes)
                     }
                 } catch let error as LedgerError {
                     failures.append(.init(index: index, error: error))

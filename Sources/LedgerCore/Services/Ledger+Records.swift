@@ -109,14 +109,20 @@ extension Ledger {
         return (activity, volunteer)
     }
 
-    /// Checks a new record against every rule and stores it with its first revision.
-    static func insertRecord(in w: any LedgerWriter, context: RecordContext, volunteerId: Int64, activity: Activity,
-                             start: Date, end: Date, minutes: Int, note: String, source: RecordSource,
-                             actorId: Int64?, recordedAt: Date, chain head: inout ChainHead) throws -> ServiceRecord {
+    /// Checks a new record against every rule: its times against the activity and the clock, then the ledger.
+    static func checkNewRecord(in w: any LedgerWriter, context: RecordContext, volunteerId: Int64, activity: Activity,
+                               start: Date, end: Date, minutes: Int) throws {
         let timeZone = context.organization.timeZone
         try ServiceTimeRules.check(start: start, end: end, minutes: minutes, activity: activity, timeZone: timeZone, now: context.now)
         try checkAgainstLedger(in: w, volunteerId: volunteerId, start: start, end: end, minutes: minutes,
                                timeZone: timeZone, excluding: nil)
+    }
+
+    /// Checks a new record against every rule and stores it with its first revision.
+    static func insertRecord(in w: any LedgerWriter, context: RecordContext, volunteerId: Int64, activity: Activity,
+                             start: Date, end: Date, minutes: Int, note: String, source: RecordSource,
+                             actorId: Int64?, recordedAt: Date, chain head: inout ChainHead) throws -> ServiceRecord {
+        try checkNewRecord(in: w, context: context, volunteerId: volunteerId, activity: activity, start: start, end: end, minutes: minutes)
         let late = context.isLate(recordedAt: recordedAt, activity: activity)
         let record = try w.insert(ServiceRecord(
             id: 0, volunteerId: volunteerId, activityId: activity.id, organizationId: activity.organizationId,
