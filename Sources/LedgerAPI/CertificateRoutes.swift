@@ -141,22 +141,49 @@ struct CertificateRoutes {
 }
 
 /// Rendered verification pages by token, each kept with the verdict it shows and reused only for an
-/// equal verdict, so a revocation or correction re-renders at once. Bounded: when full it starts over.
+/// equal verdict, so a revocation or correction re-renders at once. Only pages of certificates on file
+/// are kept (an invalid token costs a render, never memory), and the cache is bounded in bytes: when
+/// full it starts over.
 final class RenderedPages: Sendable {
     private struct Entry {
         var result: CertificateVerification
         var page: ByteBuffer
+        var bytes: Int
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
-    private let capacity = 2_000
+    private struct Pages {
+        var entries: [String: Entry] = [:]
+        var bytes = 0
+    }
+
+    private let pages = Mutex(Pages())
+    /// Pages and keys together; a page is about 6 KB, so some 2,000 pages.
+    let capacityBytes: Int
+
+    init(capacityBytes: Int = 16 << 20) {
+        self.capacityBytes = capacityBytes
+    }
+
+    /// Bytes held now (keys and pages).
+    var bytesHeld: Int { pages.withLock { $0.bytes } }
 
     func page(for key: String, _ result: CertificateVerification, render: () -> ByteBuffer) -> ByteBuffer {
-        if let entry = entries.withLock({ $0[key] }), entry.result == result { return entry.page }
+        guard result.certificate != nil, key.utf8.count <= Ledger.maxTokenLength else { return render() }
+        if let entry = pages.withLock({ $0.entries[key] }), entry.result == result {
+            LedgerMetrics.cacheLookup("verification_page", hit: true)
+            return entry.page
+        }
+        LedgerMetrics.cacheLookup("verification_page", hit: false)
         let page = render()
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = Entry(result: result, page: page)
+        let size = page.readableBytes + key.utf8.count
+        pages.withLock { pages in
+            if let old = pages.entries[key] { pages.bytes -= old.bytes }
+            if pages.bytes + size > capacityBytes {
+                pages.entries.removeAll(keepingCapacity: true)
+                pages.bytes = 0
+            }
+            pages.entries[key] = Entry(result: result, page: page, bytes: size)
+            pages.bytes += size
         }
         return page
     }

@@ -6,7 +6,7 @@ import LedgerCore
 struct ImportExportRoutes {
     let ledger: Ledger
     /// The largest upload accepted (a million rows is about 100 MB).
-    static let maxUploadBytes = 512 << 20
+    static let maxUploadBytes = ImportLimits.maxFileBytes
 
     func register(on api: RouterGroup<LedgerRequestContext>) {
         api.post("organizations/:id/imports") { request, context -> EditedResponse<ImportReport> in
@@ -42,7 +42,7 @@ struct ImportExportRoutes {
     }
 
     /// Streams an upload to a private temporary file, keeping memory flat.
-    static func spool(_ body: RequestBody) async throws -> String {
+    static func spool(_ body: RequestBody, limit: Int = maxUploadBytes) async throws -> String {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("vledger-import-\(UUID().uuidString).csv").path
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
@@ -54,9 +54,7 @@ struct ImportExportRoutes {
         do {
             for try await buffer in body {
                 size += buffer.readableBytes
-                guard size <= maxUploadBytes else {
-                    throw LedgerError.invalidField(field: "file", reason: "文件超过 512 MB / the file is larger than 512 MB")
-                }
+                guard size <= limit else { throw LedgerError.uploadTooLarge(limitBytes: limit) }
                 try handle.write(contentsOf: Data(buffer.readableBytesView))
             }
         } catch {

@@ -7,7 +7,7 @@ import LedgerCore
 /// hours are strings with two decimals next to the exact minutes.
 enum Wire {
     static func time(_ date: Date, _ zone: TimeZone) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: zone))
+        RFC3339.string(date, in: zone)
     }
 }
 

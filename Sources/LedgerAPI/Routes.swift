@@ -7,7 +7,9 @@ import Logging
 public func buildRouter(ledger: Ledger) -> Router<LedgerRequestContext> {
     let router = Router(context: LedgerRequestContext.self)
     router.addMiddleware {
-        LogRequestsMiddleware(.info)
+        RequestLogMiddleware()
+        // Requests by route template, method and status, with their latency (swift-metrics).
+        MetricsMiddleware()
         ProblemMiddleware()
         AuthenticationMiddleware(ledger: ledger)
     }

@@ -29,6 +29,9 @@ public struct AppConfiguration: Sendable {
     public var sessionHours = 12
     /// Whether to believe `X-Forwarded-Proto` and `X-Forwarded-For` (only behind a proxy that sets them).
     public var trustProxy = false
+    /// The bearer token a Prometheus scraper sends for `/metrics`; nil: only loopback clients not behind a
+    /// proxy may read it.
+    public var metricsToken: String?
     /// The configuration file read, if any.
     public var configurationFile: String?
 
@@ -134,6 +137,12 @@ extension AppConfiguration {
         Setting(key: "trust-proxy", environmentVariable: "VLEDGER_TRUST_PROXY",
                 help: "believe X-Forwarded-Proto/-For from a reverse proxy (true or false)", isSecret: false,
                 apply: { c, v in c.trustProxy = try boolean(v) }, show: { String($0.trustProxy) }),
+        Setting(key: "metrics-token", environmentVariable: "VLEDGER_METRICS_TOKEN",
+                help: "bearer token for /metrics (default: /metrics answers loopback clients only)", isSecret: true,
+                apply: { c, v in
+                    guard v.count >= 16 else { throw ConfigurationError(description: "must be at least 16 characters") }
+                    c.metricsToken = v
+                }, show: { $0.metricsToken == nil ? nil : "********" }),
     ]
 
     /// Builds the configuration: defaults, then the file named by `flags["config"]` or `$VLEDGER_CONFIG`, then the

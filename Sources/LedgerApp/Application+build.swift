@@ -43,7 +43,9 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
                              announce: @escaping Announce = { _ in }) async throws -> Application<RouterResponder<LedgerRequestContext>> {
     var ledger = ledger
     ledger.sessionLifetime = TimeInterval(configuration.sessionHours * 3600)
+    let registry = MetricsBackend.registry
     let router = buildRouter(ledger: ledger)
+    MetricsEndpoint(registry: registry, token: configuration.metricsToken).register(on: router)
     let web = try await WebInterface(ledger: ledger, settings: WebSettings(
         resourcesFolder: configuration.resourcesFolder ?? ResourceLocator.defaultFolder(), trustProxy: configuration.trustProxy))
     web.register(on: router)

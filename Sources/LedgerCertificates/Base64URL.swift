@@ -36,8 +36,8 @@ enum Base64URL {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The bytes of `text`, or nil when it holds anything but base64url characters, padding, or a length
-    /// no encoding has.
+    /// The bytes of `text`, or nil when it holds anything but base64url characters, padding, a length
+    /// no encoding has, or a last character whose unused bits are not zero (the canonical form only).
     static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var utf8 = Array(text.utf8)
         return utf8.withUnsafeMutableBufferPointer { decode($0) }
@@ -59,8 +59,9 @@ enum Base64URL {
                 output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
             }
         }
-        // Leftover bits are ignored, as most decoders do: a changed last character of a signature is
-        // then a bad signature rather than malformed input.
+        // The unused low bits of the last character must be zero (RFC 4648 section 3.5): otherwise four
+        // spellings of one signature would all verify.
+        guard accumulator & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
         return output
     }
 

@@ -59,11 +59,15 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any LedgerReader) throws -> T) async throws -> T {
-        try await transaction(.read) { try body($0) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer { LedgerMetrics.transaction(store: "postgres", kind: "read", nanoseconds: DispatchTime.now().uptimeNanoseconds - started) }
+        return try await transaction(.read) { try body($0) }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any LedgerWriter) throws -> T) async throws -> T {
-        try await transaction(.write) { try body($0) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer { LedgerMetrics.transaction(store: "postgres", kind: "write", nanoseconds: DispatchTime.now().uptimeNanoseconds - started) }
+        return try await transaction(.write) { try body($0) }
     }
 
     deinit {

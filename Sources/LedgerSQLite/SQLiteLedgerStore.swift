@@ -5,7 +5,7 @@ import Synchronization
 
 /// The ledger on an embedded SQLite database (WAL mode: readers never wait for the writer).
 public final class SQLiteLedgerStore: LedgerStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     /// Opened on first use by `changeStamp()`.
     private let stampConnection = Mutex<DataVersionProbe?>(nil)
 
@@ -24,11 +24,15 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any LedgerReader) throws -> T) async throws -> T {
-        try await pool.read { db in try body(SQLiteLedgerAccess(db: db)) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer { LedgerMetrics.transaction(store: "sqlite", kind: "read", nanoseconds: DispatchTime.now().uptimeNanoseconds - started) }
+        return try await pool.read { db in try body(SQLiteLedgerAccess(db: db)) }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any LedgerWriter) throws -> T) async throws -> T {
-        try await pool.writeWithoutTransaction { db in
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer { LedgerMetrics.transaction(store: "sqlite", kind: "write", nanoseconds: DispatchTime.now().uptimeNanoseconds - started) }
+        return try await pool.writeWithoutTransaction { db in
             var result: T?
             // IMMEDIATE: take the write lock up front, so two processes never deadlock upgrading a read.
             try db.inTransaction(.immediate) {

@@ -36,7 +36,7 @@ public struct WebRequestContext: ChildRequestContext {
     }
 
     /// Form posts up to 64 MiB (an import upload); larger ones are refused with 413.
-    public var maxUploadSize: Int { 64 << 20 }
+    public var maxUploadSize: Int { ImportLimits.maxPageUploadBytes }
 
     /// The signed-in principal, or "authentication required" (which pages turn into a redirect to /login).
     public func requirePrincipal() throws -> Principal {

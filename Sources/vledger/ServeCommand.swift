@@ -33,6 +33,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Hours a login stays valid ($VLEDGER_SESSION_HOURS; default 12).") var sessionHours: String?
     @Option(help: "Trust X-Forwarded-Proto/-For of a reverse proxy: true or false ($VLEDGER_TRUST_PROXY; default false).")
     var trustProxy: String?
+    @Option(help: "Bearer token a Prometheus scraper sends for /metrics ($VLEDGER_METRICS_TOKEN; default: loopback clients only).")
+    var metricsToken: String?
     @Flag(help: "Print the configuration in effect (secrets masked) and exit.") var printConfig = false
 
     /// The flags given, keyed as `AppConfiguration.settings` names them.
@@ -41,7 +43,7 @@ struct Serve: AsyncParsableCommand {
             ("config", config), ("database", database), ("host", host), ("port", port), ("keys", keysFile),
             ("public-base-url", publicBaseURL), ("platform-name", platformName), ("platform-credit-code", platformCreditCode),
             ("load-samples", samples), ("resources", resources), ("log-level", logLevel), ("log-format", logFormat),
-            ("session-hours", sessionHours), ("trust-proxy", trustProxy),
+            ("session-hours", sessionHours), ("trust-proxy", trustProxy), ("metrics-token", metricsToken),
         ]
         return Dictionary(uniqueKeysWithValues: given.compactMap { key, value in value.map { (key, $0) } })
     }

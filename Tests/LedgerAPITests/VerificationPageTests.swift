@@ -57,7 +57,7 @@ struct VerificationPageTests {
     }
 
     @Test(arguments: ["changed claim", "changed signature", "other key", "truncated", "junk", "script", "huge", "bad serial",
-                      "unknown serial", "empty parts"])
+                      "unknown serial", "empty parts", "non-canonical signature"])
     func forgedAndDamagedInputIsInvalidWithItsReasonAndNeverAServerError(_ forgery: String) async throws {
         let (f, issued) = try await Self.issued()
         let token = issued.certificate.token
@@ -71,12 +71,19 @@ struct VerificationPageTests {
                 .joined(separator: ".")
             reason = .badSignature
         case "changed signature":
-            input = parts[0] + "." + parts[1] + "." + String(parts[2].reversed())
+            // Other bytes, spelled canonically (the last character, which carries the unused bits, is kept).
+            input = parts[0] + "." + parts[1] + "." + String(parts[2].dropLast().reversed()) + String(parts[2].last!)
             reason = .badSignature
         case "other key":
             let other = try await CertificateKeyring(path: f.directory.appendingPathComponent("other-keys.json").path)
             input = try await other.sign(CertificateClaims(issued.certificate)).token
             reason = .unknownKey
+        case "non-canonical signature":
+            // The same signature bytes, spelled with a last character whose unused low bits are set.
+            let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+            let last = try #require(parts[2].last.flatMap { alphabet.firstIndex(of: $0) })
+            input = parts[0] + "." + parts[1] + "." + parts[2].dropLast() + String(alphabet[last ^ 1])
+            reason = .malformed
         case "truncated":
             input = String(token.dropLast(20))
             reason = .malformed

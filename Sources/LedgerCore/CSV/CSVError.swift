@@ -8,11 +8,15 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadableFile(path: String, reason: String)
     /// The system's iconv cannot convert from `encoding`.
     case unsupportedEncoding(CSVTextEncoding)
+    /// The row starting on `line` is longer than `limit` bytes.
+    case lineTooLong(line: Int, limit: Int)
+    /// The row starting on `line` has more than `limit` columns.
+    case tooManyColumns(line: Int, limit: Int)
 
     /// The line the error concerns, when there is one.
     public var lineNumber: Int? {
         switch self {
-        case let .invalidEncoding(line, _), let .unterminatedQuote(line): line
+        case let .invalidEncoding(line, _), let .unterminatedQuote(line), let .lineTooLong(line, _), let .tooManyColumns(line, _): line
         case .unreadableFile, .unsupportedEncoding: nil
         }
     }
@@ -31,6 +35,10 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             "无法读取文件 \(path)：\(reason) / cannot read file \(path): \(reason)"
         case let .unsupportedEncoding(encoding):
             "系统不支持 \(encoding.displayName) 解码，请将文件另存为 UTF-8 格式 / this system cannot decode \(encoding.displayName): save the file as UTF-8"
+        case let .lineTooLong(line, limit):
+            "第 \(line) 行超过 \(limit / 1024) KB，不像是服务记录 / line \(line) is longer than \(limit / 1024) KB: not a service record"
+        case let .tooManyColumns(line, limit):
+            "第 \(line) 行超过 \(limit) 列 / line \(line) has more than \(limit) columns"
         }
     }
 }

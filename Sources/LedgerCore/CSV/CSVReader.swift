@@ -75,6 +75,7 @@ public struct CSVReader {
                 let start = position
                 let step = chunk.withUnsafeBufferPointer { parser.consume($0, from: start) }
                 position = step.end
+                if let exceeded = parser.limitExceeded { throw exceeded }
                 if step.rowComplete {
                     return CSVRow(fields: parser.takeFields(), lineNumber: parser.rowLine)
                 }
@@ -92,7 +93,7 @@ public struct CSVReader {
     }
 
     /// Byte order marks decide; otherwise a sample that is valid UTF-8 (a character cut at its end allowed) means
-    /// UTF-8, else GB18030 (a superset of GBK).
+    /// UTF-8, else GB18030 (a superset of GBK) unless UTF-8 reads further into the sample.
     private static func detectEncoding(_ source: CSVByteSource, declared: CSVTextEncoding?, sampleSize: Int) throws(CSVError) -> CSVTextEncoding {
         let head = Array(try source.peek(3))
         if head.starts(with: [0xEF, 0xBB, 0xBF]), declared == nil || declared == .utf8 {
@@ -109,7 +110,12 @@ public struct CSVReader {
         }
         if let declared { return declared }
         let sample = try source.peek(sampleSize)
-        return CSVUTF8Validation.isValidAllowingTruncatedEnd(sample) ? .utf8 : .gb18030
+        if CSVUTF8Validation.isValidAllowingTruncatedEnd(sample) { return .utf8 }
+        // Invalid in both: the encoding that reads further is the file's, so a UTF-8 file with one bad byte
+        // is reported at that byte's line rather than as GBK gone wrong on line 1.
+        let utf8Prefix = sample.withUnsafeBufferPointer { CSVUTF8Validation.check($0).validCount }
+        let gbPrefix = CSVIconvConverter(from: .gb18030)?.validPrefixLength(Array(sample)) ?? sample.count
+        return utf8Prefix > gbPrefix ? .utf8 : .gb18030
     }
 
     /// Buffers decoded text up to the first line break and picks tab when that line has tabs but no commas outside quotes.

@@ -15,6 +15,14 @@ struct CSVRowParser {
     }
 
     var delimiter: UInt8 = 0x2C
+    /// The longest row accepted, in bytes of UTF-8; a service record is well under 1 KB.
+    static let maxRowBytes = 64 * 1024
+    /// The most columns a row may have (Excel often adds empty ones at the right edge).
+    static let maxColumns = 1_000
+    /// Set when the current row broke a limit; the reader reports it and stops.
+    private(set) var limitExceeded: CSVError?
+    /// Bytes of the current row's completed fields.
+    private var rowBytes = 0
     /// The 1-based physical line of the next byte.
     private(set) var line = 1
     /// The line on which the current row started.
@@ -34,6 +42,11 @@ struct CSVRowParser {
         let count = bytes.count
         var index = start
         while index < count {
+            if limitExceeded != nil { return (index, false) }
+            if field.count + rowBytes > Self.maxRowBytes {
+                limitExceeded = .lineTooLong(line: rowLine, limit: Self.maxRowBytes)
+                return (index, false)
+            }
             let byte = bytes[index]
             let afterCarriageReturn = previousWasCarriageReturn
             previousWasCarriageReturn = false
@@ -125,9 +138,12 @@ struct CSVRowParser {
     mutating func finish() throws(CSVError) -> Bool {
         if state == .quoted { throw .unterminatedQuote(line: quoteLine) }
         guard rowStarted else { return false }
+        if field.count + rowBytes > Self.maxRowBytes { throw .lineTooLong(line: rowLine, limit: Self.maxRowBytes) }
         if state == .quoteInQuoted { quotedLength = field.count }  // the file ends with the closing quote
         endField()
+        if let limitExceeded { throw limitExceeded }
         rowStarted = false
+        rowBytes = 0
         if fields.allSatisfy(\.isEmpty) {
             fields.removeAll(keepingCapacity: true)
             return false
@@ -148,6 +164,7 @@ struct CSVRowParser {
         line += 1
         previousWasCarriageReturn = lineBreak == Self.carriageReturn
         rowStarted = false
+        rowBytes = 0
         if fields.allSatisfy(\.isEmpty) {
             fields.removeAll(keepingCapacity: true)  // blank line, or only empty fields such as ",,,"
             return false
@@ -169,6 +186,10 @@ struct CSVRowParser {
             return String(decoding: UnsafeBufferPointer(rebasing: buffer[lower..<upper]), as: UTF8.self)
         }
         fields.append(value)
+        rowBytes += field.count + 1
+        if fields.count > Self.maxColumns, limitExceeded == nil {
+            limitExceeded = .tooManyColumns(line: rowLine, limit: Self.maxColumns)
+        }
         field.removeAll(keepingCapacity: true)
         quotedLength = nil
         state = .unquoted

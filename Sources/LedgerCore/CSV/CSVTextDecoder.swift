@@ -170,13 +170,13 @@ final class CSVTextDecoder {
     private static func validateUTF8(_ input: [UInt8]) -> CSVDecodeResult {
         let check = input.withUnsafeBufferPointer { CSVUTF8Validation.check($0) }
         if check.validCount == input.count {
-            return CSVDecodeResult(output: input, leftover: [], invalid: false)
+            return CSVDecodeResult(output: input, leftover: [], invalid: false, consumed: input.count)
         }
         let output = Array(input[..<check.validCount])
         if check.incompleteTail {
-            return CSVDecodeResult(output: output, leftover: Array(input[check.validCount...]), invalid: false)
+            return CSVDecodeResult(output: output, leftover: Array(input[check.validCount...]), invalid: false, consumed: check.validCount)
         }
-        return CSVDecodeResult(output: output, leftover: [], invalid: true)
+        return CSVDecodeResult(output: output, leftover: [], invalid: true, consumed: check.validCount)
     }
 }
 
@@ -185,6 +185,8 @@ struct CSVDecodeResult {
     var output: [UInt8]
     var leftover: [UInt8]
     var invalid: Bool
+    /// Input bytes decoded before the invalid sequence (all of them when `invalid` is false).
+    var consumed: Int
 }
 
 /// Strict UTF-8 validation (no overlong forms, surrogates or code points above U+10FFFF).
@@ -261,9 +263,16 @@ final class CSVIconvConverter {
         iconv_close(handle)
     }
 
+    /// How many leading bytes of `input` are valid in this converter's encoding (a sequence cut at the end counts as valid).
+    func validPrefixLength(_ input: [UInt8]) -> Int {
+        let result = convert(input)
+        return result.invalid ? result.consumed : input.count
+    }
+
     /// Converts as much of `input` as possible; an incomplete sequence at the end is returned as leftover.
     func convert(_ input: [UInt8]) -> CSVDecodeResult {
         var input = input
+        var consumed = input.count
         var output: [UInt8] = []
         output.reserveCapacity(input.count * 3 / 2 + 16)
         var leftover: [UInt8] = []
@@ -289,11 +298,12 @@ final class CSVIconvConverter {
                         leftover = Array(inputBuffer[(inputBuffer.count - inLeft)...])
                     } else {
                         invalid = true
+                        consumed = inputBuffer.count - inLeft
                     }
                     break
                 }
             }
         }
-        return CSVDecodeResult(output: output, leftover: leftover, invalid: invalid)
+        return CSVDecodeResult(output: output, leftover: leftover, invalid: invalid, consumed: consumed)
     }
 }

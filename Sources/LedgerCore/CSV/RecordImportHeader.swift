@@ -66,14 +66,17 @@ public enum RecordImportHeaderError: Error, Sendable, Equatable, CustomStringCon
     public var description: String {
         switch self {
         case let .unknownColumns(headers):
-            let quoted = headers.map { "“\($0)”" }.joined(separator: "、")
-            let quotedEnglish = headers.map { "\"\($0)\"" }.joined(separator: ", ")
+            let shown = headers.prefix(Self.quotedHeaders).map(Self.excerpt)
+            let more = headers.count - shown.count
+            let quoted = shown.map { "“\($0)”" }.joined(separator: "、") + (more > 0 ? " 等 \(headers.count) 列" : "")
+            let quotedEnglish = shown.map { "\"\($0)\"" }.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
             let known = RecordImportColumn.allCases.map(\.chineseName).joined(separator: "、")
             let knownEnglish = RecordImportColumn.allCases.map(\.englishName).joined(separator: ", ")
             return "无法识别的列：\(quoted)；可用的列为：\(known) / unknown columns: \(quotedEnglish); accepted columns are: \(knownEnglish)"
         case let .duplicateColumn(column, headers):
-            let quoted = headers.map { "“\($0)”" }.joined(separator: "、")
-            let quotedEnglish = headers.map { "\"\($0)\"" }.joined(separator: ", ")
+            let shown = headers.prefix(Self.quotedHeaders).map(Self.excerpt)
+            let quoted = shown.map { "“\($0)”" }.joined(separator: "、")
+            let quotedEnglish = shown.map { "\"\($0)\"" }.joined(separator: ", ")
             return "“\(column.chineseName)”列出现了多次（\(quoted)） / the column \(column.englishName) appears more than once (\(quotedEnglish))"
         case let .missingColumns(columns):
             let chinese = columns.map { "\($0.chineseName) (\($0.englishName))" }.joined(separator: "、")
@@ -82,6 +85,14 @@ public enum RecordImportHeaderError: Error, Sendable, Equatable, CustomStringCon
         case .missingIdentifierColumn:
             return "缺少证件号码 (document_number) 或志愿者编号 (volunteer_number) 列，至少需要其中一列 / missing a column identifying the volunteer: add document_number (证件号码) or volunteer_number (志愿者编号)"
         }
+    }
+
+    /// How many headers a message quotes, and how many characters of each: a message stays short whatever the file holds.
+    static let quotedHeaders = 5
+    static let excerptCharacters = 32
+
+    static func excerpt(_ header: String) -> String {
+        header.count > excerptCharacters ? header.prefix(excerptCharacters) + "…" : header
     }
 }
 

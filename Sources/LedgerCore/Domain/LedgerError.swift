@@ -3,7 +3,7 @@ import Foundation
 /// Every failure a use case reports to a person, with a stable code and a bilingual message.
 public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Broad classes that interfaces map to status codes.
-    public enum Kind: Sendable { case invalidInput, notFound, conflict, forbidden, unauthenticated, throttled }
+    public enum Kind: Sendable { case invalidInput, notFound, conflict, forbidden, unauthenticated, throttled, tooLarge }
 
     case invalidField(field: String, reason: String)
     case notFound(entity: String, key: String)
@@ -37,6 +37,10 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case checkInNotOpen(checkInId: Int64, state: CheckInState)
     /// Too many wrong passwords for this account or from this address: try again after the delay.
     case loginThrottled(retryAfterSeconds: Int)
+    /// An uploaded file could not be read as text: its encoding is wrong, or a line breaks a limit.
+    case unreadableFile(String)
+    /// An upload is larger than the documented limit.
+    case uploadTooLarge(limitBytes: Int)
 
     public var kind: Kind {
         switch self {
@@ -44,6 +48,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .forbidden: .forbidden
         case .unauthenticated, .invalidCredentials: .unauthenticated
         case .loginThrottled: .throttled
+        case .uploadTooLarge: .tooLarge
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
              .spotCheckState, .findingExists, .itemsUndecided, .checkInClosed, .alreadyCheckedIn,
@@ -83,6 +88,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .alreadyCheckedIn: "already-checked-in"
         case .checkInNotOpen: "check-in-not-open"
         case .loginThrottled: "login-throttled"
+        case .unreadableFile: "unreadable-file"
+        case .uploadTooLarge: "upload-too-large"
         }
     }
 
@@ -96,6 +103,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateUsername: "username"
         case .duplicateActivityTitle: "title"
         case .reasonRequired: "reason"
+        case .unreadableFile, .uploadTooLarge: "file"
         default: nil
         }
     }
@@ -159,10 +167,18 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "签到 #\(id) 已\(state == .canceled ? "撤销" : "签退") / check-in #\(id) is already \(state == .canceled ? "canceled" : "checked out")"
         case .loginThrottled(let seconds):
             "密码错误次数过多，请 \(seconds) 秒后再试 / too many wrong passwords; try again in \(seconds) seconds"
+        case .unreadableFile(let reason):
+            reason
+        case .uploadTooLarge(let limit):
+            "文件超过 \(Self.size(limit)) 的上限 / the file is larger than the limit of \(Self.size(limit))"
         }
     }
 
     public var description: String { message }
+
+    private static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes >> 10) KB"
+    }
 
     private static func chineseName(_ entity: String) -> String {
         switch entity {

@@ -13,6 +13,8 @@ public enum ServiceTimeRules {
     /// Checks order, duration, the activity window and that the service is not in the future.
     public static func check(start: Date, end: Date, minutes: Int, activity: Activity, timeZone: TimeZone,
                              now: Date) throws(LedgerError) {
+        try LedgerDates.check(start, field: "start")
+        try LedgerDates.check(end, field: "end")
         guard end > start else { throw .endNotAfterStart }
         guard minutes > 0 else { throw .minutesNotPositive }
         let span = spanMinutes(start: start, end: end)

@@ -90,12 +90,14 @@ extension Ledger {
     public func login(username: String, password: String, clientAddress: String? = nil) async throws -> LoginGrant {
         let name = String(username.trimmingCharacters(in: .whitespaces).prefix(64))
         if let wait = loginThrottle.delay(account: name, address: clientAddress, now: clock()) {
+            LedgerMetrics.loginThrottled()
             throw LedgerError.loginThrottled(retryAfterSeconds: wait)
         }
         let account = try await store.read { try $0.user(username: name) }
         let usable = account.flatMap { $0.isDisabled ? nil : $0 }
         guard try await passwords.verify(password, hash: usable?.passwordHash), let account = usable else {
             loginThrottle.recordFailure(account: name, address: clientAddress, now: clock())
+            LedgerMetrics.loginFailed()
             throw LedgerError.invalidCredentials
         }
         loginThrottle.recordSuccess(account: name)

@@ -30,6 +30,8 @@ extension Ledger {
         }
         let start = input.start.wholeSeconds
         let end = input.end.wholeSeconds
+        try LedgerDates.check(start, field: "start")
+        try LedgerDates.check(end, field: "end")
         guard end > start else { throw LedgerError.endNotAfterStart }
         let activity = Activity(
             id: 0, organizationId: organizationId,

@@ -56,9 +56,7 @@ extension Ledger {
     /// scope and period hold no records.
     public func issueCertificate(_ request: CertificateRequest, by principal: Principal) async throws -> IssuedCertificate {
         let settings = try certificateSettings()
-        if let from = request.from, let to = request.to, to < from {
-            throw LedgerError.invalidField(field: "to", reason: "结束日期早于开始日期 / the end date is before the start date")
-        }
+        try LedgerDates.checkPeriod(from: request.from, to: request.to)
         let subject = try await store.read { r in try Self.certificateSubject(request, in: r, by: principal) }
         let issuer = subject.organization.map { CertificateIssuer(name: $0.name, creditCode: $0.creditCode) }
             ?? settings.platformIssuer
@@ -94,6 +92,7 @@ extension Ledger {
                     }
                     return try w.insert(draft, covering: records)
                 }
+                LedgerMetrics.certificateIssued()
                 return IssuedCertificate(certificate: stored, records: records,
                                          verificationURL: settings.verificationURL(token: stored.token),
                                          serialURL: settings.serialURL(serial: stored.serial))
@@ -284,19 +283,32 @@ extension Ledger {
 
     // MARK: Verifying
 
-    /// Longest input looked at; a token is about 400 characters.
-    public static let maxTokenLength = 2048
+    /// Longest token looked at; a real token is about 400 characters, always under 1 KB.
+    public static let maxTokenLength = 1024
 
     /// Verifies a scanned token (or the URL holding it, or a typed serial): signature, key status,
     /// the record on file, revocation, and whether the covered records still total what it says.
     /// Anyone may ask; damaged or forged input is answered as invalid, never as an error.
     public func verifyCertificate(token input: String) async throws -> CertificateVerification {
+        let result = try await verification(token: input)
+        LedgerMetrics.verified(result)
+        return result
+    }
+
+    /// Verifies the certificate with a serial typed by hand, by checking its token on file.
+    public func verifyCertificate(serial text: String) async throws -> CertificateVerification {
+        let result = try await verification(serial: text)
+        LedgerMetrics.verified(result)
+        return result
+    }
+
+    private func verification(token input: String) async throws -> CertificateVerification {
         let settings = try certificateSettings()
         guard input.utf8.count <= Self.maxTokenLength * 2 else { return .invalid(.malformed) }
         let token = CertificateTokenInput.token(in: input)
         guard !token.isEmpty, token.utf8.count <= Self.maxTokenLength else { return .invalid(.malformed) }
         if !token.utf8.contains(UInt8(ascii: ".")) {
-            return try await verifyCertificate(serial: token)
+            return try await verification(serial: token)
         }
         if let known = recentVerification(of: token, settings) { return known }
         switch await settings.authority.check(token) {
@@ -307,8 +319,7 @@ extension Ledger {
         }
     }
 
-    /// Verifies the certificate with a serial typed by hand, by checking its token on file.
-    public func verifyCertificate(serial text: String) async throws -> CertificateVerification {
+    private func verification(serial text: String) async throws -> CertificateVerification {
         guard text.utf8.count <= 64, let serial = CertificateSerial(text) else { return .invalid(.malformed) }
         guard let certificate = try await store.read({ try $0.certificate(serial: serial.value) }) else {
             return .invalid(.unknownCertificate)
@@ -329,6 +340,7 @@ extension Ledger {
               let known = settings.verificationCache.result(for: token, stamp: stamp),
               let keyId = known.certificate?.keyId,
               settings.authority.isTrustedRecently(keyId: keyId) == true else { return nil }
+        LedgerMetrics.cacheLookup("verification", hit: true)
         return known
     }
 
@@ -339,7 +351,11 @@ extension Ledger {
                                 settings: CertificateSettings) async throws -> CertificateVerification {
         // The stamp is read before the ledger, so a commit in between only makes the entry expire early.
         let stamp = try (store as? any LedgerChangeStamping)?.changeStamp()
-        if let stamp, let known = settings.verificationCache.result(for: token, stamp: stamp) { return known }
+        if let stamp, let known = settings.verificationCache.result(for: token, stamp: stamp) {
+            LedgerMetrics.cacheLookup("verification", hit: true)
+            return known
+        }
+        LedgerMetrics.cacheLookup("verification", hit: false)
         let result = try await lookUp(claims, keyId: keyId)
         if let stamp { settings.verificationCache.remember(result, for: token, stamp: stamp) }
         return result

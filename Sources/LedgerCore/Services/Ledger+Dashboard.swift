@@ -51,7 +51,11 @@ extension Ledger {
         let zone = organization.timeZone
         let today = LocalDate(now, in: zone)
         let stamp = try? (store as? any LedgerChangeStamping)?.changeStamp()
-        if let stamp, let cached = dashboardCache.dashboard(organizationId, day: today, stamp: stamp) { return cached }
+        if let stamp, let cached = dashboardCache.dashboard(organizationId, day: today, stamp: stamp) {
+            LedgerMetrics.cacheLookup("dashboard", hit: true)
+            return cached
+        }
+        LedgerMetrics.cacheLookup("dashboard", hit: false)
         let dashboard = try await computeDashboard(organization, today: today)
         if let stamp { dashboardCache.store(dashboard, day: today, stamp: stamp) }
         return dashboard

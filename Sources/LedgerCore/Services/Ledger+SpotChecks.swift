@@ -117,9 +117,7 @@ extension Ledger {
         try Self.requirePlatform(principal, "只有平台管理员可以组织抽查 / only platform admins run spot checks")
         let title = try InputCheck.required(input.title, field: "title", maxLength: 200)
         let scope = input.scope ?? SpotCheckScope()
-        if let from = scope.from, let to = scope.to, to < from {
-            throw LedgerError.invalidField(field: "scope.to", reason: "结束日期早于开始日期 / the end date is before the start date")
-        }
+        try LedgerDates.checkPeriod(from: scope.from, to: scope.to, prefix: "scope.")
         for code in scope.regionCodes {
             do { _ = try RegionCode(code) } catch {
                 throw LedgerError.invalidField(field: "scope.regionCodes", reason: "\(code): \(error)")

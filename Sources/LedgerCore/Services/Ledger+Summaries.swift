@@ -49,9 +49,7 @@ public struct DayRange: Sendable, Hashable {
 
     /// Narrows a filter to records starting within these days in `timeZone`.
     func apply(to filter: RecordFilter, in timeZone: TimeZone) throws(LedgerError) -> RecordFilter {
-        if let from, let to, to < from {
-            throw .invalidField(field: "to", reason: "结束日期早于开始日期 / the end date is before the start date")
-        }
+        try LedgerDates.checkPeriod(from: from, to: to)
         var filter = filter
         filter.startsFrom = from?.startOfDay(in: timeZone)
         filter.startsBefore = to?.adding(days: 1).startOfDay(in: timeZone)

@@ -40,6 +40,18 @@ public struct ImportOptions: Sendable {
     }
 }
 
+/// The documented bounds of an import file; above them the file is refused before any row is read.
+public enum ImportLimits {
+    /// The largest file the API and the CLI accept (a million rows is about 100 MB).
+    public static let maxFileBytes = 512 << 20
+    /// The largest file a browser may upload on the import page.
+    public static let maxPageUploadBytes = 64 << 20
+    /// The longest line, in bytes.
+    public static var maxLineBytes: Int { CSVRowParser.maxRowBytes }
+    /// The most columns a line may have.
+    public static var maxColumns: Int { CSVRowParser.maxColumns }
+}
+
 /// Thrown inside the import transaction to roll it back when any row was bad.
 private struct ImportRejected: Error {
     var report: ImportReport
@@ -65,11 +77,19 @@ extension Ledger {
         let now = self.now
         let deadlineDays = recordingDeadlineWorkingDays
         do {
-            return try await store.write { w in
-                var reader = try openFile()
+            let report = try await store.write { w in
+                var reader: CSVReader
+                let firstRow: CSVRow?
+                do {
+                    reader = try openFile()
+                    firstRow = try reader.next()
+                } catch let error as CSVError {
+                    // A file that cannot be read up to its first row has no rows to report: the file is refused.
+                    throw LedgerError.unreadableFile(error.description)
+                }
                 var run = try RecordImportRun(writer: w, options: options, actorId: principal.userId, now: now,
                                               deadlineDays: deadlineDays, encoding: reader.encoding.rawValue)
-                guard let headerRow = try reader.next() else {
+                guard let headerRow = firstRow else {
                     throw LedgerError.invalidField(field: "file", reason: "文件为空 / the file is empty")
                 }
                 let header: RecordImportHeader
@@ -97,13 +117,19 @@ extension Ledger {
                 guard run.report.errorCount == 0 else { throw ImportRejected(report: run.report) }
                 return run.report
             }
+            LedgerMetrics.importFinished(report.committed ? "committed" : "empty", rows: report.imported)
+            return report
         } catch let rejected as ImportRejected {
             var report = rejected.report
             report.validRows = report.imported
             report.imported = 0
             report.minutesImported = 0
             report.membershipsAdded = 0
+            LedgerMetrics.importFinished("rejected", rows: report.rowsRead)
             return report
+        } catch let error as LedgerError {
+            LedgerMetrics.importFinished("refused", rows: 0)
+            throw error
         }
     }
 }

@@ -118,6 +118,6 @@ extension SpotCheckPublication {
     }
 
     static func time(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: .ledgerDefault))
+        RFC3339.string(date, in: .ledgerDefault)
     }
 }

@@ -1,0 +1,41 @@
+import Metrics
+
+/// What the use cases count, through swift-metrics: the backend is whatever the process bootstraps
+/// (Prometheus in `vledger serve`, nothing in the CLI and most tests). Labels take a few fixed values only,
+/// never a name, token or id, so a series cannot be made per person.
+public enum LedgerMetrics {
+    /// An import ended: `committed`, `rejected` (bad rows, nothing stored) or `refused` (the file itself).
+    static func importFinished(_ outcome: String, rows: Int) {
+        Counter(label: "vledger_imports_total", dimensions: [("outcome", outcome)]).increment()
+        if rows > 0 { Counter(label: "vledger_import_rows_total", dimensions: [("outcome", outcome)]).increment(by: rows) }
+    }
+
+    static func certificateIssued() {
+        Counter(label: "vledger_certificates_issued_total").increment()
+    }
+
+    /// A verification answered: by status, and for invalid ones by reason.
+    static func verified(_ result: CertificateVerification) {
+        Counter(label: "vledger_verifications_total",
+                dimensions: [("outcome", result.status.rawValue), ("reason", result.reason?.rawValue ?? "none")]).increment()
+    }
+
+    static func loginFailed() {
+        Counter(label: "vledger_login_failures_total").increment()
+    }
+
+    static func loginThrottled() {
+        Counter(label: "vledger_login_throttled_total").increment()
+    }
+
+    /// A cache lookup: `cache` names the cache (`verification`, `verification_page`, `dashboard`).
+    public static func cacheLookup(_ cache: String, hit: Bool) {
+        Counter(label: "vledger_cache_lookups_total", dimensions: [("cache", cache), ("result", hit ? "hit" : "miss")]).increment()
+    }
+
+    /// One store transaction, timed from its start to its commit or rollback.
+    public static func transaction(store: String, kind: String, nanoseconds: UInt64) {
+        Timer(label: "vledger_db_transaction_seconds", dimensions: [("store", store), ("kind", kind)])
+            .recordNanoseconds(Int64(clamping: nanoseconds))
+    }
+}
