@@ -74,6 +74,7 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
     if let keyring = ledger.certificates?.authority as? CertificateKeyring {
         app.addServices(PeriodicService.keyFileWatcher(keyring, logger: logger))
     }
+    app.addServices(PeriodicService.forgottenCheckIns(ledger, logger: logger))
     if let sqlite = ledger.store as? SQLiteLedgerStore {
         app.addServices(PeriodicService.checkpoints(sqlite, logger: logger))
     }

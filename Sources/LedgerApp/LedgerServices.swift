@@ -47,6 +47,15 @@ struct PeriodicService: Service {
         }, failure: "certificate key file unreadable; keeping the keys last read")
     }
 
+    /// Every five minutes, closes check-ins left open 12 hours after their activity ended (nothing is recorded
+    /// for them). Harmless with several servers on one database: each check-in is closed once, under its lock.
+    static func forgottenCheckIns(_ ledger: Ledger, logger: Logger) -> PeriodicService {
+        PeriodicService(interval: .seconds(300), logger: logger, round: {
+            let closed = try await ledger.closeForgottenCheckIns()
+            if closed > 0 { logger.notice("closed forgotten check-ins", metadata: ["count": "\(closed)"]) }
+        }, failure: "closing forgotten check-ins failed")
+    }
+
     /// Folds the SQLite write-ahead log back into the database file every minute, so it does not grow without bound
     /// under steady writes (SQLite's automatic checkpoints stop while readers hold snapshots).
     static func checkpoints(_ store: SQLiteLedgerStore, logger: Logger) -> PeriodicService {

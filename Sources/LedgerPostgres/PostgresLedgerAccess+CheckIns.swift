@@ -72,6 +72,14 @@ extension PostgresLedgerAccess {
             """, Self.checkIn)
     }
 
+    func openCheckIns(activityEndedBefore endedBefore: Date, limit: Int) throws -> [CheckIn] {
+        try rows("""
+            SELECT \(unescaped: Self.checkInColumns) FROM check_ins
+            WHERE state = 'open' AND activity_id IN (SELECT id FROM activities WHERE end_at < \(Self.stored(endedBefore)))
+            ORDER BY id LIMIT \(limit)
+            """, Self.checkIn)
+    }
+
     func checkIns(activityId: Int64, after: Int64?, limit: Int) throws -> [CheckIn] {
         try rows("""
             SELECT \(unescaped: Self.checkInColumns) FROM check_ins

@@ -30,6 +30,11 @@ extension SQLiteLedgerAccess {
         try checkIns("volunteer_id = ? AND state = 'open'", [volunteerId]).first
     }
 
+    func openCheckIns(activityEndedBefore endedBefore: Date, limit: Int) throws -> [CheckIn] {
+        try checkIns("state = 'open' AND activity_id IN (SELECT id FROM activities WHERE end_at < ?) ORDER BY id LIMIT ?",
+                     [Int64(endedBefore.timeIntervalSince1970.rounded(.down)), limit])
+    }
+
     func checkIns(activityId: Int64, after: Int64?, limit: Int) throws -> [CheckIn] {
         try checkIns("activity_id = ? AND id > ? ORDER BY id LIMIT ?", [activityId, after ?? 0, limit])
     }

@@ -55,6 +55,27 @@ struct CheckInTests {
     }
 
     @Test(arguments: Backend.all)
+    func checkInsLeftOpenAreClosedTwelveHoursAfterTheActivityEndedWithNothingRecorded(_ backend: Backend) async throws {
+        try await withStore(backend) { t in
+            let site = try await Site.make(t)
+            let forgotten = try await Self.at(t, 9).checkIn(volunteerNumber: site.member.number, activityId: site.activity.id, by: Self.op)
+            // June 11, 05:59: less than 12 hours after the 18:00 end; nothing is closed.
+            #expect(try await t.ledger(clock: { Make.june(11, 5, 59) }).closeForgottenCheckIns() == 0)
+            #expect(try await t.store.read { try $0.openCheckIns(activityEndedBefore: Make.june(10, 18), limit: 10) }.isEmpty)
+            #expect(try await t.store.read { try $0.openCheckIns(activityEndedBefore: Make.june(10, 18, 1), limit: 10) }.map(\.id) == [forgotten.id])
+            let recordsBefore = try await t.store.read { try $0.total(RecordFilter(includeVoid: true)).records }
+            #expect(try await t.ledger(clock: { Make.june(11, 6, 1) }).closeForgottenCheckIns() == 1)
+            let closed = try #require(try await t.store.read { try $0.checkIn(id: forgotten.id) })
+            #expect(closed.state == .canceled && closed.closedAt == Make.june(11, 6, 1) && closed.recordId == nil)
+            #expect(closed.cancelReason?.contains("12 hours") == true)
+            #expect(try await t.store.read { try $0.total(RecordFilter(includeVoid: true)).records } == recordsBefore)
+            // Closed once: a second round finds nothing, and the volunteer may check in elsewhere again.
+            #expect(try await t.ledger(clock: { Make.june(11, 6, 2) }).closeForgottenCheckIns() == 0)
+            #expect(try await t.store.read { try $0.openCheckIn(volunteerId: site.member.id) } == nil)
+        }
+    }
+
+    @Test(arguments: Backend.all)
     func aStayPastTheEndCountsUntilTheEndAndMinutesMayBeLess(_ backend: Backend) async throws {
         try await withStore(backend) { t in
             let site = try await Site.make(t)

@@ -76,6 +76,32 @@ extension Ledger {
         }
     }
 
+    /// How long after its activity ended a check-in left open is closed by the server.
+    public static let forgottenCheckInGrace: TimeInterval = 12 * 3600
+
+    /// Closes check-ins nobody checked out, 12 hours after their activity ended: they are canceled with a reason
+    /// saying so, and nothing is recorded (the server cannot know when the volunteer left; staff record the
+    /// hours by hand). Otherwise the volunteer could not check in anywhere again. Returns how many were closed.
+    @discardableResult
+    public func closeForgottenCheckIns(limit: Int = 500) async throws -> Int {
+        let now = self.now.wholeSeconds
+        let reason = "未签退，活动结束 12 小时后由系统关闭，未登记时长，请工作人员补录 / not checked out; closed by the system 12 hours after the activity ended, with no hours recorded: staff can record them by hand"
+        return try await store.write { w in
+            var closed = 0
+            for found in try w.openCheckIns(activityEndedBefore: now.addingTimeInterval(-Self.forgottenCheckInGrace), limit: limit) {
+                try w.lockVolunteer(id: found.volunteerId)
+                guard var checkIn = try w.checkIn(id: found.id), checkIn.state == .open else { continue }
+                checkIn.state = .canceled
+                checkIn.closedAt = now
+                checkIn.closedBy = nil
+                checkIn.cancelReason = reason
+                try w.close(checkIn)
+                closed += 1
+            }
+            return closed
+        }
+    }
+
     /// An activity's check-ins, for its organization's staff, the platform and inspectors.
     public func checkIns(activityId: Int64, after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<CheckIn> {
         let limit = try InputCheck.limit(limit)

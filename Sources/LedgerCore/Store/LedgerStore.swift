@@ -171,6 +171,8 @@ public protocol LedgerReader: SpotCheckReader {
     func checkIn(id: Int64) throws -> CheckIn?
     /// The volunteer's open check-in, at any activity.
     func openCheckIn(volunteerId: Int64) throws -> CheckIn?
+    /// Check-ins still open at activities that ended before `endedBefore`, oldest first.
+    func openCheckIns(activityEndedBefore endedBefore: Date, limit: Int) throws -> [CheckIn]
     /// An activity's check-ins by id.
     func checkIns(activityId: Int64, after: Int64?, limit: Int) throws -> [CheckIn]
 
