@@ -10,7 +10,7 @@ DATABASE    ?= sqlite:data/vledger.sqlite
 # JOSE interoperability test.
 # chromium and chromium-driver run the browser tests of the web pages.
 DEB_PACKAGES = libsqlite3-dev pkg-config libqrencode-dev libcairo2-dev libzbar-dev zlib1g-dev fonts-noto-cjk \
-               poppler-utils zbar-tools python3 python3-venv chromium chromium-driver
+               poppler-utils zbar-tools python3 python3-venv chromium chromium-driver wrk
 # PyPI packages of the tests, in a private venv: JWKS interoperability (a JOSE library not written here), and the
 # browser tests of the web pages (Selenium driving Debian's Chromium, axe-core for accessibility, pytest).
 PYTHON_VENV     = .build/python-venv
@@ -78,6 +78,7 @@ bench: deps
 	$$($(SWIFT) build -c release --show-bin-path)/vledger bench import --rows $(ROWS)
 	$$($(SWIFT) build -c release --show-bin-path)/vledger bench certificates
 	$$($(SWIFT) build -c release --show-bin-path)/vledger bench spot-check --ids $(IDS)
+	$$($(SWIFT) build -c release --show-bin-path)/vledger bench load --duration 30
 
 ## samples: regenerate the sample data set (deterministic).
 samples:

@@ -4,7 +4,7 @@ import LedgerApp
 import LedgerCore
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [BenchImport.self, BenchCertificates.self, BenchSpotCheck.self, BenchPages.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [BenchImport.self, BenchCertificates.self, BenchSpotCheck.self, BenchPages.self, BenchLoad.self])
 }
 
 /// Imports N synthetic rows through the full CSV import (every rule checked) and, in the same run,
