@@ -14,12 +14,12 @@ DEB_PACKAGES = libsqlite3-dev pkg-config libqrencode-dev libcairo2-dev libzbar-d
 # PyPI packages of the tests, in a private venv: JWKS interoperability (a JOSE library not written here), and the
 # browser tests of the web pages (Selenium driving Debian's Chromium, axe-core for accessibility, pytest).
 PYTHON_VENV     = .build/python-venv
-PYTHON_PACKAGES = joserfc selenium axe-selenium-python pytest prometheus_client
+PYTHON_PACKAGES = joserfc selenium axe-selenium-python pytest prometheus_client schemathesis
 # PostgreSQL server and contrib (btree_gist) for the store contract suite on a throw-away cluster.
 PG_DEB_PACKAGES = postgresql postgresql-contrib
 SUDO        := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps pydeps postgres-deps build run test browser-test bench bench-postgres samples clean
+.PHONY: all deps pydeps postgres-deps build run test browser-test fuzz fuzz-build bench bench-postgres samples clean
 
 all: build
 
@@ -36,7 +36,7 @@ deps:
 ## pydeps: the Python packages of the tests, installed from PyPI into $(PYTHON_VENV) when missing.
 pydeps: deps
 	@[ -x $(PYTHON_VENV)/bin/python3 ] || python3 -m venv $(PYTHON_VENV)
-	@$(PYTHON_VENV)/bin/python3 -c 'import joserfc, selenium, axe_selenium_python, pytest, prometheus_client' 2>/dev/null \
+	@$(PYTHON_VENV)/bin/python3 -c 'import joserfc, selenium, axe_selenium_python, pytest, prometheus_client, schemathesis' 2>/dev/null \
 	  || $(PYTHON_VENV)/bin/python3 -m pip install -q $(PYTHON_PACKAGES)
 
 ## postgres-deps: install PostgreSQL (server and contrib) from Debian, when missing.
@@ -62,6 +62,30 @@ test: deps pydeps postgres-deps
 	$(SWIFT) build --build-tests
 	VLEDGER_TEST_PYTHON=$(CURDIR)/$(PYTHON_VENV)/bin/python3 scripts/with-test-postgres.sh $(SWIFT) test --skip-build
 	$(MAKE) browser-test
+	$(MAKE) fuzz FUZZ_SECONDS=25
+
+## fuzz: libFuzzer (the toolchain's -sanitize=fuzzer, with AddressSanitizer) on the CSV reader, the certificate token
+## parser, the serial parser and the identity-number checks, FUZZ_SECONDS each (`make test` runs 25 s each). Seeds are
+## Tests/Fuzz/corpus/TARGET; inputs the fuzzer finds go to .build-fuzz/corpus, crashes to .build-fuzz/crashes (replay
+## one with `vledger-fuzz TARGET FILE` from a normal build).
+FUZZ_TARGETS = csv token serial identity
+FUZZ_SECONDS ?= 300
+FUZZ_FLAGS   = --scratch-path .build-fuzz --product vledger-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+fuzz-build: deps
+	$(SWIFT) build $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
+	@bin="$$($(SWIFT) build $(FUZZ_FLAGS) --show-bin-path)/vledger-fuzz"; \
+	for target in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$target .build-fuzz/crashes; \
+	  echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
+	  VLEDGER_FUZZ_TARGET=$$target ASAN_OPTIONS=symbolize=0:detect_leaks=0 SWIFT_BACKTRACE=enable=no timeout $$(( $(FUZZ_SECONDS) + 60 )) \
+	    "$$bin" -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=.build-fuzz/crashes/$$target- .build-fuzz/corpus/$$target Tests/Fuzz/corpus/$$target \
+	    > .build-fuzz/$$target.log 2>&1; status=$$?; \
+	  grep -E "^(INFO: seed|stat::number_of_executed_units|stat::new_units_added|==[0-9]+==ERROR|SUMMARY)|Fatal error" .build-fuzz/$$target.log; \
+	  [ $$status -eq 0 ] || { tail -30 .build-fuzz/$$target.log; echo "fuzz target $$target failed (exit $$status); see .build-fuzz/crashes"; exit 1; }; \
+	done
 
 ## browser-test: the web pages in headless Chromium (Selenium), as staff, volunteers and strangers would use them.
 browser-test: pydeps

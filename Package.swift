@@ -137,6 +137,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libFuzzer targets of the parsers (`make fuzz`); built normally, a replayer of the seed corpus.
+        .executableTarget(
+            name: "vledger-fuzz",
+            dependencies: ["LedgerCore", "LedgerCertificates"]
+        ),
         .testTarget(
             name: "LedgerCoreTests",
             dependencies: ["LedgerCore"]

@@ -24,14 +24,9 @@ def vledger_binary():
     return os.path.join(bin_dir, "vledger")
 
 
-@pytest.fixture(scope="session")
-def server():
-    # Screenshots of failures from an earlier run would mislead.
-    if os.path.isdir(SCREENSHOTS):
-        for name in os.listdir(SCREENSHOTS):
-            if name.startswith("FAILED-"):
-                os.remove(os.path.join(SCREENSHOTS, name))
-    folder = tempfile.mkdtemp(prefix="vledger-browser-")
+def launch_server(prefix):
+    """`vledger serve` with the samples on a free loopback port, in a folder of its own."""
+    folder = tempfile.mkdtemp(prefix=prefix)
     log = open(os.path.join(folder, "server.log"), "w+")
     # A free port chosen here, so that the QR codes' base URL (the server's own address) is the real one.
     with socket.socket() as probe:
@@ -54,10 +49,33 @@ def server():
         log.seek(0)
         process.kill()
         raise RuntimeError("vledger serve did not start:\n" + log.read()[-3000:])
-    yield {"url": url, "folder": folder, "process": process}
-    process.terminate()
-    process.wait(timeout=30)
-    shutil.rmtree(folder, ignore_errors=True)
+    return {"url": url, "folder": folder, "process": process, "log": log}
+
+
+def stop_server(server):
+    server["process"].terminate()
+    server["process"].wait(timeout=30)
+    shutil.rmtree(server["folder"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server():
+    # Screenshots of failures from an earlier run would mislead.
+    if os.path.isdir(SCREENSHOTS):
+        for name in os.listdir(SCREENSHOTS):
+            if name.startswith("FAILED-"):
+                os.remove(os.path.join(SCREENSHOTS, name))
+    launched = launch_server("vledger-browser-")
+    yield launched
+    stop_server(launched)
+
+
+@pytest.fixture(scope="module")
+def own_server():
+    """A server for tests that change data at random (Schemathesis), apart from the pages' server."""
+    launched = launch_server("vledger-schema-")
+    yield launched
+    stop_server(launched)
 
 
 def make_driver(width, height, download_dir):

@@ -1,0 +1,39 @@
+"""Schemathesis (from PyPI) against /openapi.json of a live server, as an organization admin and as a volunteer:
+any 5xx, or any response whose status, content type, headers or body the document does not allow, fails.
+Bounded: 80 seconds a role."""
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+
+CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance"
+SECONDS_PER_ROLE = int(os.environ.get("VLEDGER_SCHEMATHESIS_SECONDS", "80"))
+
+
+def token(url, username, password="demo-2026"):
+    request = urllib.request.Request(url + "/api/v1/auth/login", method="POST", headers={"Content-Type": "application/json"},
+                                     data=json.dumps({"username": username, "password": password}).encode())
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["token"]
+
+
+def run_schemathesis(server, username, tmp_path):
+    schemathesis = os.path.join(os.path.dirname(sys.executable), "schemathesis")
+    result = subprocess.run(
+        [schemathesis, "run", server["url"] + "/openapi.json", "-H", "Authorization: Bearer " + token(server["url"], username),
+         "--checks", CHECKS, "--exclude-operation-id", "logout", "--max-time", str(SECONDS_PER_ROLE),
+         "--phases", "examples,coverage,fuzzing", "--workers", "2", "--seed", "20261202"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=SECONDS_PER_ROLE + 120)
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, f"schemathesis as {username} found failures:\n{report[-6000:]}"
+    assert " passed" in report and "generated" in report, report[-2000:]
+    return report
+
+
+def test_the_api_matches_its_document_as_an_organization_admin(own_server, tmp_path):
+    run_schemathesis(own_server, "org1-admin", tmp_path)
+
+
+def test_the_api_matches_its_document_as_a_volunteer(own_server, tmp_path):
+    run_schemathesis(own_server, "volunteer1", tmp_path)
