@@ -38,8 +38,36 @@ document.addEventListener("DOMContentLoaded", () => {
       request.open("POST", form.action);
       bar.hidden = false;
       request.upload.addEventListener("progress", (e) => { if (e.lengthComputable) bar.value = Math.round(e.loaded * 100 / e.total); });
-      request.addEventListener("load", () => { document.open(); document.write(request.responseText); document.close(); });
+      request.addEventListener("load", () => {
+        // A started import answers with its job page: go there, it shows the rows checked.
+        if (request.responseURL && request.responseURL.indexOf("/org/import/jobs/") >= 0) {
+          window.location.assign(request.responseURL);
+          return;
+        }
+        document.open(); document.write(request.responseText); document.close();
+      });
       request.send(new FormData(form));
     });
+  }
+
+  // Rows checked of an import running on the server, every second (without script the page refreshes itself).
+  const running = document.getElementById("import-running");
+  if (running && window.fetch) {
+    const check = document.getElementById("import-check");
+    const rows = document.getElementById("import-rows");
+    const total = document.getElementById("import-total");
+    const poll = () => {
+      fetch(running.dataset.progressUrl, { credentials: "same-origin", cache: "no-store" })
+        .then((response) => response.json())
+        .then((progress) => {
+          if (!progress.running) { window.location.reload(); return; }
+          check.value = progress.percent;
+          rows.textContent = progress.rowsChecked;
+          total.textContent = progress.totalRows;
+          window.setTimeout(poll, 1000);
+        })
+        .catch(() => window.setTimeout(poll, 3000));
+    };
+    window.setTimeout(poll, 1000);
   }
 });

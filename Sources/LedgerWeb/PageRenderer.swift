@@ -35,7 +35,9 @@ public struct PageRenderer: Sendable {
     }
 
     /// A page: `template` inside the layout, with `page` as its data.
-    func render(_ template: String, title: String, page: Any, context: WebRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+    /// `refreshSeconds` makes the browser reload the page (a job's progress without script).
+    func render(_ template: String, title: String, page: Any, context: WebRequestContext, status: HTTPResponse.Status = .ok,
+                refreshSeconds: Int? = nil) -> Response {
         let language = context.language
         var data: [String: Any] = [
             "t": texts[language] ?? [:],
@@ -48,6 +50,7 @@ public struct PageRenderer: Sendable {
             "title": title,
             "page": ReflectedFields(page),
         ]
+        if let refreshSeconds { data["refresh"] = String(refreshSeconds) }
         if let account = context.account {
             data["user"] = [
                 "name": account.displayName,

@@ -3,11 +3,13 @@ import Hummingbird
 import LedgerCore
 import LedgerSpreadsheets
 
-/// Uploading a CSV of hour records from the browser: the whole file is imported, or nothing and every
-/// bad row is listed with its line, column and reason.
+/// Uploading a CSV or workbook of hour records from the browser: the file is checked in the background
+/// while its job page shows rows checked of the total; then the whole file is imported, or nothing and
+/// every bad row is listed with its line, column and reason.
 struct StaffImportPages {
     let ledger: Ledger
     let renderer: PageRenderer
+    let jobs: ImportJobs
 
     struct ImportPage {
         var filename: String?
@@ -22,63 +24,131 @@ struct StaffImportPages {
         /// Mustache counts every number as true, so the sections test these.
         var listsErrors = false
         var hasMoreErrors = false
+        /// While the job runs: its id, rows checked, the total and the percentage.
+        var running = false
+        var jobId: String?
+        var rowsChecked = 0
+        var totalRows = 0
+        var percent = 0
+
+        static let empty = ImportPage(membershipsAdded: 0, errorCount: 0, errors: [], moreErrors: 0)
     }
 
     func register(on pages: RouterGroup<WebRequestContext>) {
         pages.get("/org/import") { _, context -> Response in
             _ = try StaffScope(context)
-            return render(ImportPage(membershipsAdded: 0, errorCount: 0, errors: [], moreErrors: 0), context: context)
+            return render(.empty, context: context)
         }
         pages.post("/org/import") { _, context in try await upload(context) }
+        pages.get("/org/import/jobs/:job") { _, context -> Response in
+            let job = try job(context)
+            var page = page(for: job, language: context.language)
+            let status: HTTPResponse.Status = page.listsErrors || page.formError != nil ? .unprocessableContent : .ok
+            page.jobId = job.id
+            return render(page, context: context, status: status, refresh: page.running ? 2 : nil)
+        }
+        // For the page's script: rows checked so far, and whether the job is done.
+        pages.get("/org/import/jobs/:job/progress") { _, context -> Response in
+            let job = try job(context)
+            let page = page(for: job, language: context.language)
+            let body = "{\"running\":\(page.running),\"rowsChecked\":\(page.rowsChecked),\"totalRows\":\(page.totalRows),\"percent\":\(page.percent)}"
+            return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
     }
 
-    func render(_ page: ImportPage, context: WebRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        renderer.render("org/import", title: renderer.text("nav_import", context.language), page: page, context: context, status: status)
+    func render(_ page: ImportPage, context: WebRequestContext, status: HTTPResponse.Status = .ok, refresh: Int? = nil) -> Response {
+        renderer.render("org/import", title: renderer.text("nav_import", context.language), page: page, context: context,
+                        status: status, refreshSeconds: refresh)
     }
 
+    private func job(_ context: WebRequestContext) throws -> ImportJobs.Job {
+        let scope = try StaffScope(context)
+        guard let job = jobs.job(context.parameters.get("job") ?? "", organizationId: scope.organizationId) else {
+            throw LedgerError.notFound(entity: "import", key: String((context.parameters.get("job") ?? "").prefix(40)))
+        }
+        return job
+    }
+
+    /// Checks the upload, starts its import in the background and sends the browser to the job's page.
     func upload(_ context: WebRequestContext) async throws -> Response {
         let scope = try StaffScope(context)
         guard let file = context.form.files["file"], !file.bytes.isEmpty else {
-            return render(ImportPage(membershipsAdded: 0, errorCount: 0, errors: [], moreErrors: 0,
-                                     formError: renderer.text("import_no_file", context.language)), context: context, status: .unprocessableContent)
+            var page = ImportPage.empty
+            page.formError = renderer.text("import_no_file", context.language)
+            return render(page, context: context, status: .unprocessableContent)
         }
         let filename = String(file.filename.suffix(80))
-        let report: ImportReport
+        let bytes: [UInt8]
         do {
             // An Excel workbook's first sheet goes through the same import as a CSV file.
-            let bytes = XLSXReader.looksLikeWorkbook(file.bytes) ? try XLSXReader.csv(file.bytes) : file.bytes
-            report = try await ledger.importRecords(openFile: { try CSVReader(bytes: bytes) },
-                                                    options: ImportOptions(organizationId: scope.organizationId), by: scope.principal)
+            bytes = XLSXReader.looksLikeWorkbook(file.bytes) ? try XLSXReader.csv(file.bytes) : file.bytes
         } catch let error as XLSXError {
-            return render(ImportPage(filename: filename, membershipsAdded: 0, errorCount: 1, errors: [], moreErrors: 0,
-                                     formError: "\(filename): \(error)"), context: context, status: .unprocessableContent)
-        } catch let error as CSVError {
-            return render(ImportPage(filename: filename, membershipsAdded: 0, errorCount: 1, errors: [], moreErrors: 0,
-                                     formError: "\(filename): \(error)"), context: context, status: .unprocessableContent)
-        } catch let error as LedgerError where error.kind == .invalidInput {
-            return render(ImportPage(filename: filename, membershipsAdded: 0, errorCount: 1, errors: [], moreErrors: 0,
-                                     formError: BilingualText.pick(error.message, context.language)), context: context, status: .unprocessableContent)
+            var page = ImportPage.empty
+            page.filename = filename
+            page.formError = "\(filename): \(error)"
+            return render(page, context: context, status: .unprocessableContent)
         }
-        if report.errorCount > 0 {
+        guard let job = jobs.start(organizationId: scope.organizationId, filename: filename, totalRows: ImportJobs.rowEstimate(bytes)) else {
+            var page = ImportPage.empty
+            page.formError = renderer.text("import_busy", context.language)
+            return render(page, context: context, status: .tooManyRequests)
+        }
+        let ledger = self.ledger, jobs = self.jobs, logger = context.logger
+        let organizationId = scope.organizationId, principal = scope.principal
+        Task {
+            do {
+                let report = try await ledger.importRecords(
+                    openFile: { try CSVReader(bytes: bytes) }, options: ImportOptions(organizationId: organizationId), by: principal,
+                    progress: { rows, _, _ in jobs.progress(job.id, rowsChecked: rows) })
+                jobs.finish(job.id, .finished(report))
+                if report.committed {
+                    logger.info("web import", metadata: ["rows": "\(report.imported)", "organization": "\(organizationId)"])
+                }
+            } catch let error as LedgerError {
+                jobs.finish(job.id, .refused(error.message))
+            } catch {
+                logger.error("web import failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+                jobs.finish(job.id, .refused("导入失败，请重试 / the import failed; try again"))
+            }
+        }
+        return Response(status: .seeOther, headers: [.location: "/org/import/jobs/\(job.id)"])
+    }
+
+    /// The page of a job as it stands, in `language`.
+    func page(for job: ImportJobs.Job, language: PageLanguage) -> ImportPage {
+        var page = ImportPage.empty
+        page.filename = job.filename
+        switch job.state {
+        case .running(let rows):
+            page.running = true
+            page.rowsChecked = rows
+            page.totalRows = max(job.totalRows, rows)
+            page.percent = page.totalRows > 0 ? min(99, rows * 100 / page.totalRows) : 0
+        case .refused(let message):
+            page.errorCount = 1
+            page.formError = "\(job.filename): " + BilingualText.pick(message, language)
+        case .finished(let report) where report.errorCount > 0:
             // Row messages are bilingual: the page shows its own language.
             let shown = report.errors.prefix(200).map { error in
                 var error = error
-                error.message = BilingualText.pick(error.message, context.language)
+                error.message = BilingualText.pick(error.message, language)
                 return error
             }
-            var page = ImportPage(filename: filename, membershipsAdded: 0, encoding: report.encoding, errorCount: report.errorCount,
-                                  errors: shown, moreErrors: report.errorCount - shown.count)
+            page.encoding = report.encoding
+            page.errorCount = report.errorCount
+            page.errors = Array(shown)
+            page.moreErrors = report.errorCount - shown.count
             page.listsErrors = true
             page.hasMoreErrors = page.moreErrors > 0
-            return render(page, context: context, status: .unprocessableContent)
+        case .finished(let report) where report.imported == 0:
+            page.formError = renderer.text("import_empty", language)
+        case .finished(let report):
+            page.imported = report.imported
+            page.hours = PageFormat.hours(report.minutesImported)
+            page.membershipsAdded = report.membershipsAdded
+            page.encoding = report.encoding
         }
-        guard report.imported > 0 else {
-            return render(ImportPage(filename: filename, membershipsAdded: 0, errorCount: 0, errors: [], moreErrors: 0,
-                                     formError: renderer.text("import_empty", context.language)), context: context, status: .unprocessableContent)
-        }
-        context.logger.info("web import", metadata: ["rows": "\(report.imported)", "organization": "\(scope.organizationId)"])
-        return render(ImportPage(filename: filename, imported: report.imported, hours: PageFormat.hours(report.minutesImported),
-                                 membershipsAdded: report.membershipsAdded, encoding: report.encoding, errorCount: 0, errors: [],
-                                 moreErrors: 0), context: context)
+        return page
     }
 }

@@ -22,6 +22,8 @@ public struct WebInterface: Sendable {
     let renderer: PageRenderer
     let staticFiles: StaticFiles
     let settings: WebSettings
+    /// Imports running from the browser.
+    let importJobs = ImportJobs()
 
     public init(ledger: Ledger, settings: WebSettings) async throws {
         self.ledger = ledger
@@ -38,7 +40,7 @@ public struct WebInterface: Sendable {
         PublicPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffRecordPages(ledger: ledger, renderer: renderer).register(on: pages)
-        StaffImportPages(ledger: ledger, renderer: renderer).register(on: pages)
+        StaffImportPages(ledger: ledger, renderer: renderer, jobs: importJobs).register(on: pages)
         StaffCertificatePages(ledger: ledger, renderer: renderer).register(on: pages)
         VolunteerPages(ledger: ledger, renderer: renderer).register(on: pages)
         InspectorPages(ledger: ledger, renderer: renderer).register(on: pages)

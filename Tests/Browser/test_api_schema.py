@@ -1,6 +1,6 @@
 """Schemathesis (from PyPI) against /openapi.json of a live server, as an organization admin and as a volunteer:
 any 5xx, or any response whose status, content type, headers or body the document does not allow, fails.
-Bounded: 80 seconds a role."""
+Bounded: 70 seconds a role."""
 import json
 import os
 import subprocess
@@ -8,7 +8,7 @@ import sys
 import urllib.request
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance"
-SECONDS_PER_ROLE = int(os.environ.get("VLEDGER_SCHEMATHESIS_SECONDS", "80"))
+SECONDS_PER_ROLE = int(os.environ.get("VLEDGER_SCHEMATHESIS_SECONDS", "70"))
 
 
 def token(url, username, password="demo-2026"):

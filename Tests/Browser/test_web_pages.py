@@ -1,6 +1,7 @@
 """The web interface in a real browser (headless Chromium through Selenium) against `vledger serve` with the samples."""
 import datetime
 import http.cookiejar
+import json
 import os
 import re
 import subprocess
@@ -386,4 +387,48 @@ def test_a_campaign_goes_from_creation_to_publication_with_an_inspectors_finding
     laptop.get(url + "/spot-checks")
     assert "2026年服务记录抽查（浏览器测试）" in laptop.page_source
     screenshot(laptop, "public-spot-checks")
+    assert javascript_errors(laptop) == []
+
+
+def api(server, method, path, token=None, body=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    request = urllib.request.Request(server["url"] + path, method=method, headers=headers,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def test_a_file_of_100000_rows_imports_from_the_browser_with_rows_checked_shown(server, laptop, tmp_path):
+    token = api(server, "POST", "/api/v1/auth/login", body={"username": "org3-admin", "password": "demo-2026"})["token"]
+    organization = api(server, "GET", "/api/v1/me", token)["organizationId"]
+    members = [(v["name"], v["number"]) for v in api(server, "GET", f"/api/v1/organizations/{organization}/members?limit=200", token)["items"]]
+    assert len(members) >= 20
+    # A 30-day activity that ended yesterday; one-minute records, each volunteer's minutes one after another.
+    end = datetime.datetime.now(CHINA).replace(hour=0, minute=0, second=0, microsecond=0) - datetime.timedelta(days=1)
+    start = end - datetime.timedelta(days=30)
+    activity = api(server, "POST", f"/api/v1/organizations/{organization}/activities", token, {
+        "title": "十万行导入测试", "content": "browser import of 100,000 rows", "category": "community_service", "place": "线上",
+        "leader": "测试", "start": start.isoformat(), "end": end.isoformat()})["id"]
+    path = tmp_path / "hours-100000.csv"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("姓名,志愿者编号,活动编号,开始时间,结束时间\n")
+        for row in range(100_000):
+            name, number = members[row % len(members)]
+            begin = start + datetime.timedelta(minutes=row // len(members))
+            f.write(f"{name},{number},{activity},{begin:%Y-%m-%d %H:%M},{begin + datetime.timedelta(minutes=1):%Y-%m-%d %H:%M}\n")
+    login(laptop, server, "org3-admin")
+    laptop.get(server["url"] + "/org/import")
+    laptop.find_element(By.ID, "file").send_keys(str(path))
+    laptop.find_element(By.CSS_SELECTOR, "#import-form button[type=submit]").click()
+    # The job page shows rows checked of the total while the file is checked.
+    seen = wait_until(laptop, lambda d: ("running" if d.find_elements(By.ID, "import-running") else "")
+                      or ("done" if d.find_elements(By.ID, "import-result") else ""), timeout=120)
+    if seen == "running":
+        assert laptop.find_element(By.ID, "import-total").text == "100000"
+        screenshot(laptop, "import-progress")
+    result = text_when_present(laptop, "import-result", timeout=300)
+    assert "100000" in result, result
+    screenshot(laptop, "import-100000-done")
     assert javascript_errors(laptop) == []

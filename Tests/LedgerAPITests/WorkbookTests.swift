@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import LedgerCore
 import LedgerSpreadsheets
+@testable import LedgerWeb
 import Testing
 
 /// Excel workbooks: read as Excel stores them (dates as serial numbers), imported from the browser, exported.
@@ -56,7 +57,7 @@ import Testing
             let (badBody, badType) = Self.upload(badBytes, filename: "hours.xlsx", csrf: browser.csrf)
             var headers = browser.headers
             headers[.contentType] = badType
-            let refused = try await client.execute(uri: "/org/import", method: .post, headers: headers, body: badBody)
+            let refused = try await Self.finished(client, &browser, try await client.execute(uri: "/org/import", method: .post, headers: headers, body: badBody))
             #expect(refused.status == .unprocessableContent)
             let refusedPage = String(buffer: refused.body)
             #expect(refusedPage.contains("id=\"import-errors\""))
@@ -65,7 +66,7 @@ import Testing
 
             let (goodBody, goodType) = Self.upload(goodBytes, filename: "hours.xlsx", csrf: browser.csrf)
             headers[.contentType] = goodType
-            let imported = try await client.execute(uri: "/org/import", method: .post, headers: headers, body: goodBody)
+            let imported = try await Self.finished(client, &browser, try await client.execute(uri: "/org/import", method: .post, headers: headers, body: goodBody))
             #expect(imported.status == .ok)
             #expect(String(buffer: imported.body).contains("id=\"import-result\""))
 
@@ -75,6 +76,55 @@ import Testing
             #expect(rows.first?.first == "记录编号 record_id")
             #expect(rows.count == 3, "header, the fixture's record and the imported one")
             #expect(rows.contains { $0.contains("2026-06-10 13:00") })
+        }
+    }
+
+    /// An upload answers 303 to its job's page; the page of the finished job, polled as the browser would.
+    static func finished(_ client: any TestClientProtocol, _ browser: inout WebSessionTests.Browser,
+                         _ started: TestResponse) async throws -> TestResponse {
+        #expect(started.status == .seeOther)
+        let location = try #require(started.headers[.location])
+        #expect(location.hasPrefix("/org/import/jobs/"))
+        for _ in 0..<400 {
+            let page = try await browser.get(client, location)
+            if !String(buffer: page.body).contains("id=\"import-running\"") { return page }
+            let progress = try await browser.get(client, location + "/progress")
+            #expect(progress.headers[.contentType] == "application/json")
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        Issue.record("the import did not finish")
+        return started
+    }
+
+    @Test func aJobPageIsOnlyForItsOwnOrganizationAndShowsProgressWhileRunning() async throws {
+        let fixture = try await APIFixture.make()
+        // 20,000 rows, all bad (unknown volunteer number), so the import runs a while and stores nothing.
+        var csv = "姓名,志愿者编号,活动编号,开始时间,结束时间\n"
+        for index in 0..<20_000 { csv += "某人,V\(index),\(fixture.activityA.id),2026-06-10 13:00,2026-06-10 14:00\n" }
+        let file = Array(csv.utf8)
+        #expect(ImportJobs.rowEstimate(file) == 20_000)
+        try await fixture.test { client in
+            var browser = WebSessionTests.Browser()
+            _ = try await browser.logIn(client, "aStaff")
+            _ = try await browser.get(client, "/org/import")
+            let (body, type) = Self.upload(file, filename: "big.csv", csrf: browser.csrf)
+            var headers = browser.headers
+            headers[.contentType] = type
+            let started = try await client.execute(uri: "/org/import", method: .post, headers: headers, body: body)
+            let location = try #require(started.headers[.location])
+            let first = String(buffer: try await browser.get(client, location).body)
+            if first.contains("id=\"import-running\"") {
+                #expect(first.contains("http-equiv=\"refresh\""), "the page refreshes itself without script")
+                #expect(first.contains("20000"))
+            }
+            var other = WebSessionTests.Browser()
+            _ = try await other.logIn(client, "bStaff")
+            #expect(try await other.get(client, location).status == .notFound)
+            #expect(try await other.get(client, location + "/progress").status == .notFound)
+            let done = try await Self.finished(client, &browser, started)
+            #expect(done.status == .unprocessableContent)
+            #expect(String(buffer: done.body).contains("id=\"import-errors\""))
+            #expect(String(buffer: done.body).contains("+19800"), "200 rows listed, the rest counted")
         }
     }
 }

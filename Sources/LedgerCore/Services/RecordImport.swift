@@ -64,7 +64,7 @@ extension Ledger {
     ///
     /// - Parameters:
     ///   - openFile: opens the CSV (called inside the transaction).
-    ///   - progress: called every few thousand rows with (rows read, bytes read, total bytes).
+    ///   - progress: called every thousand rows with (rows read, bytes read, total bytes).
     public func importRecords(openFile: @escaping @Sendable () throws -> CSVReader, options: ImportOptions,
                               by principal: Principal,
                               progress: (@Sendable (Int, Int, Int?) -> Void)? = nil) async throws -> ImportReport {
@@ -108,7 +108,7 @@ extension Ledger {
                     }
                     guard let row else { break }
                     run.process(row, header: header)
-                    if run.report.rowsRead % 5000 == 0 {
+                    if run.report.rowsRead % 1000 == 0 {
                         progress?(run.report.rowsRead, reader.bytesRead, reader.totalBytes)
                     }
                 }
