@@ -70,7 +70,7 @@ test: deps pydeps postgres-deps
 ## one with `vledger-fuzz TARGET FILE` from a normal build).
 FUZZ_TARGETS = csv token serial identity
 FUZZ_SECONDS ?= 300
-FUZZ_FLAGS   = --scratch-path .build-fuzz --product vledger-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+FUZZ_FLAGS   = --traits Fuzzing --product vledger-fuzz
 fuzz-build: deps
 	$(SWIFT) build $(FUZZ_FLAGS)
 

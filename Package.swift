@@ -1,5 +1,10 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
+
+/// `swift build --traits Fuzzing --product vledger-fuzz` (`make fuzz`): the parsers' modules and the fuzz driver
+/// built with libFuzzer's coverage and AddressSanitizer. Only these targets change; dependencies keep their
+/// objects, so the fuzz build reuses the normal one (and a normal build after it recompiles these modules).
+let fuzzing: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"], .when(traits: ["Fuzzing"]))]
 
 let package = Package(
     name: "VolunteerLedger",
@@ -7,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "vledger", targets: ["vledger"]),
     ],
+    traits: [.trait(name: "Fuzzing", description: "libFuzzer instrumentation of the parsers and the vledger-fuzz driver")],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
@@ -32,7 +38,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-            ]
+            ],
+            swiftSettings: fuzzing
         ),
         // Password hashing for the domain's `PasswordHasher`: bcrypt on NIO's thread pool.
         .target(
@@ -74,7 +81,8 @@ let package = Package(
                 "LedgerCore", "CLedgerZlib",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: fuzzing
         ),
         // Certificate documents: the PDF (cairo, embedded CJK font), the QR code (libqrencode) as PNG and
         // SVG, the HTML view and verification page; reading a QR code from an image (zbar).
@@ -140,7 +148,9 @@ let package = Package(
         // libFuzzer targets of the parsers (`make fuzz`); built normally, a replayer of the seed corpus.
         .executableTarget(
             name: "vledger-fuzz",
-            dependencies: ["LedgerCore", "LedgerCertificates"]
+            dependencies: ["LedgerCore", "LedgerCertificates"],
+            swiftSettings: fuzzing,
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"], .when(traits: ["Fuzzing"]))]
         ),
         .testTarget(
             name: "LedgerCoreTests",

@@ -7,7 +7,7 @@ import LedgerCore
 /// token (JWS) parser and verifier, the serial parser and the identity-number checks. Each checks an invariant
 /// besides "no crash". `VLEDGER_FUZZ_TARGET` picks the target (csv, token, serial, identity).
 ///
-/// Built with `-sanitize=fuzzer -DFUZZING` (`make fuzz`), libFuzzer's driver runs the target. Built
+/// Built with the Fuzzing trait (`make fuzz`), libFuzzer's driver runs the target. Built
 /// normally, this is a replayer: `vledger-fuzz TARGET FILE...` runs each file through the target once, so the
 /// seed corpus and any crash found are regression inputs of an ordinary build.
 enum FuzzTargets {
@@ -127,7 +127,7 @@ enum FuzzTargets {
     }
 }
 
-#if FUZZING
+#if Fuzzing
 nonisolated(unsafe) private var fuzzTarget = "csv"
 
 /// libFuzzer's driver; SwiftPM names the executable's entry point, so `main` below hands over to it.
