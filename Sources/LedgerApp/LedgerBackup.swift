@@ -62,12 +62,12 @@ public enum LedgerBackup {
                 guard manager.createFile(atPath: keyCopy, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
                     throw Failure(description: "\(keyCopy): cannot write the key file copy")
                 }
-                keysDigest = hex(SHA256.hash(data: bytes))
+                keysDigest = SHA256.hash(data: bytes).hexString
             }
             let check = try await verify(database: copy)
-            let databaseBytes = try Data(contentsOf: URL(fileURLWithPath: copy))
-            let manifest = Manifest(createdAt: now, source: path, databaseBytes: databaseBytes.count,
-                                    databaseSHA256: hex(SHA256.hash(data: databaseBytes)), keysSHA256: keysDigest,
+            let (databaseBytes, databaseDigest) = try digest(ofFile: copy)
+            let manifest = Manifest(createdAt: now, source: path, databaseBytes: databaseBytes,
+                                    databaseSHA256: databaseDigest, keysSHA256: keysDigest,
                                     organizations: check.organizations, revisions: check.revisions, records: check.records)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -94,13 +94,12 @@ public enum LedgerBackup {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let manifest = try decoder.decode(Manifest.self, from: manifestData)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: copy))
-        guard hex(SHA256.hash(data: bytes)) == manifest.databaseSHA256 else {
+        guard try digest(ofFile: copy).sha256 == manifest.databaseSHA256 else {
             throw Failure(description: "\(copy): differs from the digest in \(manifestFile); the backup was changed or damaged")
         }
         let keyCopy = (folder as NSString).appendingPathComponent(keysFile)
         let keyBytes = FileManager.default.contents(atPath: keyCopy)
-        guard keyBytes.map({ hex(SHA256.hash(data: $0)) }) == manifest.keysSHA256 else {
+        guard keyBytes.map({ SHA256.hash(data: $0).hexString }) == manifest.keysSHA256 else {
             throw Failure(description: "\(keyCopy): differs from the digest in \(manifestFile)")
         }
         _ = try await verify(database: copy)
@@ -148,7 +147,16 @@ public enum LedgerBackup {
         }
     }
 
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+    /// The size and SHA-256 of a file, read in 1 MiB pieces (a city's ledger is gigabytes).
+    private static func digest(ofFile path: String) throws -> (bytes: Int, sha256: String) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure(description: "\(path): cannot read") }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var bytes = 0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            bytes += chunk.count
+        }
+        return (bytes, hasher.finalize().hexString)
     }
 }

@@ -24,6 +24,13 @@ final class ImportJobs: Sendable {
         let startedAt: Date
         var state: State
         var finishedAt: Date?
+
+        /// Rows checked, of how many (never fewer than checked), and the percentage, while the job runs; nil after.
+        var progress: (rowsChecked: Int, totalRows: Int, percent: Int)? {
+            guard case .running(let rows) = state else { return nil }
+            let total = max(totalRows, rows)
+            return (rows, total, total > 0 ? min(99, rows * 100 / total) : 0)
+        }
     }
 
     static let maxRunningPerOrganization = 2

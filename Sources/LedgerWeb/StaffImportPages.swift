@@ -49,9 +49,9 @@ struct StaffImportPages {
         }
         // For the page's script: rows checked so far, and whether the job is done.
         pages.get("/org/import/jobs/:job/progress") { _, context -> Response in
-            let job = try job(context)
-            let page = page(for: job, language: context.language)
-            let body = "{\"running\":\(page.running),\"rowsChecked\":\(page.rowsChecked),\"totalRows\":\(page.totalRows),\"percent\":\(page.percent)}"
+            let progress = try job(context).progress
+            let body = "{\"running\":\(progress != nil),\"rowsChecked\":\(progress?.rowsChecked ?? 0),"
+                + "\"totalRows\":\(progress?.totalRows ?? 0),\"percent\":\(progress?.percent ?? 0)}"
             return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                             body: .init(byteBuffer: ByteBuffer(string: body)))
         }
@@ -60,6 +60,15 @@ struct StaffImportPages {
     func render(_ page: ImportPage, context: WebRequestContext, status: HTTPResponse.Status = .ok, refresh: Int? = nil) -> Response {
         renderer.render("org/import", title: renderer.text("nav_import", context.language), page: page, context: context,
                         status: status, refreshSeconds: refresh)
+    }
+
+    /// The form again with `message` beside it; nothing was started.
+    private func refused(_ message: String, filename: String? = nil, context: WebRequestContext,
+                         status: HTTPResponse.Status = .unprocessableContent) -> Response {
+        var page = ImportPage.empty
+        page.filename = filename
+        page.formError = message
+        return render(page, context: context, status: status)
     }
 
     private func job(_ context: WebRequestContext) throws -> ImportJobs.Job {
@@ -74,9 +83,7 @@ struct StaffImportPages {
     func upload(_ context: WebRequestContext) async throws -> Response {
         let scope = try StaffScope(context)
         guard let file = context.form.files["file"], !file.bytes.isEmpty else {
-            var page = ImportPage.empty
-            page.formError = renderer.text("import_no_file", context.language)
-            return render(page, context: context, status: .unprocessableContent)
+            return refused(renderer.text("import_no_file", context.language), context: context)
         }
         let filename = String(file.filename.suffix(80))
         let bytes: [UInt8]
@@ -84,15 +91,10 @@ struct StaffImportPages {
             // An Excel workbook's first sheet goes through the same import as a CSV file.
             bytes = XLSXReader.looksLikeWorkbook(file.bytes) ? try XLSXReader.csv(file.bytes) : file.bytes
         } catch let error as XLSXError {
-            var page = ImportPage.empty
-            page.filename = filename
-            page.formError = "\(filename): \(error)"
-            return render(page, context: context, status: .unprocessableContent)
+            return refused("\(filename): \(error)", filename: filename, context: context)
         }
         guard let job = jobs.start(organizationId: scope.organizationId, filename: filename, totalRows: ImportJobs.rowEstimate(bytes)) else {
-            var page = ImportPage.empty
-            page.formError = renderer.text("import_busy", context.language)
-            return render(page, context: context, status: .tooManyRequests)
+            return refused(renderer.text("import_busy", context.language), context: context, status: .tooManyRequests)
         }
         let ledger = self.ledger, jobs = self.jobs, logger = context.logger
         let organizationId = scope.organizationId, principal = scope.principal
@@ -120,11 +122,11 @@ struct StaffImportPages {
         var page = ImportPage.empty
         page.filename = job.filename
         switch job.state {
-        case .running(let rows):
-            page.running = true
-            page.rowsChecked = rows
-            page.totalRows = max(job.totalRows, rows)
-            page.percent = page.totalRows > 0 ? min(99, rows * 100 / page.totalRows) : 0
+        case .running:
+            if let progress = job.progress {
+                page.running = true
+                (page.rowsChecked, page.totalRows, page.percent) = progress
+            }
         case .refused(let message):
             page.errorCount = 1
             page.formError = "\(job.filename): " + BilingualText.pick(message, language)

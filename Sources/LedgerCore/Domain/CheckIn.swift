@@ -45,6 +45,15 @@ public struct CheckIn: Sendable, Hashable, Codable {
         self.recordId = recordId
         self.cancelReason = cancelReason
     }
+
+    /// Closes the check-in without recording anything: by staff who checked someone in by mistake, or by the
+    /// server (`userId` nil) when nobody checked out.
+    public mutating func cancel(at time: Date, by userId: Int64?, reason: String) {
+        state = .canceled
+        closedAt = time
+        closedBy = userId
+        cancelReason = reason
+    }
 }
 
 /// When check-in is open for an activity, and which span of an on-site stay counts as service.

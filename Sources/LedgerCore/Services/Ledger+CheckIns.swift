@@ -67,10 +67,7 @@ extension Ledger {
         let now = self.now.wholeSeconds
         return try await store.write { w in
             var checkIn = try Self.stillOpen(try Self.closableCheckIn(id: id, in: w, by: principal), in: w)
-            checkIn.state = .canceled
-            checkIn.closedAt = now
-            checkIn.closedBy = principal.userId
-            checkIn.cancelReason = reason
+            checkIn.cancel(at: now, by: principal.userId, reason: reason)
             try w.close(checkIn)
             return checkIn
         }
@@ -90,11 +87,9 @@ extension Ledger {
             var closed = 0
             for found in try w.openCheckIns(activityEndedBefore: now.addingTimeInterval(-Self.forgottenCheckInGrace), limit: limit) {
                 try w.lockVolunteer(id: found.volunteerId)
+                // Another process may have closed it since the query; `stillOpen` would throw, a round just skips it.
                 guard var checkIn = try w.checkIn(id: found.id), checkIn.state == .open else { continue }
-                checkIn.state = .canceled
-                checkIn.closedAt = now
-                checkIn.closedBy = nil
-                checkIn.cancelReason = reason
+                checkIn.cancel(at: now, by: nil, reason: reason)
                 try w.close(checkIn)
                 closed += 1
             }

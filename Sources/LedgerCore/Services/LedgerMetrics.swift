@@ -4,7 +4,8 @@ import Metrics
 /// (Prometheus in `vledger serve`, nothing in the CLI and most tests). Labels take a few fixed values only,
 /// never a name, token or id, so a series cannot be made per person.
 public enum LedgerMetrics {
-    /// An import ended: `committed`, `rejected` (bad rows, nothing stored) or `refused` (the file itself).
+    /// An import ended: `committed`, `empty` (a header and no rows), `rejected` (bad rows, nothing stored) or
+    /// `refused` (the file itself).
     static func importFinished(_ outcome: String, rows: Int) {
         Counter(label: "vledger_imports_total", dimensions: [("outcome", outcome)]).increment()
         if rows > 0 { Counter(label: "vledger_import_rows_total", dimensions: [("outcome", outcome)]).increment(by: rows) }
