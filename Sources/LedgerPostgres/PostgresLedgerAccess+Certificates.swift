@@ -16,8 +16,8 @@ extension PostgresLedgerAccess {
             id: try c.next(), serial: try c.next(), statusIndex: try c.next(), volunteerId: try c.next(),
             organizationId: try c.next(), volunteerName: try c.next(), volunteerNumber: try c.next(),
             maskedDocumentNumber: try c.next(), issuerName: try c.next(), issuerCode: try c.next(),
-            periodFrom: try c.next(String?.self).flatMap(LocalDate.init(iso:)),
-            periodTo: try c.next(String?.self).flatMap(LocalDate.init(iso:)),
+            periodFrom: try StoredValue.dateIfPresent(try c.next(), column: "certificates.period_from"),
+            periodTo: try StoredValue.dateIfPresent(try c.next(), column: "certificates.period_to"),
             minutes: try c.next(), recordCount: try c.next(), coverageDigest: try c.next(), timeZoneIdentifier: try c.next(),
             issuedAt: try c.next(), issuedBy: try c.next(), keyId: try c.next(), token: try c.next(), revocation: nil)
         let revokedAt = try c.next(Date?.self)
@@ -37,7 +37,7 @@ extension PostgresLedgerAccess {
     private static func certifiedRecord(_ c: inout Columns) throws -> CertifiedRecord {
         CertifiedRecord(recordId: try c.next(), revision: try c.next(), organizationId: try c.next(),
                         organizationName: try c.next(), activityId: try c.next(), activityTitle: try c.next(),
-                        serviceDate: LocalDate(iso: try c.next(String.self)) ?? LocalDate(year: 1970, month: 1, day: 1)!,
+                        serviceDate: try StoredValue.date(try c.next(), column: "certificate_records.service_date"),
                         startAt: try c.next(), minutes: try c.next())
     }
 
@@ -77,7 +77,7 @@ extension PostgresLedgerAccess {
             let current = ServiceRecord(
                 id: try c.next(), volunteerId: try c.next(), activityId: try c.next(), organizationId: try c.next(),
                 startAt: try c.next(), endAt: try c.next(), minutes: try c.next(),
-                source: RecordSource(rawValue: try c.next()) ?? .manual, note: try c.next(), recordedBy: try c.next(),
+                source: try StoredValue.decode(try c.next(), column: "service_records.source"), note: try c.next(), recordedBy: try c.next(),
                 recordedAt: try c.next(), isLate: try c.next(), isVoid: try c.next(), revision: try c.next())
             return CertifiedRecordChange(certified: certified, current: current)
         }
@@ -103,11 +103,22 @@ extension PostgresLedgerAccess {
     }
 
     func insert(_ certificate: Certificate, covering records: [CertifiedRecord]) throws -> Certificate {
+        try store(certificate, id: nil, covering: records)
+    }
+
+    func restore(_ certificate: Certificate, covering records: [CertifiedRecord]) throws {
+        let stored = try store(certificate, id: certificate.id, covering: records)
+        if let revocation = certificate.revocation { try revokeCertificate(id: stored.id, revocation) }
+    }
+
+    /// The one INSERT of `insert` (a new id) and `restore` (the given id).
+    private func store(_ certificate: Certificate, id: Int64?, covering records: [CertifiedRecord]) throws -> Certificate {
         let id = try rows("""
-            INSERT INTO certificates (serial, status_index, volunteer_id, organization_id, volunteer_name, volunteer_number,
+            INSERT INTO certificates (id, serial, status_index, volunteer_id, organization_id, volunteer_name, volunteer_number,
                 masked_document_number, issuer_name, issuer_code, period_from, period_to, minutes, record_count,
                 coverage_digest, time_zone, issued_at, issued_by, key_id, token)
-            VALUES (\(certificate.serial), \(certificate.statusIndex), \(certificate.volunteerId), \(certificate.organizationId),
+            VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('certificates', 'id'))),
+                    \(certificate.serial), \(certificate.statusIndex), \(certificate.volunteerId), \(certificate.organizationId),
                     \(certificate.volunteerName), \(certificate.volunteerNumber), \(certificate.maskedDocumentNumber),
                     \(certificate.issuerName), \(certificate.issuerCode), \(certificate.periodFrom?.description)::date,
                     \(certificate.periodTo?.description)::date, \(certificate.minutes), \(certificate.recordCount),

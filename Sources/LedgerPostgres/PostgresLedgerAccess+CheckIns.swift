@@ -58,7 +58,7 @@ extension PostgresLedgerAccess {
 
     private static func checkIn(_ c: inout Columns) throws -> CheckIn {
         CheckIn(id: try c.next(), activityId: try c.next(), organizationId: try c.next(), volunteerId: try c.next(),
-                checkedInAt: try c.next(), checkedInBy: try c.next(), state: CheckInState(rawValue: try c.next()) ?? .open,
+                checkedInAt: try c.next(), checkedInBy: try c.next(), state: try StoredValue.decode(try c.next(), column: "check_ins.state"),
                 closedAt: try c.next(), closedBy: try c.next(), recordId: try c.next(), cancelReason: try c.next())
     }
 
@@ -80,6 +80,10 @@ extension PostgresLedgerAccess {
             """, Self.checkIn)
     }
 
+    func checkIns(after: Int64?, limit: Int) throws -> [CheckIn] {
+        try rows("SELECT \(unescaped: Self.checkInColumns) FROM check_ins WHERE id > \(after ?? 0) ORDER BY id LIMIT \(limit)", Self.checkIn)
+    }
+
     func checkIns(activityId: Int64, after: Int64?, limit: Int) throws -> [CheckIn] {
         try rows("""
             SELECT \(unescaped: Self.checkInColumns) FROM check_ins
@@ -88,9 +92,19 @@ extension PostgresLedgerAccess {
     }
 
     func insert(_ checkIn: CheckIn) throws -> CheckIn {
+        try store(checkIn, id: nil)
+    }
+
+    func restore(_ checkIn: CheckIn) throws {
+        _ = try store(checkIn, id: checkIn.id)
+        if checkIn.state != .open { try close(checkIn) }
+    }
+
+    /// The one INSERT of `insert` (a new id) and `restore` (the given id), always open; `close` closes it.
+    private func store(_ checkIn: CheckIn, id: Int64?) throws -> CheckIn {
         let id = try row("""
-            INSERT INTO check_ins (activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state)
-            VALUES (\(checkIn.activityId), \(checkIn.organizationId), \(checkIn.volunteerId), \(Self.stored(checkIn.checkedInAt)),
+            INSERT INTO check_ins (id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state)
+            VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('check_ins', 'id'))), \(checkIn.activityId), \(checkIn.organizationId), \(checkIn.volunteerId), \(Self.stored(checkIn.checkedInAt)),
                     \(checkIn.checkedInBy), 'open')
             RETURNING id
             """) { try $0.next(Int64.self) }

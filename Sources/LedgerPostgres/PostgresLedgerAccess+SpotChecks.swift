@@ -146,15 +146,15 @@ extension PostgresLedgerAccess {
 
     private static func campaign(_ c: inout Columns) throws -> SpotCheckCampaign {
         SpotCheckCampaign(
-            id: try c.next(), title: try c.next(), unit: SpotCheckUnit(rawValue: try c.next()) ?? .records,
-            scope: SpotCheckJSON.decode(try c.next(String.self)) ?? SpotCheckScope(),
-            sizeRule: SpotCheckJSON.decode(try c.next(String.self)) ?? SampleSizeRule(),
-            stratified: try c.next(), weighting: SpotCheckWeighting(rawValue: try c.next()) ?? .none,
+            id: try c.next(), title: try c.next(), unit: try StoredValue.decode(try c.next(), column: "spot_check_campaigns.unit"),
+            scope: try StoredValue.json(try c.next(), column: "spot_check_campaigns.scope"),
+            sizeRule: try StoredValue.json(try c.next(), column: "spot_check_campaigns.size_rule"),
+            stratified: try c.next(), weighting: try StoredValue.decode(try c.next(), column: "spot_check_campaigns.weighting"),
             recordsPerOrganization: try c.next(), inspectorsPerUnit: try c.next(),
-            status: SpotCheckStatus(rawValue: try c.next()) ?? .draft, populationSize: try c.next(),
+            status: try StoredValue.decode(try c.next(), column: "spot_check_campaigns.status"), populationSize: try c.next(),
             secondStageSize: try c.next(), populationDigest: try c.next(), sampleSize: try c.next(),
-            sizeMethod: try c.next(String?.self).flatMap(SampleSizeMethod.init(rawValue:)), seed: try c.next(),
-            inspectorPool: try c.next(String?.self).flatMap { SpotCheckJSON.decode($0) },
+            sizeMethod: try StoredValue.decodeIfPresent(try c.next(), column: "spot_check_campaigns.size_method"), seed: try c.next(),
+            inspectorPool: try StoredValue.jsonIfPresent(try c.next(), column: "spot_check_campaigns.inspector_pool"),
             createdBy: try c.next(), createdAt: try c.next(), frozenAt: try c.next(), drawnAt: try c.next(),
             assignedAt: try c.next(), publishedAt: try c.next())
     }
@@ -176,10 +176,19 @@ extension PostgresLedgerAccess {
     }
 
     func insert(_ campaign: SpotCheckCampaign) throws -> SpotCheckCampaign {
+        try store(campaign, id: nil)
+    }
+
+    func restore(_ campaign: SpotCheckCampaign) throws {
+        try update(try store(campaign, id: campaign.id))
+    }
+
+    /// The one INSERT of `insert` (a new id) and `restore` (the given id); `update` stores the later fields.
+    private func store(_ campaign: SpotCheckCampaign, id: Int64?) throws -> SpotCheckCampaign {
         let id = try rows("""
-            INSERT INTO spot_check_campaigns (title, unit, scope, size_rule, stratified, weighting, records_per_organization,
+            INSERT INTO spot_check_campaigns (id, title, unit, scope, size_rule, stratified, weighting, records_per_organization,
                                               inspectors_per_unit, status, created_by, created_at)
-            VALUES (\(campaign.title), \(campaign.unit.rawValue), \(SpotCheckJSON.encode(campaign.scope)),
+            VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('spot_check_campaigns', 'id'))), \(campaign.title), \(campaign.unit.rawValue), \(SpotCheckJSON.encode(campaign.scope)),
                     \(SpotCheckJSON.encode(campaign.sizeRule)), \(campaign.stratified), \(campaign.weighting.rawValue),
                     \(campaign.recordsPerOrganization), \(campaign.inspectorsPerUnit), \(campaign.status.rawValue),
                     \(campaign.createdBy), \(Self.wholeSeconds(campaign.createdAt)))
@@ -299,10 +308,10 @@ extension PostgresLedgerAccess {
             """) { c in
             SpotCheckFinding(
                 campaignId: try c.next(), itemId: try c.next(),
-                outcome: FindingOutcome(rawValue: try c.next()) ?? .unverifiable,
-                discrepancy: try c.next(String?.self).flatMap(DiscrepancyKind.init(rawValue:)),
+                outcome: try StoredValue.decode(try c.next(), column: "spot_check_findings.outcome"),
+                discrepancy: try StoredValue.decodeIfPresent(try c.next(), column: "spot_check_findings.discrepancy"),
                 correctedMinutes: try c.next(), notes: try c.next(),
-                checklist: SpotCheckJSON.decode(try c.next(String.self)) ?? InspectionChecklist(),
+                checklist: try StoredValue.json(try c.next(), column: "spot_check_findings.checklist"),
                 decidedBy: try c.next(), decidedAt: try c.next(), correctionRevision: try c.next(), correctionNote: try c.next())
         }
     }
@@ -326,7 +335,7 @@ extension PostgresLedgerAccess {
             ORDER BY inspector_id, organization_id, kind COLLATE "C"
             """) { c in
             InspectorExclusion(inspectorId: try c.next(), organizationId: try c.next(),
-                               kind: ExclusionKind(rawValue: try c.next()) ?? .conflict, reason: try c.next(),
+                               kind: try StoredValue.decode(try c.next(), column: "inspector_exclusions.kind"), reason: try c.next(),
                                declaredAt: try c.next(), declaredBy: try c.next())
         }
     }

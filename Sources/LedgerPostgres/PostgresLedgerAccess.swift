@@ -128,12 +128,12 @@ final class PostgresLedgerAccess: LedgerWriter {
 
     private static func volunteer(_ c: inout Columns) throws -> Volunteer {
         Volunteer(id: try c.next(), number: try c.next(), name: try c.next(),
-                  sex: Sex(rawValue: try c.next()) ?? .male,
-                  birthDate: LocalDate(iso: try c.next()) ?? LocalDate(year: 1900, month: 1, day: 1)!,
-                  documentType: DocumentType(rawValue: try c.next()) ?? .other,
+                  sex: try StoredValue.decode(try c.next(), column: "volunteers.sex"),
+                  birthDate: try StoredValue.date(try c.next(), column: "volunteers.birth_date"),
+                  documentType: try StoredValue.decode(try c.next(), column: "volunteers.document_type"),
                   documentNumber: try c.next(), residenceArea: try c.next(), phone: try c.next(),
                   skills: try c.next(),
-                  serviceCategories: try c.next([String].self).compactMap(ServiceCategory.init(rawValue:)),
+                  serviceCategories: try StoredValue.decode(try c.next([String].self), column: "volunteers.service_categories"),
                   registeredAt: try c.next())
     }
 
@@ -236,7 +236,7 @@ final class PostgresLedgerAccess: LedgerWriter {
 
     private static func activity(_ c: inout Columns) throws -> Activity {
         Activity(id: try c.next(), organizationId: try c.next(), title: try c.next(), content: try c.next(),
-                 category: ServiceCategory(rawValue: try c.next()) ?? .other, place: try c.next(),
+                 category: try StoredValue.decode(try c.next(), column: "activities.category"), place: try c.next(),
                  startAt: try c.next(), endAt: try c.next(), leader: try c.next(), createdAt: try c.next())
     }
 
@@ -295,7 +295,7 @@ final class PostgresLedgerAccess: LedgerWriter {
     private static func record(_ c: inout Columns) throws -> ServiceRecord {
         ServiceRecord(id: try c.next(), volunteerId: try c.next(), activityId: try c.next(), organizationId: try c.next(),
                       startAt: try c.next(), endAt: try c.next(), minutes: try c.next(),
-                      source: RecordSource(rawValue: try c.next()) ?? .manual, note: try c.next(),
+                      source: try StoredValue.decode(try c.next(), column: "service_records.source"), note: try c.next(),
                       recordedBy: try c.next(), recordedAt: try c.next(), isLate: try c.next(), isVoid: try c.next(),
                       revision: try c.next())
     }
@@ -306,7 +306,7 @@ final class PostgresLedgerAccess: LedgerWriter {
         """
 
     private static func revision(_ c: inout Columns) throws -> RecordRevision {
-        RecordRevision(recordId: try c.next(), revision: try c.next(), kind: RevisionKind(rawValue: try c.next()) ?? .created,
+        RecordRevision(recordId: try c.next(), revision: try c.next(), kind: try StoredValue.decode(try c.next(), column: "record_revisions.kind"),
                        startAt: try c.next(), endAt: try c.next(), minutes: try c.next(), note: try c.next(),
                        reason: try c.next(), actorId: try c.next(), at: try c.next(), chainSequence: try c.next(),
                        digest: try c.next())
@@ -537,7 +537,7 @@ final class PostgresLedgerAccess: LedgerWriter {
 
     private static func user(_ c: inout Columns) throws -> UserAccount {
         UserAccount(id: try c.next(), username: try c.next(), displayName: try c.next(),
-                    role: Role(rawValue: try c.next()) ?? .volunteer, organizationId: try c.next(),
+                    role: try StoredValue.decode(try c.next(), column: "users.role"), organizationId: try c.next(),
                     volunteerId: try c.next(), passwordHash: try c.next(), createdAt: try c.next(), isDisabled: try c.next())
     }
 
@@ -614,8 +614,8 @@ final class PostgresLedgerAccess: LedgerWriter {
 
     func holidays() throws -> [HolidayEntry] {
         try rows("SELECT to_char(date, 'YYYY-MM-DD'), is_workday FROM holidays ORDER BY date") { c in
-            (LocalDate(iso: try c.next(String.self)), try c.next(Bool.self))
-        }.compactMap { date, isWorkday in date.map { HolidayEntry(date: $0, isWorkday: isWorkday) } }
+            HolidayEntry(date: try StoredValue.date(try c.next(), column: "holidays.date"), isWorkday: try c.next())
+        }
     }
 
     func setHoliday(_ entry: HolidayEntry) throws {

@@ -207,5 +207,7 @@ enum PostgresSchema {
         """
 
     /// Tables whose ids come from an identity sequence.
-    static let tablesWithIdentity = ["organizations", "volunteers", "activities", "service_records", "users"]
+    static let tablesWithIdentity = [
+        "organizations", "volunteers", "activities", "service_records", "users", "certificates", "check_ins", "spot_check_campaigns",
+    ]
 }

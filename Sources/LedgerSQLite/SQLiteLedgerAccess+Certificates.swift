@@ -23,13 +23,13 @@ extension SQLiteLedgerAccess {
 
     private static let certificateBySerial = "SELECT \(certificateColumns) FROM certificates WHERE serial = ?"
 
-    private static func certificate(_ row: Row) -> Certificate {
+    private static func certificate(_ row: Row) throws -> Certificate {
         let revokedAt: Int64? = row[20]
-        return Certificate(
+        return try Certificate(
             id: row[0], serial: row[1], statusIndex: row[2], volunteerId: row[3], organizationId: row[4],
             volunteerName: row[5], volunteerNumber: row[6], maskedDocumentNumber: row[7], issuerName: row[8],
-            issuerCode: row[9], periodFrom: (row[10] as String?).flatMap(LocalDate.init(iso:)),
-            periodTo: (row[11] as String?).flatMap(LocalDate.init(iso:)), minutes: row[12], recordCount: row[13],
+            issuerCode: row[9], periodFrom: StoredValue.dateIfPresent(row[10], column: "certificates.period_from"),
+            periodTo: StoredValue.dateIfPresent(row[11], column: "certificates.period_to"), minutes: row[12], recordCount: row[13],
             coverageDigest: row[14], timeZoneIdentifier: row[15],
             issuedAt: Date(timeIntervalSince1970: TimeInterval(row[16] as Int64)), issuedBy: row[17], keyId: row[18],
             token: row[19],
@@ -38,11 +38,11 @@ extension SQLiteLedgerAccess {
             })
     }
 
-    private static func certifiedRecord(_ row: Row) -> CertifiedRecord {
-        CertifiedRecord(recordId: row["record_id"], revision: row["revision"], organizationId: row["organization_id"],
+    private static func certifiedRecord(_ row: Row) throws -> CertifiedRecord {
+        try CertifiedRecord(recordId: row["record_id"], revision: row["revision"], organizationId: row["organization_id"],
                         organizationName: row["organization_name"], activityId: row["activity_id"],
                         activityTitle: row["activity_title"],
-                        serviceDate: LocalDate(iso: row["service_date"]) ?? LocalDate(year: 1970, month: 1, day: 1)!,
+                        serviceDate: StoredValue.date(row["service_date"], column: "certificate_records.service_date"),
                         startAt: Date(timeIntervalSince1970: TimeInterval(row["start_at"] as Int64)), minutes: row["minutes"])
     }
 
@@ -73,16 +73,16 @@ extension SQLiteLedgerAccess {
             WHERE c.certificate_id = ? AND r.revision <> c.revision
             ORDER BY c.record_id
             """, [certificateId]).map { row in
-            let current = ServiceRecord(
+            let current = try ServiceRecord(
                 id: row["r_id"], volunteerId: row["r_volunteer_id"], activityId: row["r_activity_id"],
                 organizationId: row["r_organization_id"],
                 startAt: Date(timeIntervalSince1970: TimeInterval(row["r_start_at"] as Int64)),
                 endAt: Date(timeIntervalSince1970: TimeInterval(row["r_end_at"] as Int64)),
-                minutes: row["r_minutes"], source: RecordSource(rawValue: row["r_source"]) ?? .manual, note: row["r_note"],
+                minutes: row["r_minutes"], source: StoredValue.decode(row["r_source"], column: "service_records.source"), note: row["r_note"],
                 recordedBy: row["r_recorded_by"],
                 recordedAt: Date(timeIntervalSince1970: TimeInterval(row["r_recorded_at"] as Int64)),
                 isLate: row["r_is_late"], isVoid: row["r_is_void"], revision: row["r_revision"])
-            return CertifiedRecordChange(certified: Self.certifiedRecord(row), current: current)
+            return CertifiedRecordChange(certified: try Self.certifiedRecord(row), current: current)
         }
     }
 
@@ -106,13 +106,23 @@ extension SQLiteLedgerAccess {
     }
 
     func insert(_ certificate: Certificate, covering records: [CertifiedRecord]) throws -> Certificate {
+        try store(certificate, id: nil, covering: records)
+    }
+
+    func restore(_ certificate: Certificate, covering records: [CertifiedRecord]) throws {
+        let stored = try store(certificate, id: certificate.id, covering: records)
+        if let revocation = certificate.revocation { try revokeCertificate(id: stored.id, revocation) }
+    }
+
+    /// The one INSERT of `insert` (a new id) and `restore` (the given id).
+    private func store(_ certificate: Certificate, id: Int64?, covering records: [CertifiedRecord]) throws -> Certificate {
         try db.cachedStatement(sql: """
-            INSERT INTO certificates (serial, status_index, volunteer_id, organization_id, volunteer_name, volunteer_number,
+            INSERT INTO certificates (id, serial, status_index, volunteer_id, organization_id, volunteer_name, volunteer_number,
                 masked_document_number, issuer_name, issuer_code, period_from, period_to, minutes, record_count,
                 coverage_digest, time_zone, issued_at, issued_by, key_id, token)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                certificate.serial, certificate.statusIndex, certificate.volunteerId, certificate.organizationId,
+                id, certificate.serial, certificate.statusIndex, certificate.volunteerId, certificate.organizationId,
                 certificate.volunteerName, certificate.volunteerNumber, certificate.maskedDocumentNumber,
                 certificate.issuerName, certificate.issuerCode, certificate.periodFrom?.description,
                 certificate.periodTo?.description, certificate.minutes, certificate.recordCount, certificate.coverageDigest,

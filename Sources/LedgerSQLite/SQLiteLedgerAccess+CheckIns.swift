@@ -9,10 +9,10 @@ extension SQLiteLedgerAccess {
         record_id, cancel_reason
         """
 
-    private static func checkIn(_ row: Row) -> CheckIn {
-        CheckIn(id: row[0], activityId: row[1], organizationId: row[2], volunteerId: row[3],
+    private static func checkIn(_ row: Row) throws -> CheckIn {
+        try CheckIn(id: row[0], activityId: row[1], organizationId: row[2], volunteerId: row[3],
                 checkedInAt: Date(timeIntervalSince1970: TimeInterval(row[4] as Int64)), checkedInBy: row[5],
-                state: CheckInState(rawValue: row[6]) ?? .open,
+                state: StoredValue.decode(row[6], column: "check_ins.state"),
                 closedAt: (row[7] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }, closedBy: row[8],
                 recordId: row[9], cancelReason: row[10])
     }
@@ -35,15 +35,29 @@ extension SQLiteLedgerAccess {
                      [Int64(endedBefore.timeIntervalSince1970.rounded(.down)), limit])
     }
 
+    func checkIns(after: Int64?, limit: Int) throws -> [CheckIn] {
+        try checkIns("id > ? ORDER BY id LIMIT ?", [after ?? 0, limit])
+    }
+
     func checkIns(activityId: Int64, after: Int64?, limit: Int) throws -> [CheckIn] {
         try checkIns("activity_id = ? AND id > ? ORDER BY id LIMIT ?", [activityId, after ?? 0, limit])
     }
 
     func insert(_ checkIn: CheckIn) throws -> CheckIn {
+        try store(checkIn, id: nil)
+    }
+
+    func restore(_ checkIn: CheckIn) throws {
+        _ = try store(checkIn, id: checkIn.id)
+        if checkIn.state != .open { try close(checkIn) }
+    }
+
+    /// The one INSERT of `insert` (a new id) and `restore` (the given id), always open; `close` closes it.
+    private func store(_ checkIn: CheckIn, id: Int64?) throws -> CheckIn {
         try db.cachedStatement(sql: """
-            INSERT INTO check_ins (activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state)
-            VALUES (?, ?, ?, ?, ?, 'open')
-            """).execute(arguments: [checkIn.activityId, checkIn.organizationId, checkIn.volunteerId,
+            INSERT INTO check_ins (id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state)
+            VALUES (?, ?, ?, ?, ?, ?, 'open')
+            """).execute(arguments: [id, checkIn.activityId, checkIn.organizationId, checkIn.volunteerId,
                                      Int64(checkIn.checkedInAt.timeIntervalSince1970), checkIn.checkedInBy])
         var stored = checkIn
         stored.id = db.lastInsertedRowID

@@ -136,17 +136,17 @@ extension SQLiteLedgerAccess {
 
     // MARK: Campaigns
 
-    private static func campaign(_ row: Row) -> SpotCheckCampaign {
-        SpotCheckCampaign(
-            id: row["id"], title: row["title"], unit: SpotCheckUnit(rawValue: row["unit"]) ?? .records,
-            scope: SpotCheckJSON.decode(row["scope"]) ?? SpotCheckScope(),
-            sizeRule: SpotCheckJSON.decode(row["size_rule"]) ?? SampleSizeRule(),
-            stratified: row["stratified"], weighting: SpotCheckWeighting(rawValue: row["weighting"]) ?? .none,
+    private static func campaign(_ row: Row) throws -> SpotCheckCampaign {
+        try SpotCheckCampaign(
+            id: row["id"], title: row["title"], unit: StoredValue.decode(row["unit"], column: "spot_check_campaigns.unit"),
+            scope: StoredValue.json(row["scope"], column: "spot_check_campaigns.scope"),
+            sizeRule: StoredValue.json(row["size_rule"], column: "spot_check_campaigns.size_rule"),
+            stratified: row["stratified"], weighting: StoredValue.decode(row["weighting"], column: "spot_check_campaigns.weighting"),
             recordsPerOrganization: row["records_per_organization"], inspectorsPerUnit: row["inspectors_per_unit"],
-            status: SpotCheckStatus(rawValue: row["status"]) ?? .draft, populationSize: row["population_size"],
+            status: StoredValue.decode(row["status"], column: "spot_check_campaigns.status"), populationSize: row["population_size"],
             secondStageSize: row["second_stage_size"], populationDigest: row["population_digest"],
-            sampleSize: row["sample_size"], sizeMethod: (row["size_method"] as String?).flatMap(SampleSizeMethod.init(rawValue:)),
-            seed: row["seed"], inspectorPool: (row["inspector_pool"] as String?).flatMap { SpotCheckJSON.decode($0) },
+            sampleSize: row["sample_size"], sizeMethod: StoredValue.decodeIfPresent(row["size_method"], column: "spot_check_campaigns.size_method"),
+            seed: row["seed"], inspectorPool: StoredValue.jsonIfPresent(row["inspector_pool"], column: "spot_check_campaigns.inspector_pool"),
             createdBy: row["created_by"], createdAt: date(row["created_at"])!,
             frozenAt: date(row["frozen_at"]), drawnAt: date(row["drawn_at"]), assignedAt: date(row["assigned_at"]),
             publishedAt: date(row["published_at"]))
@@ -166,11 +166,20 @@ extension SQLiteLedgerAccess {
     }
 
     func insert(_ campaign: SpotCheckCampaign) throws -> SpotCheckCampaign {
+        try store(campaign, id: nil)
+    }
+
+    func restore(_ campaign: SpotCheckCampaign) throws {
+        try update(try store(campaign, id: campaign.id))
+    }
+
+    /// The one INSERT of `insert` (a new id) and `restore` (the given id); `update` stores the later fields.
+    private func store(_ campaign: SpotCheckCampaign, id: Int64?) throws -> SpotCheckCampaign {
         try spotExecute("""
-            INSERT INTO spot_check_campaigns (title, unit, scope, size_rule, stratified, weighting, records_per_organization,
+            INSERT INTO spot_check_campaigns (id, title, unit, scope, size_rule, stratified, weighting, records_per_organization,
                                               inspectors_per_unit, status, created_by, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [campaign.title, campaign.unit.rawValue, SpotCheckJSON.encode(campaign.scope),
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [id, campaign.title, campaign.unit.rawValue, SpotCheckJSON.encode(campaign.scope),
                   SpotCheckJSON.encode(campaign.sizeRule), campaign.stratified, campaign.weighting.rawValue,
                   campaign.recordsPerOrganization, campaign.inspectorsPerUnit, campaign.status.rawValue,
                   campaign.createdBy, Self.time(campaign.createdAt)])
@@ -263,11 +272,12 @@ extension SQLiteLedgerAccess {
 
     func spotCheckFindings(campaignId: Int64) throws -> [SpotCheckFinding] {
         try spotRows("SELECT * FROM spot_check_findings WHERE campaign_id = ? ORDER BY decided_at, item_id", [campaignId]).map {
-            SpotCheckFinding(
-                campaignId: $0["campaign_id"], itemId: $0["item_id"], outcome: FindingOutcome(rawValue: $0["outcome"]) ?? .unverifiable,
-                discrepancy: ($0["discrepancy"] as String?).flatMap(DiscrepancyKind.init(rawValue:)),
+            try SpotCheckFinding(
+                campaignId: $0["campaign_id"], itemId: $0["item_id"],
+                outcome: StoredValue.decode($0["outcome"], column: "spot_check_findings.outcome"),
+                discrepancy: StoredValue.decodeIfPresent($0["discrepancy"], column: "spot_check_findings.discrepancy"),
                 correctedMinutes: $0["corrected_minutes"], notes: $0["notes"],
-                checklist: SpotCheckJSON.decode($0["checklist"]) ?? InspectionChecklist(), decidedBy: $0["decided_by"],
+                checklist: StoredValue.json($0["checklist"], column: "spot_check_findings.checklist"), decidedBy: $0["decided_by"],
                 decidedAt: Self.date($0["decided_at"])!, correctionRevision: $0["correction_revision"],
                 correctionNote: $0["correction_note"])
         }
@@ -289,8 +299,8 @@ extension SQLiteLedgerAccess {
         try spotRows("""
             SELECT * FROM inspector_exclusions WHERE (?1 IS NULL OR inspector_id = ?1) ORDER BY inspector_id, organization_id, kind
             """, [inspectorId]).map {
-            InspectorExclusion(inspectorId: $0["inspector_id"], organizationId: $0["organization_id"],
-                               kind: ExclusionKind(rawValue: $0["kind"]) ?? .conflict, reason: $0["reason"],
+            try InspectorExclusion(inspectorId: $0["inspector_id"], organizationId: $0["organization_id"],
+                               kind: StoredValue.decode($0["kind"], column: "inspector_exclusions.kind"), reason: $0["reason"],
                                declaredAt: Self.date($0["declared_at"])!, declaredBy: $0["declared_by"])
         }
     }

@@ -57,14 +57,15 @@ struct SQLiteLedgerAccess: LedgerWriter {
 
     // MARK: Volunteers
 
-    private static func volunteer(_ row: Row) -> Volunteer {
-        Volunteer(id: row["id"], number: row["number"], name: row["name"],
-                  sex: Sex(rawValue: row["sex"]) ?? .male,
-                  birthDate: LocalDate(iso: row["birth_date"]) ?? LocalDate(year: 1900, month: 1, day: 1)!,
-                  documentType: DocumentType(rawValue: row["document_type"]) ?? .other,
+    private static func volunteer(_ row: Row) throws -> Volunteer {
+        try Volunteer(id: row["id"], number: row["number"], name: row["name"],
+                  sex: StoredValue.decode(row["sex"], column: "volunteers.sex"),
+                  birthDate: StoredValue.date(row["birth_date"], column: "volunteers.birth_date"),
+                  documentType: StoredValue.decode(row["document_type"], column: "volunteers.document_type"),
                   documentNumber: row["document_number"], residenceArea: row["residence_area"], phone: row["phone"],
-                  skills: StoredList.decode(row["skills"]),
-                  serviceCategories: StoredList.decode(row["service_categories"]).compactMap(ServiceCategory.init(rawValue:)),
+                  skills: StoredValue.json(row["skills"], column: "volunteers.skills"),
+                  serviceCategories: StoredValue.decode(StoredValue.json(row["service_categories"], column: "volunteers.service_categories"),
+                                                     column: "volunteers.service_categories"),
                   registeredAt: date(row["registered_at"]))
     }
 
@@ -137,9 +138,9 @@ struct SQLiteLedgerAccess: LedgerWriter {
 
     // MARK: Activities
 
-    private static func activity(_ row: Row) -> Activity {
-        Activity(id: row["id"], organizationId: row["organization_id"], title: row["title"], content: row["content"],
-                 category: ServiceCategory(rawValue: row["category"]) ?? .other, place: row["place"],
+    private static func activity(_ row: Row) throws -> Activity {
+        try Activity(id: row["id"], organizationId: row["organization_id"], title: row["title"], content: row["content"],
+                 category: StoredValue.decode(row["category"], column: "activities.category"), place: row["place"],
                  startAt: date(row["start_at"]), endAt: date(row["end_at"]), leader: row["leader"],
                  createdAt: date(row["created_at"]))
     }
@@ -171,16 +172,16 @@ struct SQLiteLedgerAccess: LedgerWriter {
 
     // MARK: Records
 
-    private static func record(_ row: Row) -> ServiceRecord {
-        ServiceRecord(id: row["id"], volunteerId: row["volunteer_id"], activityId: row["activity_id"],
+    private static func record(_ row: Row) throws -> ServiceRecord {
+        try ServiceRecord(id: row["id"], volunteerId: row["volunteer_id"], activityId: row["activity_id"],
                       organizationId: row["organization_id"], startAt: date(row["start_at"]), endAt: date(row["end_at"]),
-                      minutes: row["minutes"], source: RecordSource(rawValue: row["source"]) ?? .manual, note: row["note"],
+                      minutes: row["minutes"], source: StoredValue.decode(row["source"], column: "service_records.source"), note: row["note"],
                       recordedBy: row["recorded_by"], recordedAt: date(row["recorded_at"]), isLate: row["is_late"],
                       isVoid: row["is_void"], revision: row["revision"])
     }
 
-    private static func revision(_ row: Row) -> RecordRevision {
-        RecordRevision(recordId: row["record_id"], revision: row["revision"], kind: RevisionKind(rawValue: row["kind"]) ?? .created,
+    private static func revision(_ row: Row) throws -> RecordRevision {
+        try RecordRevision(recordId: row["record_id"], revision: row["revision"], kind: StoredValue.decode(row["kind"], column: "record_revisions.kind"),
                        startAt: date(row["start_at"]), endAt: date(row["end_at"]), minutes: row["minutes"], note: row["note"],
                        reason: row["reason"], actorId: row["actor_id"], at: date(row["at"]),
                        chainSequence: row["chain_sequence"], digest: row["digest"])
@@ -221,7 +222,7 @@ struct SQLiteLedgerAccess: LedgerWriter {
             WHERE v.organization_id = ? AND v.chain_sequence > ? ORDER BY v.chain_sequence LIMIT ?
             """, [organizationId, sequence, limit]).map {
             ChainEntry(organizationId: organizationId, volunteerId: $0["record_volunteer_id"] ?? -1,
-                       activityId: $0["record_activity_id"] ?? -1, revision: Self.revision($0))
+                       activityId: $0["record_activity_id"] ?? -1, revision: try Self.revision($0))
         }
     }
 
@@ -343,9 +344,9 @@ struct SQLiteLedgerAccess: LedgerWriter {
 
     // MARK: Accounts
 
-    private static func user(_ row: Row) -> UserAccount {
-        UserAccount(id: row["id"], username: row["username"], displayName: row["display_name"],
-                    role: Role(rawValue: row["role"]) ?? .volunteer, organizationId: row["organization_id"],
+    private static func user(_ row: Row) throws -> UserAccount {
+        try UserAccount(id: row["id"], username: row["username"], displayName: row["display_name"],
+                    role: StoredValue.decode(row["role"], column: "users.role"), organizationId: row["organization_id"],
                     volunteerId: row["volunteer_id"], passwordHash: row["password_hash"],
                     createdAt: date(row["created_at"]), isDisabled: row["is_disabled"])
     }
@@ -388,8 +389,8 @@ struct SQLiteLedgerAccess: LedgerWriter {
     // MARK: Calendar
 
     func holidays() throws -> [HolidayEntry] {
-        try rows("SELECT * FROM holidays ORDER BY date").compactMap { row in
-            LocalDate(iso: row["date"]).map { HolidayEntry(date: $0, isWorkday: row["is_workday"]) }
+        try rows("SELECT date, is_workday FROM holidays ORDER BY date").map { row in
+            HolidayEntry(date: try StoredValue.date(row["date"], column: "holidays.date"), isWorkday: row["is_workday"])
         }
     }
 
@@ -519,9 +520,5 @@ extension SQLiteLedgerAccess {
 enum StoredList {
     static func encode(_ values: [String]) -> String {
         (try? String(decoding: JSONEncoder().encode(values), as: UTF8.self)) ?? "[]"
-    }
-
-    static func decode(_ text: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import LedgerCore
 import LedgerPasswords
 import LedgerPostgres
+import LedgerSQLite
 import Testing
 
 /// `vledger migrate-data` moving the sample deployment from SQLite to PostgreSQL.
@@ -21,8 +22,23 @@ struct MigrateDataCommandTests {
             let ledger = source.ledger(clock: { Samples.now })
             _ = try await SampleDataLoader(ledger: ledger, folder: Samples.folder).loadIfEmpty()
             _ = try await ledger.login(username: "admin", password: "admin-demo-2026")
-            let expected = try await source.store.read { try LedgerTransfer.Statistics.read($0) }
+            let volunteerNumber = try await source.store.read { r -> String in
+                let record = try #require(try r.records(RecordFilter(), after: nil, limit: 1).first)
+                return try #require(try r.volunteer(id: record.volunteerId)).number
+            }
             try await source.store.close()
+            // A certificate issued on SQLite, whose QR code must still verify against PostgreSQL afterwards.
+            let files = FileManager.default.temporaryDirectory.appendingPathComponent("vledger-migrate-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: files) }
+            let keys = files.appendingPathComponent("keys.json").path, qr = files.appendingPathComponent("qr.png").path
+            let issued = try await VLedgerProcess.run(["issue", "--database", source.url, "--keys", keys, "--volunteer", volunteerNumber,
+                                                       "--out", files.appendingPathComponent("c.pdf").path, "--png", qr])
+            #expect(issued.status == 0, "\(issued.errorOutput)")
+            let sourceStore = try SQLiteLedgerStore(path: String(source.url.dropFirst("sqlite:".count)))
+            let expected = try await sourceStore.read { try LedgerTransfer.Statistics.read($0) }
+            try await sourceStore.close()
+            #expect(expected.counts.otherTables["certificates"] == 1)
 
             let migrated = try await VLedgerProcess.run(["migrate-data", "--from", source.url, "--to", targetURL])
             #expect(migrated.status == 0, "\(migrated.output)\n\(migrated.errorOutput)")
@@ -38,6 +54,9 @@ struct MigrateDataCommandTests {
             let target = try await PostgresLedgerStore(url: targetURL, logger: TestPostgres.logger)
             let copied = try await target.read { try LedgerTransfer.Statistics.read($0) }
             #expect(copied == expected)
+            let verified = try await VLedgerProcess.run(["verify", qr, "--database", targetURL, "--keys", keys])
+            #expect(verified.status == 0, "\(verified.output)\n\(verified.errorOutput)")
+            #expect(verified.output.contains("有效"))
             // Accounts and sessions came along: the sample admin signs in on the new database.
             var onTarget = Ledger(store: target, clock: { Samples.now })
             onTarget.passwords = BcryptPasswordHasher(cost: 4)

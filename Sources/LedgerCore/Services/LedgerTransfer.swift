@@ -125,6 +125,32 @@ public struct LedgerTransfer: Sendable {
             return rows
         }
         try handoff.send(.holidays(try r.holidays()))
+        try page(after: nil as Int64?, next: { $0.last?.certificate.id }, limit: batchSize) { after in
+            let rows = try r.certificates(volunteerId: nil, organizationId: nil, after: after, limit: batchSize).map {
+                CertificateCopy(certificate: $0, records: try r.certifiedRecords(certificateId: $0.id))
+            }
+            try handoff.send(.certificates(rows))
+            return rows
+        }
+        try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
+            let rows = try r.checkIns(after: after, limit: batchSize)
+            try handoff.send(.checkIns(rows))
+            return rows
+        }
+        try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
+            let rows = try r.spotCheckCampaigns(after: after, limit: batchSize)
+            for campaign in rows {
+                // A campaign's population is written in one piece, as the freeze wrote it.
+                try handoff.send(.campaign(CampaignCopy(
+                    campaign: campaign, population: try r.spotCheckPopulation(campaignId: campaign.id),
+                    sample: try r.spotCheckSample(campaignId: campaign.id),
+                    assignments: try r.spotCheckAssignments(campaignId: campaign.id),
+                    findings: try r.spotCheckFindings(campaignId: campaign.id))))
+            }
+            return rows
+        }
+        try handoff.send(.inspectorExclusions(try r.inspectorExclusions(inspectorId: nil)))
+        try handoff.send(.certificateReviews(try r.certificateReviews(certificateId: nil)))
     }
 
     /// Calls `fetch` with successive cursors until a page comes back short.
@@ -137,6 +163,12 @@ public struct LedgerTransfer: Sendable {
             cursor = last
         }
     }
+
+    /// The tables beyond the core ones that the copy carries; rows in any other table refuse the copy.
+    public static let copiedTables: Set<String> = [
+        "certificates", "certificate_records", "check_ins", "spot_check_campaigns", "spot_check_population",
+        "spot_check_sample", "spot_check_assignments", "spot_check_findings", "inspector_exclusions", "certificate_reviews",
+    ]
 
     // MARK: Target side
 
@@ -157,9 +189,8 @@ public struct LedgerTransfer: Sendable {
             case .statistics(let statistics):
                 source = statistics
                 // Refuse up front rather than drop rows of a table this copy does not know.
-                guard statistics.counts.otherTables.isEmpty else {
-                    throw LedgerTransferError.unsupportedTables(statistics.counts.otherTables)
-                }
+                let unknown = statistics.counts.otherTables.filter { !Self.copiedTables.contains($0.key) }
+                guard unknown.isEmpty else { throw LedgerTransferError.unsupportedTables(unknown) }
             case .organizations(let rows):
                 for row in rows { try w.restore(row) }
                 count("organizations", rows.count)
@@ -190,6 +221,30 @@ public struct LedgerTransfer: Sendable {
             case .holidays(let rows):
                 for row in rows { try w.setHoliday(row) }
                 count("holidays", rows.count)
+            case .certificates(let rows):
+                for row in rows { try w.restore(row.certificate, covering: row.records) }
+                count("certificates", rows.count)
+                count("certificate_records", rows.reduce(0) { $0 + $1.records.count })
+            case .checkIns(let rows):
+                for row in rows { try w.restore(row) }
+                count("check_ins", rows.count)
+            case .campaign(let copy):
+                try w.restore(copy.campaign)
+                try w.insertPopulation(copy.population, campaignId: copy.campaign.id)
+                try w.insertSample(copy.sample, campaignId: copy.campaign.id)
+                try w.insert(copy.assignments)
+                for finding in copy.findings { try w.insert(finding) }
+                count("spot_check_campaigns", 1)
+                count("spot_check_population", copy.population.count)
+                count("spot_check_sample", copy.sample.count)
+                count("spot_check_assignments", copy.assignments.count)
+                count("spot_check_findings", copy.findings.count)
+            case .inspectorExclusions(let rows):
+                for row in rows { try w.insert(row) }
+                count("inspector_exclusions", rows.count)
+            case .certificateReviews(let rows):
+                for row in rows { try w.insert(row) }
+                count("certificate_reviews", rows.count)
             }
         }
         try w.resetIdSequences()
@@ -234,6 +289,21 @@ struct OrganizationChainHead: Sendable {
     var head: ChainHead
 }
 
+/// An issued certificate with the record revisions it covers.
+struct CertificateCopy: Sendable {
+    var certificate: Certificate
+    var records: [CertifiedRecord]
+}
+
+/// A spot-check campaign with its frozen population, sample, teams and findings.
+struct CampaignCopy: Sendable {
+    var campaign: SpotCheckCampaign
+    var population: [SpotCheckPopulationEntry]
+    var sample: [SpotCheckSampleEntry]
+    var assignments: [SpotCheckAssignment]
+    var findings: [SpotCheckFinding]
+}
+
 /// One batch of rows from the source, in the order tables are copied.
 enum TransferBatch: Sendable {
     case statistics(LedgerTransfer.Statistics)
@@ -247,6 +317,11 @@ enum TransferBatch: Sendable {
     case users([UserAccount])
     case sessions([AccessSession])
     case holidays([HolidayEntry])
+    case certificates([CertificateCopy])
+    case checkIns([CheckIn])
+    case campaign(CampaignCopy)
+    case inspectorExclusions([InspectorExclusion])
+    case certificateReviews([CertificateReview])
 }
 
 /// A bounded queue between the source's read transaction and the target's write transaction, which

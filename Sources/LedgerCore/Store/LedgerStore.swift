@@ -187,6 +187,8 @@ public protocol LedgerReader: SpotCheckReader {
     /// An organization's memberships, by volunteer id.
     func memberships(organizationId: Int64, after volunteerId: Int64?, limit: Int) throws -> [Membership]
     func users(after: Int64?, limit: Int) throws -> [UserAccount]
+    /// Every check-in, by id.
+    func checkIns(after: Int64?, limit: Int) throws -> [CheckIn]
     /// Sessions ordered by token hash (byte order).
     func sessions(after tokenHash: String?, limit: Int) throws -> [AccessSession]
     /// The number of rows of every table, to check a copy.
@@ -243,7 +245,8 @@ public protocol LedgerWriter: LedgerReader, SpotCheckWriter {
     func revokeCertificate(id: Int64, _ revocation: CertificateRevocation) throws
 
     // Inserts that keep the given ids and times, for copying a ledger between backends; revisions,
-    // memberships, chain heads and holidays are copied with `append`, `insert`, `advanceChain` and `setHoliday`.
+    // memberships, chain heads, holidays and a campaign's rows are copied with `append`, `insert`, `advanceChain`,
+    // `setHoliday` and the spot-check inserts.
     func restore(_ organization: Organization) throws
     func restore(_ volunteer: Volunteer) throws
     func restore(_ activity: Activity) throws
@@ -251,6 +254,10 @@ public protocol LedgerWriter: LedgerReader, SpotCheckWriter {
     func restore(_ user: UserAccount) throws
     /// Keeps `revokedAt`, unlike `insert(_:)` of a new session.
     func restore(_ session: AccessSession) throws
+    /// Keeps the id and the revocation.
+    func restore(_ certificate: Certificate, covering records: [CertifiedRecord]) throws
+    /// Keeps the id and the closing (state, time, actor, record, reason).
+    func restore(_ checkIn: CheckIn) throws
     /// Moves every id generator past the largest id stored, after `restore`.
     func resetIdSequences() throws
 }

@@ -25,6 +25,8 @@ public protocol SpotCheckReader {
 /// Spot-check writes (part of `LedgerWriter`).
 public protocol SpotCheckWriter {
     func insert(_ campaign: SpotCheckCampaign) throws -> SpotCheckCampaign
+    /// Stores a campaign with its id and every field, for copying a ledger between backends.
+    func restore(_ campaign: SpotCheckCampaign) throws
     /// Locks the campaign row until the transaction ends (status changes are serialized) and returns it.
     func lockSpotCheckCampaign(id: Int64) throws -> SpotCheckCampaign?
     /// Stores a campaign's new status, counts, digest, seed and dates.
@@ -40,15 +42,11 @@ public protocol SpotCheckWriter {
     func insert(_ review: CertificateReview) throws
 }
 
-/// How stores keep a campaign's scope and size rule and a finding's checklist: one JSON text column each.
+/// How stores keep a campaign's scope and size rule and a finding's checklist: one JSON text column each, read back with `StoredValue.json`.
 public enum SpotCheckJSON {
     public static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
-    }
-
-    public static func decode<T: Decodable>(_ text: String) -> T? {
-        try? JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 }
