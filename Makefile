@@ -93,7 +93,8 @@ browser-test: pydeps
 	cd Tests/Browser && VLEDGER_BIN="$$($(SWIFT) build --show-bin-path)/vledger" $(CURDIR)/$(PYTHON_VENV)/bin/python3 -m pytest -q -p no:cacheprovider
 
 ## bench: import speed against plain inserts (ROWS=1000000 for the full figure); certificates issued per
-## second (PDF included) and verification requests per second against a trivial route.
+## second (PDF included) and verification requests per second against a trivial route; the staff pages' server
+## time next to the JSON list of the same records.
 ROWS ?= 100000
 ## Spot checks: consistent sampling from IDS ids next to IDS plain SHA-256 hashes.
 IDS ?= 10000000
@@ -103,6 +104,7 @@ bench: deps
 	$$($(SWIFT) build -c release --show-bin-path)/vledger bench certificates
 	$$($(SWIFT) build -c release --show-bin-path)/vledger bench spot-check --ids $(IDS)
 	$$($(SWIFT) build -c release --show-bin-path)/vledger bench load --duration 30
+	$$($(SWIFT) build -c release --show-bin-path)/vledger bench pages --rows 100000
 
 ## samples: regenerate the sample data set (deterministic).
 samples:

@@ -137,6 +137,12 @@ final class PostgresLedgerAccess: LedgerWriter {
                   registeredAt: try c.next())
     }
 
+    /// The volunteers with these ids in one statement (a page of records names up to a few hundred).
+    func volunteers(ids: [Int64]) throws -> [Volunteer] {
+        guard !ids.isEmpty else { return [] }
+        return try rows("SELECT \(unescaped: Self.volunteerColumns) FROM volunteers v WHERE v.id = ANY(\(ids))", Self.volunteer)
+    }
+
     func volunteer(id: Int64) throws -> Volunteer? {
         try row("SELECT \(unescaped: Self.volunteerColumns) FROM volunteers v WHERE v.id = \(id)", Self.volunteer)
     }
@@ -238,6 +244,12 @@ final class PostgresLedgerAccess: LedgerWriter {
         Activity(id: try c.next(), organizationId: try c.next(), title: try c.next(), content: try c.next(),
                  category: try StoredValue.decode(try c.next(), column: "activities.category"), place: try c.next(),
                  startAt: try c.next(), endAt: try c.next(), leader: try c.next(), createdAt: try c.next())
+    }
+
+    /// The activities with these ids in one statement.
+    func activities(ids: [Int64]) throws -> [Activity] {
+        guard !ids.isEmpty else { return [] }
+        return try rows("SELECT \(unescaped: Self.activityColumns) FROM activities WHERE id = ANY(\(ids))", Self.activity)
     }
 
     func activity(id: Int64) throws -> Activity? {

@@ -59,13 +59,14 @@ extension SQLiteLedgerAccess {
     }
 
     func certifiedRecords(certificateId: Int64) throws -> [CertifiedRecord] {
-        try fetchAll("SELECT * FROM certificate_records WHERE certificate_id = ? ORDER BY record_id",
+        try fetchAll("SELECT certificate_id, record_id, revision, organization_id, organization_name, activity_id, activity_title, service_date, start_at, minutes FROM certificate_records WHERE certificate_id = ? ORDER BY record_id",
                      [certificateId]).map(Self.certifiedRecord)
     }
 
     func changedCertifiedRecords(certificateId: Int64) throws -> [CertifiedRecordChange] {
         try fetchAll("""
-            SELECT c.*, r.id AS r_id, r.volunteer_id AS r_volunteer_id, r.activity_id AS r_activity_id,
+            SELECT c.certificate_id, c.record_id, c.revision, c.organization_id, c.organization_name, c.activity_id, c.activity_title, c.service_date, c.start_at, c.minutes,
+                   r.id AS r_id, r.volunteer_id AS r_volunteer_id, r.activity_id AS r_activity_id,
                    r.organization_id AS r_organization_id, r.start_at AS r_start_at, r.end_at AS r_end_at,
                    r.minutes AS r_minutes, r.source AS r_source, r.note AS r_note, r.recorded_by AS r_recorded_by,
                    r.recorded_at AS r_recorded_at, r.is_late AS r_is_late, r.is_void AS r_is_void, r.revision AS r_revision

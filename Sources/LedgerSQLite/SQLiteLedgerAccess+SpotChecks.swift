@@ -2,121 +2,6 @@ import Foundation
 import GRDB
 import LedgerCore
 
-extension SQLiteSchema {
-    /// Spot-check campaigns (双随机、一公开), their frozen populations, samples, inspector teams and
-    /// findings, inspectors' affiliations and conflicts (回避), and certificates marked for review.
-    /// Populations, samples, teams and findings are written once and never changed.
-    static let spotChecksSQL = """
-        CREATE TABLE spot_check_campaigns (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            title TEXT NOT NULL,
-            unit TEXT NOT NULL,
-            scope TEXT NOT NULL,
-            size_rule TEXT NOT NULL,
-            stratified INTEGER NOT NULL,
-            weighting TEXT NOT NULL,
-            records_per_organization INTEGER NOT NULL,
-            inspectors_per_unit INTEGER NOT NULL,
-            status TEXT NOT NULL,
-            population_size INTEGER,
-            second_stage_size INTEGER,
-            population_digest TEXT,
-            sample_size INTEGER,
-            size_method TEXT,
-            seed TEXT,
-            inspector_pool TEXT,
-            created_by INTEGER,
-            created_at INTEGER NOT NULL,
-            frozen_at INTEGER,
-            drawn_at INTEGER,
-            assigned_at INTEGER,
-            published_at INTEGER
-        );
-        CREATE TABLE spot_check_population (
-            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
-            position INTEGER NOT NULL,
-            stage INTEGER NOT NULL,
-            unit_id TEXT NOT NULL,
-            stratum TEXT NOT NULL,
-            weight INTEGER NOT NULL CHECK (weight > 0),
-            entity_id INTEGER NOT NULL,
-            organization_id INTEGER,
-            PRIMARY KEY (campaign_id, position),
-            UNIQUE (campaign_id, stage, unit_id)
-        ) WITHOUT ROWID;
-        CREATE TABLE spot_check_sample (
-            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
-            position INTEGER NOT NULL,
-            stage INTEGER NOT NULL,
-            draw_order INTEGER NOT NULL,
-            unit_id TEXT NOT NULL,
-            stratum TEXT NOT NULL,
-            ticket TEXT NOT NULL,
-            weighted_key REAL,
-            entity_id INTEGER NOT NULL,
-            organization_id INTEGER,
-            PRIMARY KEY (campaign_id, position),
-            UNIQUE (campaign_id, stage, unit_id)
-        ) WITHOUT ROWID;
-        CREATE TABLE spot_check_assignments (
-            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
-            unit_id TEXT NOT NULL,
-            inspector_id INTEGER NOT NULL REFERENCES users(id),
-            position INTEGER NOT NULL,
-            PRIMARY KEY (campaign_id, unit_id, position),
-            UNIQUE (campaign_id, unit_id, inspector_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX spot_check_assignments_by_inspector ON spot_check_assignments (inspector_id, campaign_id);
-        CREATE TABLE spot_check_findings (
-            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
-            item_id TEXT NOT NULL,
-            outcome TEXT NOT NULL,
-            discrepancy TEXT,
-            corrected_minutes INTEGER,
-            notes TEXT NOT NULL,
-            checklist TEXT NOT NULL,
-            decided_by INTEGER,
-            decided_at INTEGER NOT NULL,
-            correction_revision INTEGER,
-            correction_note TEXT NOT NULL,
-            PRIMARY KEY (campaign_id, item_id)
-        ) WITHOUT ROWID;
-        CREATE TABLE inspector_exclusions (
-            inspector_id INTEGER NOT NULL REFERENCES users(id),
-            organization_id INTEGER NOT NULL REFERENCES organizations(id),
-            kind TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            declared_at INTEGER NOT NULL,
-            declared_by INTEGER,
-            PRIMARY KEY (inspector_id, organization_id, kind)
-        ) WITHOUT ROWID;
-        CREATE TABLE certificate_reviews (
-            certificate_id INTEGER NOT NULL REFERENCES certificates(id),
-            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
-            item_id TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            flagged_at INTEGER NOT NULL,
-            PRIMARY KEY (certificate_id, campaign_id, item_id)
-        ) WITHOUT ROWID;
-        CREATE TRIGGER spot_check_population_frozen BEFORE UPDATE ON spot_check_population
-            BEGIN SELECT RAISE(ABORT, 'a frozen population is never changed'); END;
-        CREATE TRIGGER spot_check_population_kept BEFORE DELETE ON spot_check_population
-            BEGIN SELECT RAISE(ABORT, 'a frozen population is never changed'); END;
-        CREATE TRIGGER spot_check_sample_frozen BEFORE UPDATE ON spot_check_sample
-            BEGIN SELECT RAISE(ABORT, 'a drawn sample is never changed'); END;
-        CREATE TRIGGER spot_check_sample_kept BEFORE DELETE ON spot_check_sample
-            BEGIN SELECT RAISE(ABORT, 'a drawn sample is never changed'); END;
-        CREATE TRIGGER spot_check_assignments_frozen BEFORE UPDATE ON spot_check_assignments
-            BEGIN SELECT RAISE(ABORT, 'inspector assignments are never changed'); END;
-        CREATE TRIGGER spot_check_assignments_kept BEFORE DELETE ON spot_check_assignments
-            BEGIN SELECT RAISE(ABORT, 'inspector assignments are never changed'); END;
-        CREATE TRIGGER spot_check_findings_frozen BEFORE UPDATE ON spot_check_findings
-            BEGIN SELECT RAISE(ABORT, 'findings are never changed'); END;
-        CREATE TRIGGER spot_check_findings_kept BEFORE DELETE ON spot_check_findings
-            BEGIN SELECT RAISE(ABORT, 'findings are never changed'); END;
-        """
-}
-
 /// Spot checks on SQLite (tables of migration `v3-spot-checks`).
 extension SQLiteLedgerAccess {
     private func spotRows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
@@ -136,6 +21,12 @@ extension SQLiteLedgerAccess {
 
     // MARK: Campaigns
 
+    private static let campaignColumns = """
+        id, title, unit, scope, size_rule, stratified, weighting, records_per_organization, inspectors_per_unit, status,
+        population_size, second_stage_size, population_digest, sample_size, size_method, seed, inspector_pool, created_by,
+        created_at, frozen_at, drawn_at, assigned_at, published_at
+        """
+
     private static func campaign(_ row: Row) throws -> SpotCheckCampaign {
         try SpotCheckCampaign(
             id: row["id"], title: row["title"], unit: StoredValue.decode(row["unit"], column: "spot_check_campaigns.unit"),
@@ -153,11 +44,11 @@ extension SQLiteLedgerAccess {
     }
 
     func spotCheckCampaign(id: Int64) throws -> SpotCheckCampaign? {
-        try spotRow("SELECT * FROM spot_check_campaigns WHERE id = ?", [id]).map(Self.campaign)
+        try spotRow("SELECT \(Self.campaignColumns) FROM spot_check_campaigns WHERE id = ?", [id]).map(Self.campaign)
     }
 
     func spotCheckCampaigns(after: Int64?, limit: Int) throws -> [SpotCheckCampaign] {
-        try spotRows("SELECT * FROM spot_check_campaigns WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.campaign)
+        try spotRows("SELECT \(Self.campaignColumns) FROM spot_check_campaigns WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.campaign)
     }
 
     func lockSpotCheckCampaign(id: Int64) throws -> SpotCheckCampaign? {
@@ -202,7 +93,7 @@ extension SQLiteLedgerAccess {
     // MARK: Population and sample
 
     func spotCheckPopulation(campaignId: Int64) throws -> [SpotCheckPopulationEntry] {
-        try spotRows("SELECT * FROM spot_check_population WHERE campaign_id = ? ORDER BY position", [campaignId]).map {
+        try spotRows("SELECT campaign_id, position, stage, unit_id, stratum, weight, entity_id, organization_id FROM spot_check_population WHERE campaign_id = ? ORDER BY position", [campaignId]).map {
             SpotCheckPopulationEntry(
                 member: PopulationMember(id: $0["unit_id"], stratum: $0["stratum"], weight: $0["weight"], stage: $0["stage"]),
                 entityId: $0["entity_id"], organizationId: $0["organization_id"])
@@ -220,7 +111,10 @@ extension SQLiteLedgerAccess {
     }
 
     func spotCheckSample(campaignId: Int64) throws -> [SpotCheckSampleEntry] {
-        try spotRows("SELECT * FROM spot_check_sample WHERE campaign_id = ? ORDER BY position", [campaignId]).map {
+        try spotRows("""
+            SELECT campaign_id, position, stage, draw_order, unit_id, stratum, ticket, weighted_key, entity_id, organization_id
+            FROM spot_check_sample WHERE campaign_id = ? ORDER BY position
+            """, [campaignId]).map {
             SpotCheckSampleEntry(
                 unit: DrawnUnit(order: $0["draw_order"], stage: $0["stage"], id: $0["unit_id"], stratum: $0["stratum"],
                                 ticket: $0["ticket"], weightedKey: $0["weighted_key"]),
@@ -271,7 +165,11 @@ extension SQLiteLedgerAccess {
     }
 
     func spotCheckFindings(campaignId: Int64) throws -> [SpotCheckFinding] {
-        try spotRows("SELECT * FROM spot_check_findings WHERE campaign_id = ? ORDER BY decided_at, item_id", [campaignId]).map {
+        try spotRows("""
+            SELECT campaign_id, item_id, outcome, discrepancy, corrected_minutes, notes, checklist, decided_by, decided_at,
+                   correction_revision, correction_note
+            FROM spot_check_findings WHERE campaign_id = ? ORDER BY decided_at, item_id
+            """, [campaignId]).map {
             try SpotCheckFinding(
                 campaignId: $0["campaign_id"], itemId: $0["item_id"],
                 outcome: StoredValue.decode($0["outcome"], column: "spot_check_findings.outcome"),
@@ -297,7 +195,8 @@ extension SQLiteLedgerAccess {
 
     func inspectorExclusions(inspectorId: Int64?) throws -> [InspectorExclusion] {
         try spotRows("""
-            SELECT * FROM inspector_exclusions WHERE (?1 IS NULL OR inspector_id = ?1) ORDER BY inspector_id, organization_id, kind
+            SELECT inspector_id, organization_id, kind, reason, declared_at, declared_by FROM inspector_exclusions
+            WHERE (?1 IS NULL OR inspector_id = ?1) ORDER BY inspector_id, organization_id, kind
             """, [inspectorId]).map {
             try InspectorExclusion(inspectorId: $0["inspector_id"], organizationId: $0["organization_id"],
                                kind: StoredValue.decode($0["kind"], column: "inspector_exclusions.kind"), reason: $0["reason"],
@@ -324,7 +223,8 @@ extension SQLiteLedgerAccess {
 
     func certificateReviews(certificateId: Int64?) throws -> [CertificateReview] {
         try spotRows("""
-            SELECT * FROM certificate_reviews WHERE (?1 IS NULL OR certificate_id = ?1) ORDER BY certificate_id, flagged_at, campaign_id
+            SELECT certificate_id, campaign_id, item_id, reason, flagged_at FROM certificate_reviews
+            WHERE (?1 IS NULL OR certificate_id = ?1) ORDER BY certificate_id, flagged_at, campaign_id
             """, [certificateId]).map {
             CertificateReview(certificateId: $0["certificate_id"], campaignId: $0["campaign_id"], itemId: $0["item_id"],
                               reason: $0["reason"], flaggedAt: Self.date($0["flagged_at"])!)

@@ -17,6 +17,17 @@ struct SQLiteLedgerAccess: LedgerWriter {
         try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
+    /// Rows of `select` (ending in `IN`) for these ids, 500 bound parameters a statement.
+    private func rows(_ select: String, ids: [Int64]) throws -> [Row] {
+        var found: [Row] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            found += try rows("\(select) (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))",
+                              StatementArguments(chunk))
+        }
+        return found
+    }
+
     private func execute(_ sql: String, _ arguments: StatementArguments) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
@@ -26,22 +37,26 @@ struct SQLiteLedgerAccess: LedgerWriter {
 
     // MARK: Organizations
 
+    // Rows are read by position from explicit column lists: looking a column up by name costs more than
+    // the query on a list page, and a column added later cannot shift what is read.
+
+    private static let organizationColumns = "id, credit_code, name, region_code, contact_name, contact_phone, time_zone, created_at"
+
     private static func organization(_ row: Row) -> Organization {
-        Organization(id: row["id"], creditCode: row["credit_code"], name: row["name"], regionCode: row["region_code"],
-                     contactName: row["contact_name"], contactPhone: row["contact_phone"],
-                     timeZoneIdentifier: row["time_zone"], createdAt: date(row["created_at"]))
+        Organization(id: row[0], creditCode: row[1], name: row[2], regionCode: row[3], contactName: row[4], contactPhone: row[5],
+                     timeZoneIdentifier: row[6], createdAt: date(row[7]))
     }
 
     func organization(id: Int64) throws -> Organization? {
-        try row("SELECT * FROM organizations WHERE id = ?", [id]).map(Self.organization)
+        try row("SELECT \(Self.organizationColumns) FROM organizations WHERE id = ?", [id]).map(Self.organization)
     }
 
     func organization(creditCode: String) throws -> Organization? {
-        try row("SELECT * FROM organizations WHERE credit_code = ?", [creditCode]).map(Self.organization)
+        try row("SELECT \(Self.organizationColumns) FROM organizations WHERE credit_code = ?", [creditCode]).map(Self.organization)
     }
 
     func organizations(after: Int64?, limit: Int) throws -> [Organization] {
-        try rows("SELECT * FROM organizations WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.organization)
+        try rows("SELECT \(Self.organizationColumns) FROM organizations WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.organization)
     }
 
     func insert(_ organization: Organization) throws -> Organization {
@@ -57,45 +72,50 @@ struct SQLiteLedgerAccess: LedgerWriter {
 
     // MARK: Volunteers
 
+    /// Volunteer columns of the table aliased `v`.
+    private static let volunteerColumns = """
+        v.id, v.number, v.name, v.sex, v.birth_date, v.document_type, v.document_number, v.residence_area, v.phone, v.skills,
+        v.service_categories, v.registered_at
+        """
+
     private static func volunteer(_ row: Row) throws -> Volunteer {
-        try Volunteer(id: row["id"], number: row["number"], name: row["name"],
-                  sex: StoredValue.decode(row["sex"], column: "volunteers.sex"),
-                  birthDate: StoredValue.date(row["birth_date"], column: "volunteers.birth_date"),
-                  documentType: StoredValue.decode(row["document_type"], column: "volunteers.document_type"),
-                  documentNumber: row["document_number"], residenceArea: row["residence_area"], phone: row["phone"],
-                  skills: StoredValue.json(row["skills"], column: "volunteers.skills"),
-                  serviceCategories: StoredValue.decode(StoredValue.json(row["service_categories"], column: "volunteers.service_categories"),
-                                                     column: "volunteers.service_categories"),
-                  registeredAt: date(row["registered_at"]))
+        try Volunteer(id: row[0], number: row[1], name: row[2],
+                      sex: StoredValue.decode(row[3], column: "volunteers.sex"),
+                      birthDate: StoredValue.date(row[4], column: "volunteers.birth_date"),
+                      documentType: StoredValue.decode(row[5], column: "volunteers.document_type"),
+                      documentNumber: row[6], residenceArea: row[7], phone: row[8],
+                      skills: StoredValue.json(row[9], column: "volunteers.skills"),
+                      serviceCategories: StoredValue.decode(StoredValue.json(row[10], column: "volunteers.service_categories"),
+                                                            column: "volunteers.service_categories"),
+                      registeredAt: date(row[11]))
     }
 
     func volunteer(id: Int64) throws -> Volunteer? {
-        try row("SELECT * FROM volunteers WHERE id = ?", [id]).map(Self.volunteer)
+        try row("SELECT \(Self.volunteerColumns) FROM volunteers v WHERE id = ?", [id]).map(Self.volunteer)
     }
 
     /// The volunteers with these ids in one statement (a page of records names up to a few hundred).
     func volunteers(ids: [Int64]) throws -> [Volunteer] {
-        guard !ids.isEmpty else { return [] }
-        var found: [Volunteer] = []
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            found += try rows("SELECT * FROM volunteers WHERE id IN (\(placeholders))", StatementArguments(chunk)).map(Self.volunteer)
-        }
-        return found
+        try rows("SELECT \(Self.volunteerColumns) FROM volunteers v WHERE id IN", ids: ids).map(Self.volunteer)
+    }
+
+    /// The activities with these ids in one statement.
+    func activities(ids: [Int64]) throws -> [Activity] {
+        try rows("SELECT \(Self.activityColumns) FROM activities WHERE id IN", ids: ids).map(Self.activity)
     }
 
     func volunteer(number: String) throws -> Volunteer? {
-        try row("SELECT * FROM volunteers WHERE number = ?", [number]).map(Self.volunteer)
+        try row("SELECT \(Self.volunteerColumns) FROM volunteers v WHERE number = ?", [number]).map(Self.volunteer)
     }
 
     func volunteer(documentType: DocumentType, documentNumber: String) throws -> Volunteer? {
-        try row("SELECT * FROM volunteers WHERE document_type = ? AND document_number = ?",
+        try row("SELECT \(Self.volunteerColumns) FROM volunteers v WHERE document_type = ? AND document_number = ?",
                 [documentType.rawValue, documentNumber]).map(Self.volunteer)
     }
 
     func members(organizationId: Int64, after: Int64?, limit: Int) throws -> [Volunteer] {
         try rows("""
-            SELECT v.* FROM memberships m JOIN volunteers v ON v.id = m.volunteer_id
+            SELECT \(Self.volunteerColumns) FROM memberships m JOIN volunteers v ON v.id = m.volunteer_id
             WHERE m.organization_id = ? AND m.volunteer_id > ? ORDER BY m.volunteer_id LIMIT ?
             """, [organizationId, after ?? 0, limit]).map(Self.volunteer)
     }
@@ -104,15 +124,15 @@ struct SQLiteLedgerAccess: LedgerWriter {
         let pattern = "%" + LikePattern.escaped(text) + "%"
         let digits = text.count >= 4 && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)
         return try rows("""
-            SELECT v.* FROM memberships m JOIN volunteers v ON v.id = m.volunteer_id
+            SELECT \(Self.volunteerColumns) FROM memberships m JOIN volunteers v ON v.id = m.volunteer_id
             WHERE m.organization_id = ? AND (v.name LIKE ? ESCAPE '\\' OR v.number = ? OR (? AND v.phone LIKE ? ESCAPE '\\'))
             ORDER BY v.id LIMIT ?
             """, [organizationId, pattern, text.uppercased(), digits, "%" + LikePattern.escaped(text), limit]).map(Self.volunteer)
     }
 
     func memberships(volunteerId: Int64) throws -> [Membership] {
-        try rows("SELECT * FROM memberships WHERE volunteer_id = ? ORDER BY organization_id", [volunteerId]).map {
-            Membership(volunteerId: $0["volunteer_id"], organizationId: $0["organization_id"], joinedAt: Self.date($0["joined_at"]))
+        try rows("SELECT volunteer_id, organization_id, joined_at FROM memberships WHERE volunteer_id = ? ORDER BY organization_id", [volunteerId]).map {
+            Membership(volunteerId: $0[0], organizationId: $0[1], joinedAt: Self.date($0[2]))
         }
     }
 
@@ -138,24 +158,25 @@ struct SQLiteLedgerAccess: LedgerWriter {
 
     // MARK: Activities
 
+    private static let activityColumns = "id, organization_id, title, content, category, place, start_at, end_at, leader, created_at"
+
     private static func activity(_ row: Row) throws -> Activity {
-        try Activity(id: row["id"], organizationId: row["organization_id"], title: row["title"], content: row["content"],
-                 category: StoredValue.decode(row["category"], column: "activities.category"), place: row["place"],
-                 startAt: date(row["start_at"]), endAt: date(row["end_at"]), leader: row["leader"],
-                 createdAt: date(row["created_at"]))
+        try Activity(id: row[0], organizationId: row[1], title: row[2], content: row[3],
+                     category: StoredValue.decode(row[4], column: "activities.category"), place: row[5],
+                     startAt: date(row[6]), endAt: date(row[7]), leader: row[8], createdAt: date(row[9]))
     }
 
     func activity(id: Int64) throws -> Activity? {
-        try row("SELECT * FROM activities WHERE id = ?", [id]).map(Self.activity)
+        try row("SELECT \(Self.activityColumns) FROM activities WHERE id = ?", [id]).map(Self.activity)
     }
 
     func activities(organizationId: Int64, title: String) throws -> [Activity] {
-        try rows("SELECT * FROM activities WHERE organization_id = ? AND title = ? ORDER BY id",
+        try rows("SELECT \(Self.activityColumns) FROM activities WHERE organization_id = ? AND title = ? ORDER BY id",
                  [organizationId, title]).map(Self.activity)
     }
 
     func activities(organizationId: Int64?, after: Int64?, limit: Int) throws -> [Activity] {
-        try rows("SELECT * FROM activities WHERE (?1 IS NULL OR organization_id = ?1) AND id > ?2 ORDER BY id LIMIT ?3",
+        try rows("SELECT \(Self.activityColumns) FROM activities WHERE (?1 IS NULL OR organization_id = ?1) AND id > ?2 ORDER BY id LIMIT ?3",
                  [organizationId, after ?? 0, limit]).map(Self.activity)
     }
 
@@ -172,19 +193,27 @@ struct SQLiteLedgerAccess: LedgerWriter {
 
     // MARK: Records
 
+    private static let recordColumns = """
+        id, volunteer_id, activity_id, organization_id, start_at, end_at, minutes, source, note, recorded_by, recorded_at, is_late,
+        is_void, revision
+        """
+
     private static func record(_ row: Row) throws -> ServiceRecord {
-        try ServiceRecord(id: row["id"], volunteerId: row["volunteer_id"], activityId: row["activity_id"],
-                      organizationId: row["organization_id"], startAt: date(row["start_at"]), endAt: date(row["end_at"]),
-                      minutes: row["minutes"], source: StoredValue.decode(row["source"], column: "service_records.source"), note: row["note"],
-                      recordedBy: row["recorded_by"], recordedAt: date(row["recorded_at"]), isLate: row["is_late"],
-                      isVoid: row["is_void"], revision: row["revision"])
+        try ServiceRecord(id: row[0], volunteerId: row[1], activityId: row[2], organizationId: row[3], startAt: date(row[4]),
+                          endAt: date(row[5]), minutes: row[6], source: StoredValue.decode(row[7], column: "service_records.source"),
+                          note: row[8], recordedBy: row[9], recordedAt: date(row[10]), isLate: row[11], isVoid: row[12],
+                          revision: row[13])
     }
 
+    /// Revision columns of the table aliased `v`.
+    private static let revisionColumns = """
+        v.record_id, v.revision, v.kind, v.start_at, v.end_at, v.minutes, v.note, v.reason, v.actor_id, v.at, v.chain_sequence, v.digest
+        """
+
     private static func revision(_ row: Row) throws -> RecordRevision {
-        try RecordRevision(recordId: row["record_id"], revision: row["revision"], kind: StoredValue.decode(row["kind"], column: "record_revisions.kind"),
-                       startAt: date(row["start_at"]), endAt: date(row["end_at"]), minutes: row["minutes"], note: row["note"],
-                       reason: row["reason"], actorId: row["actor_id"], at: date(row["at"]),
-                       chainSequence: row["chain_sequence"], digest: row["digest"])
+        try RecordRevision(recordId: row[0], revision: row[1], kind: StoredValue.decode(row[2], column: "record_revisions.kind"),
+                           startAt: date(row[3]), endAt: date(row[4]), minutes: row[5], note: row[6], reason: row[7],
+                           actorId: row[8], at: date(row[9]), chainSequence: row[10], digest: row[11])
     }
 
     /// The WHERE clause and arguments of a filter; every value is bound, never spliced.
@@ -202,27 +231,27 @@ struct SQLiteLedgerAccess: LedgerWriter {
     }
 
     func record(id: Int64) throws -> ServiceRecord? {
-        try row("SELECT * FROM service_records WHERE id = ?", [id]).map(Self.record)
+        try row("SELECT \(Self.recordColumns) FROM service_records WHERE id = ?", [id]).map(Self.record)
     }
 
     func records(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [ServiceRecord] {
         let (condition, arguments) = Self.clause(filter)
-        return try rows("SELECT * FROM service_records WHERE \(condition) AND id > ? ORDER BY id LIMIT ?",
+        return try rows("SELECT \(Self.recordColumns) FROM service_records WHERE \(condition) AND id > ? ORDER BY id LIMIT ?",
                         arguments + [after ?? 0, limit]).map(Self.record)
     }
 
     func revisions(recordId: Int64) throws -> [RecordRevision] {
-        try rows("SELECT * FROM record_revisions WHERE record_id = ? ORDER BY revision", [recordId]).map(Self.revision)
+        try rows("SELECT \(Self.revisionColumns) FROM record_revisions v WHERE record_id = ? ORDER BY revision", [recordId]).map(Self.revision)
     }
 
     func chainEntries(organizationId: Int64, after sequence: Int64, limit: Int) throws -> [ChainEntry] {
         try rows("""
-            SELECT v.*, r.volunteer_id AS record_volunteer_id, r.activity_id AS record_activity_id
+            SELECT \(Self.revisionColumns), r.volunteer_id, r.activity_id
             FROM record_revisions v LEFT JOIN service_records r ON r.id = v.record_id
             WHERE v.organization_id = ? AND v.chain_sequence > ? ORDER BY v.chain_sequence LIMIT ?
             """, [organizationId, sequence, limit]).map {
-            ChainEntry(organizationId: organizationId, volunteerId: $0["record_volunteer_id"] ?? -1,
-                       activityId: $0["record_activity_id"] ?? -1, revision: try Self.revision($0))
+            ChainEntry(organizationId: organizationId, volunteerId: $0[12] ?? -1, activityId: $0[13] ?? -1,
+                       revision: try Self.revision($0))
         }
     }
 
@@ -344,19 +373,20 @@ struct SQLiteLedgerAccess: LedgerWriter {
 
     // MARK: Accounts
 
+    private static let userColumns = "id, username, display_name, role, organization_id, volunteer_id, password_hash, created_at, is_disabled"
+
     private static func user(_ row: Row) throws -> UserAccount {
-        try UserAccount(id: row["id"], username: row["username"], displayName: row["display_name"],
-                    role: StoredValue.decode(row["role"], column: "users.role"), organizationId: row["organization_id"],
-                    volunteerId: row["volunteer_id"], passwordHash: row["password_hash"],
-                    createdAt: date(row["created_at"]), isDisabled: row["is_disabled"])
+        try UserAccount(id: row[0], username: row[1], displayName: row[2], role: StoredValue.decode(row[3], column: "users.role"),
+                        organizationId: row[4], volunteerId: row[5], passwordHash: row[6], createdAt: date(row[7]),
+                        isDisabled: row[8])
     }
 
     func user(id: Int64) throws -> UserAccount? {
-        try row("SELECT * FROM users WHERE id = ?", [id]).map(Self.user)
+        try row("SELECT \(Self.userColumns) FROM users WHERE id = ?", [id]).map(Self.user)
     }
 
     func user(username: String) throws -> UserAccount? {
-        try row("SELECT * FROM users WHERE username = ?", [username]).map(Self.user)
+        try row("SELECT \(Self.userColumns) FROM users WHERE username = ?", [username]).map(Self.user)
     }
 
     func insert(_ user: UserAccount) throws -> UserAccount {
@@ -371,9 +401,9 @@ struct SQLiteLedgerAccess: LedgerWriter {
     }
 
     func session(tokenHash: String) throws -> AccessSession? {
-        try row("SELECT * FROM sessions WHERE token_hash = ?", [tokenHash]).map {
-            AccessSession(tokenHash: $0["token_hash"], userId: $0["user_id"], createdAt: Self.date($0["created_at"]),
-                          expiresAt: Self.date($0["expires_at"]), revokedAt: ($0["revoked_at"] as Int64?).map(Self.date))
+        try row("SELECT token_hash, user_id, created_at, expires_at, revoked_at FROM sessions WHERE token_hash = ?", [tokenHash]).map {
+            AccessSession(tokenHash: $0[0], userId: $0[1], createdAt: Self.date($0[2]), expiresAt: Self.date($0[3]),
+                          revokedAt: ($0[4] as Int64?).map(Self.date))
         }
     }
 
@@ -404,26 +434,26 @@ struct SQLiteLedgerAccess: LedgerWriter {
 
 extension SQLiteLedgerAccess {
     func volunteers(after: Int64?, limit: Int) throws -> [Volunteer] {
-        try rows("SELECT * FROM volunteers WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.volunteer)
+        try rows("SELECT \(Self.volunteerColumns) FROM volunteers v WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.volunteer)
     }
 
     func memberships(organizationId: Int64, after volunteerId: Int64?, limit: Int) throws -> [Membership] {
         try rows("""
-            SELECT * FROM memberships WHERE organization_id = ? AND volunteer_id > ? ORDER BY volunteer_id LIMIT ?
+            SELECT volunteer_id, organization_id, joined_at FROM memberships WHERE organization_id = ? AND volunteer_id > ? ORDER BY volunteer_id LIMIT ?
             """, [organizationId, volunteerId ?? 0, limit]).map {
-            Membership(volunteerId: $0["volunteer_id"], organizationId: $0["organization_id"], joinedAt: Self.date($0["joined_at"]))
+            Membership(volunteerId: $0[0], organizationId: $0[1], joinedAt: Self.date($0[2]))
         }
     }
 
     func users(after: Int64?, limit: Int) throws -> [UserAccount] {
-        try rows("SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.user)
+        try rows("SELECT \(Self.userColumns) FROM users WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.user)
     }
 
     func sessions(after tokenHash: String?, limit: Int) throws -> [AccessSession] {
         // BINARY collation: byte order, as in PostgreSQL's COLLATE "C".
-        try rows("SELECT * FROM sessions WHERE token_hash > ? ORDER BY token_hash LIMIT ?", [tokenHash ?? "", limit]).map {
-            AccessSession(tokenHash: $0["token_hash"], userId: $0["user_id"], createdAt: Self.date($0["created_at"]),
-                          expiresAt: Self.date($0["expires_at"]), revokedAt: ($0["revoked_at"] as Int64?).map(Self.date))
+        try rows("SELECT token_hash, user_id, created_at, expires_at, revoked_at FROM sessions WHERE token_hash > ? ORDER BY token_hash LIMIT ?", [tokenHash ?? "", limit]).map {
+            AccessSession(tokenHash: $0[0], userId: $0[1], createdAt: Self.date($0[2]), expiresAt: Self.date($0[3]),
+                          revokedAt: ($0[4] as Int64?).map(Self.date))
         }
     }
 

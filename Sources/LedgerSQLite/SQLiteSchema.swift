@@ -223,3 +223,118 @@ enum SQLiteSchema {
             BEGIN SELECT RAISE(ABORT, 'a check-in is closed once and then frozen'); END;
         """
 }
+
+extension SQLiteSchema {
+    /// Spot-check campaigns (双随机、一公开), their frozen populations, samples, inspector teams and
+    /// findings, inspectors' affiliations and conflicts (回避), and certificates marked for review.
+    /// Populations, samples, teams and findings are written once and never changed.
+    static let spotChecksSQL = """
+        CREATE TABLE spot_check_campaigns (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            size_rule TEXT NOT NULL,
+            stratified INTEGER NOT NULL,
+            weighting TEXT NOT NULL,
+            records_per_organization INTEGER NOT NULL,
+            inspectors_per_unit INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            population_size INTEGER,
+            second_stage_size INTEGER,
+            population_digest TEXT,
+            sample_size INTEGER,
+            size_method TEXT,
+            seed TEXT,
+            inspector_pool TEXT,
+            created_by INTEGER,
+            created_at INTEGER NOT NULL,
+            frozen_at INTEGER,
+            drawn_at INTEGER,
+            assigned_at INTEGER,
+            published_at INTEGER
+        );
+        CREATE TABLE spot_check_population (
+            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
+            position INTEGER NOT NULL,
+            stage INTEGER NOT NULL,
+            unit_id TEXT NOT NULL,
+            stratum TEXT NOT NULL,
+            weight INTEGER NOT NULL CHECK (weight > 0),
+            entity_id INTEGER NOT NULL,
+            organization_id INTEGER,
+            PRIMARY KEY (campaign_id, position),
+            UNIQUE (campaign_id, stage, unit_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE spot_check_sample (
+            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
+            position INTEGER NOT NULL,
+            stage INTEGER NOT NULL,
+            draw_order INTEGER NOT NULL,
+            unit_id TEXT NOT NULL,
+            stratum TEXT NOT NULL,
+            ticket TEXT NOT NULL,
+            weighted_key REAL,
+            entity_id INTEGER NOT NULL,
+            organization_id INTEGER,
+            PRIMARY KEY (campaign_id, position),
+            UNIQUE (campaign_id, stage, unit_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE spot_check_assignments (
+            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
+            unit_id TEXT NOT NULL,
+            inspector_id INTEGER NOT NULL REFERENCES users(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (campaign_id, unit_id, position),
+            UNIQUE (campaign_id, unit_id, inspector_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX spot_check_assignments_by_inspector ON spot_check_assignments (inspector_id, campaign_id);
+        CREATE TABLE spot_check_findings (
+            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
+            item_id TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            discrepancy TEXT,
+            corrected_minutes INTEGER,
+            notes TEXT NOT NULL,
+            checklist TEXT NOT NULL,
+            decided_by INTEGER,
+            decided_at INTEGER NOT NULL,
+            correction_revision INTEGER,
+            correction_note TEXT NOT NULL,
+            PRIMARY KEY (campaign_id, item_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE inspector_exclusions (
+            inspector_id INTEGER NOT NULL REFERENCES users(id),
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            declared_at INTEGER NOT NULL,
+            declared_by INTEGER,
+            PRIMARY KEY (inspector_id, organization_id, kind)
+        ) WITHOUT ROWID;
+        CREATE TABLE certificate_reviews (
+            certificate_id INTEGER NOT NULL REFERENCES certificates(id),
+            campaign_id INTEGER NOT NULL REFERENCES spot_check_campaigns(id),
+            item_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            flagged_at INTEGER NOT NULL,
+            PRIMARY KEY (certificate_id, campaign_id, item_id)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER spot_check_population_frozen BEFORE UPDATE ON spot_check_population
+            BEGIN SELECT RAISE(ABORT, 'a frozen population is never changed'); END;
+        CREATE TRIGGER spot_check_population_kept BEFORE DELETE ON spot_check_population
+            BEGIN SELECT RAISE(ABORT, 'a frozen population is never changed'); END;
+        CREATE TRIGGER spot_check_sample_frozen BEFORE UPDATE ON spot_check_sample
+            BEGIN SELECT RAISE(ABORT, 'a drawn sample is never changed'); END;
+        CREATE TRIGGER spot_check_sample_kept BEFORE DELETE ON spot_check_sample
+            BEGIN SELECT RAISE(ABORT, 'a drawn sample is never changed'); END;
+        CREATE TRIGGER spot_check_assignments_frozen BEFORE UPDATE ON spot_check_assignments
+            BEGIN SELECT RAISE(ABORT, 'inspector assignments are never changed'); END;
+        CREATE TRIGGER spot_check_assignments_kept BEFORE DELETE ON spot_check_assignments
+            BEGIN SELECT RAISE(ABORT, 'inspector assignments are never changed'); END;
+        CREATE TRIGGER spot_check_findings_frozen BEFORE UPDATE ON spot_check_findings
+            BEGIN SELECT RAISE(ABORT, 'findings are never changed'); END;
+        CREATE TRIGGER spot_check_findings_kept BEFORE DELETE ON spot_check_findings
+            BEGIN SELECT RAISE(ABORT, 'findings are never changed'); END;
+        """
+}

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import LedgerDocuments
 import Mustache
 
 /// A service record as a row of a table: volunteer, activity, times in the organization's zone, hours.
@@ -24,7 +25,7 @@ struct RecordRow {
         let (volunteers, activities) = try await ledger.store.read { r -> ([Int64: Volunteer], [Int64: Activity]) in
             var volunteers: [Int64: Volunteer] = [:], activities: [Int64: Activity] = [:]
             for volunteer in try r.volunteers(ids: Array(volunteerIds)) { volunteers[volunteer.id] = volunteer }
-            for id in activityIds { activities[id] = try r.activity(id: id) }
+            for activity in try r.activities(ids: Array(activityIds)) { activities[activity.id] = activity }
             return (volunteers, activities)
         }
         return records.map { record in
@@ -65,6 +66,13 @@ struct RevisionRow {
     }
 }
 
+/// Text escaped for HTML when it is made; a template writes it with `{{{…}}}` (with `{{…}}` it would be escaped twice).
+struct EscapedHTML: MustacheCustomRenderable {
+    let renderText: String
+    var isNull: Bool { false }
+    init(_ text: String) { renderText = HTMLText.escape(text) }
+}
+
 /// Hours per month as an SVG bar chart, drawn on the server: the template draws one `<rect>` a bar.
 struct HoursChart {
     struct Bar {
@@ -92,10 +100,22 @@ struct HoursChart {
     }
 }
 
-/// Rows are the hot loop of the list pages: their fields are looked up by name, not through `Mirror`.
+/// Rows are the hot loop of the list pages: their fields are looked up by name, not through `Mirror`, and the
+/// table writes them as `{{{idHTML}}}`, `{{{volunteerHTML}}}`, ...: escaped here with `HTMLText.escape`, which
+/// passes most values through untouched, instead of by the template library a character at a time.
+/// Every other template reads the plain fields with `{{…}}`.
 extension RecordRow: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
+        case "idHTML": EscapedHTML(String(id))
+        case "hrefHTML": EscapedHTML(href)
+        case "volunteerHTML": EscapedHTML(volunteer)
+        case "volunteerNumberHTML": EscapedHTML(volunteerNumber)
+        case "activityHTML": EscapedHTML(activity)
+        case "startHTML": EscapedHTML(start)
+        case "endHTML": EscapedHTML(end)
+        case "hoursHTML": EscapedHTML(hours)
+        case "sourceHTML": EscapedHTML(source)
         case "id": id
         case "href": href
         case "volunteer": volunteer
@@ -105,9 +125,39 @@ extension RecordRow: MustacheParent {
         case "end": end
         case "hours": hours
         case "source": source
-        case "isLate": isLate
-        case "isVoid": isVoid
+        // A false flag is no value: the template library tests a section's value against `any MustacheSequence`
+        // first, a slow cast for a Bool, which nil skips (a section on nil renders as on false).
+        case "isLate": isLate ? true : nil
+        case "isVoid": isVoid ? true : nil
         case "revision": revision
+        default: nil
+        }
+    }
+}
+
+/// The chart and its bars are looked up by name (each `{{…}}` in a section would otherwise reflect over them).
+extension HoursChart: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "bars": bars
+        case "maxHours": maxHours
+        case "width": width
+        case "height": height
+        default: nil
+        }
+    }
+}
+
+extension HoursChart.Bar: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "x": x
+        case "y": y
+        case "height": height
+        case "labelX": labelX
+        case "label": label
+        case "hours": hours
+        case "current": current
         default: nil
         }
     }

@@ -174,6 +174,25 @@ import Testing
         }
     }
 
+    /// The records table escapes its cells itself (its hot loop skips the template library's escaping): once, not twice.
+    @Test func theRecordsTableEscapesEveryCellExactlyOnce() async throws {
+        let fixture = try await APIFixture.make()
+        let title = "<b>\"A&B\"</b> 'x'"
+        let activity = try await fixture.ledger.createActivity(Factory.activity(day: 12, title: title),
+                                                               organizationId: fixture.organizationA.id, by: .localOperator)
+        _ = try await fixture.ledger.recordService(
+            RecordInput(volunteerNumber: fixture.volunteerA.number, activityId: activity.id, start: Factory.time(day: 12, hour: 9),
+                        end: Factory.time(day: 12, hour: 11)), by: .localOperator)
+        try await fixture.test { client in
+            var browser = Browser()
+            _ = try await browser.logIn(client, "aStaff")
+            let html = String(buffer: try await browser.get(client, "/org/records").body)
+            #expect(html.contains("<td>&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; &#39;x&#39;</td>"))
+            #expect(!html.contains(title) && !html.contains("&amp;lt;"))
+            #expect(html.contains(fixture.volunteerA.number))
+        }
+    }
+
     @Test func theLanguageSwitchIsRememberedInACookie() async throws {
         let fixture = try await APIFixture.make()
         try await fixture.test { client in

@@ -62,21 +62,6 @@ public struct ExistingService: Sendable, Hashable {
     }
 }
 
-extension LedgerReader {
-    /// One lookup a volunteer; stores with a one-statement form override it.
-    public func volunteers(ids: [Int64]) throws -> [Volunteer] {
-        try ids.compactMap { try volunteer(id: $0) }
-    }
-
-    /// Two queries; stores where each query is a round trip answer with one.
-    public func existingService(volunteerId: Int64, start: Date, end: Date, dayStart: Date, dayEnd: Date,
-                                excluding recordId: Int64?) throws -> ExistingService {
-        ExistingService(
-            overlapping: try overlappingRecord(volunteerId: volunteerId, start: start, end: end, excluding: recordId),
-            minutesOnDay: try minutesStarting(volunteerId: volunteerId, from: dayStart, to: dayEnd, excluding: recordId))
-    }
-}
-
 /// A total keyed by the organization, volunteer or activity it belongs to.
 public struct KeyedMinuteTotal: Sendable, Hashable {
     public var key: Int64
@@ -123,141 +108,18 @@ public struct HolidayEntry: Sendable, Hashable {
     }
 }
 
-/// Queries every backend answers. Lists are ordered by id ascending and page with `after` (an id).
-public protocol LedgerReader: SpotCheckReader {
-    func organization(id: Int64) throws -> Organization?
-    func organization(creditCode: String) throws -> Organization?
-    func organizations(after: Int64?, limit: Int) throws -> [Organization]
-
-    func volunteer(id: Int64) throws -> Volunteer?
-    func volunteer(number: String) throws -> Volunteer?
-    func volunteer(documentType: DocumentType, documentNumber: String) throws -> Volunteer?
-    /// Members of an organization.
-    func members(organizationId: Int64, after: Int64?, limit: Int) throws -> [Volunteer]
-    /// Members whose name contains `text`, whose volunteer number is `text`, or (for 4 or more digits) whose
-    /// phone ends with `text`; by id.
-    func searchMembers(organizationId: Int64, text: String, limit: Int) throws -> [Volunteer]
-    /// The volunteers with these ids, in any order, missing ones left out.
-    func volunteers(ids: [Int64]) throws -> [Volunteer]
-    func memberships(volunteerId: Int64) throws -> [Membership]
-
-    func activity(id: Int64) throws -> Activity?
-    func activities(organizationId: Int64, title: String) throws -> [Activity]
-    func activities(organizationId: Int64?, after: Int64?, limit: Int) throws -> [Activity]
-
-    func record(id: Int64) throws -> ServiceRecord?
-    func records(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [ServiceRecord]
-    /// All revisions of a record, oldest first.
-    func revisions(recordId: Int64) throws -> [RecordRevision]
-    /// The revisions of an organization's audit chain in chain order, for verification.
-    func chainEntries(organizationId: Int64, after sequence: Int64, limit: Int) throws -> [ChainEntry]
-    func chainHead(organizationId: Int64) throws -> ChainHead
-    /// A current, non-void record of the volunteer whose time overlaps [start, end).
-    func overlappingRecord(volunteerId: Int64, start: Date, end: Date, excluding recordId: Int64?) throws -> ServiceRecord?
-    /// Minutes of current, non-void records of the volunteer that start in [from, to).
-    func minutesStarting(volunteerId: Int64, from: Date, to: Date, excluding recordId: Int64?) throws -> Int
-    /// `overlappingRecord(start, end)` and `minutesStarting(dayStart, dayEnd)` together, which a server
-    /// store answers in one round trip (it runs for every record written).
-    func existingService(volunteerId: Int64, start: Date, end: Date, dayStart: Date, dayEnd: Date,
-                         excluding recordId: Int64?) throws -> ExistingService
-    func total(_ filter: RecordFilter) throws -> MinuteTotal
-    /// How many volunteers have current, non-void records matching `filter`.
-    func volunteerCount(_ filter: RecordFilter) throws -> Int
-    func totalsByOrganization(_ filter: RecordFilter) throws -> [KeyedMinuteTotal]
-    /// Totals per volunteer, ordered by volunteer id, paged by volunteer id.
-    func totalsByVolunteer(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [KeyedMinuteTotal]
-    func totalsByActivity(_ filter: RecordFilter) throws -> [KeyedMinuteTotal]
-
-    func checkIn(id: Int64) throws -> CheckIn?
-    /// The volunteer's open check-in, at any activity.
-    func openCheckIn(volunteerId: Int64) throws -> CheckIn?
-    /// Check-ins still open at activities that ended before `endedBefore`, oldest first.
-    func openCheckIns(activityEndedBefore endedBefore: Date, limit: Int) throws -> [CheckIn]
-    /// An activity's check-ins by id.
-    func checkIns(activityId: Int64, after: Int64?, limit: Int) throws -> [CheckIn]
-
-    func user(id: Int64) throws -> UserAccount?
-    func user(username: String) throws -> UserAccount?
-    func session(tokenHash: String) throws -> AccessSession?
-    func holidays() throws -> [HolidayEntry]
-
-    // Whole-table reads, for copying a ledger between backends (`vledger migrate-data`).
-    /// Every volunteer, by id.
-    func volunteers(after: Int64?, limit: Int) throws -> [Volunteer]
-    /// An organization's memberships, by volunteer id.
-    func memberships(organizationId: Int64, after volunteerId: Int64?, limit: Int) throws -> [Membership]
-    func users(after: Int64?, limit: Int) throws -> [UserAccount]
-    /// Every check-in, by id.
-    func checkIns(after: Int64?, limit: Int) throws -> [CheckIn]
-    /// Sessions ordered by token hash (byte order).
-    func sessions(after tokenHash: String?, limit: Int) throws -> [AccessSession]
-    /// The number of rows of every table, to check a copy.
+/// Queries every backend answers, one protocol per aggregate. Lists are ordered by id ascending and page
+/// with `after` (an id).
+public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReader, ServiceRecordReader, CheckInReader,
+    AccountReader, CertificateReader, SpotCheckReader {
+    /// The number of rows of every table, to check a copy (`vledger migrate-data`).
     func rowCounts() throws -> LedgerRowCounts
-
-    // Certificates (志愿服务记录证明).
-    func certificate(serial: String) throws -> Certificate?
-    /// Certificates of a volunteer and/or issued by an organization (nil: any), by id.
-    func certificates(volunteerId: Int64?, organizationId: Int64?, after: Int64?, limit: Int) throws -> [Certificate]
-    /// The record revisions a certificate covers, by record id.
-    func certifiedRecords(certificateId: Int64) throws -> [CertifiedRecord]
-    /// Covered records whose current revision is no longer the certified one.
-    func changedCertifiedRecords(certificateId: Int64) throws -> [CertifiedRecordChange]
-    func certificateCount() throws -> Int
-    func isCertificateStatusIndexTaken(_ index: Int64) throws -> Bool
-    /// The largest status index in use, or nil before the first certificate.
-    func maxCertificateStatusIndex() throws -> Int64?
-    /// Status indexes of revoked certificates in [from, before).
-    func revokedCertificateStatusIndexes(from: Int64, before: Int64) throws -> [Int64]
 }
 
-/// Writes, available inside `LedgerStore.write`. Inserts return the stored value with its new id.
-public protocol LedgerWriter: LedgerReader, SpotCheckWriter {
-    /// Serializes concurrent writers that touch one volunteer's records, across processes.
-    func lockVolunteer(id: Int64) throws
-    /// Serializes writers of one organization's audit chain, across processes, and returns its head.
-    func lockChain(organizationId: Int64) throws -> ChainHead
-
-    func insert(_ organization: Organization) throws -> Organization
-    func insert(_ volunteer: Volunteer) throws -> Volunteer
-    /// Adds the membership unless it exists; returns whether it was added.
-    @discardableResult func insert(_ membership: Membership) throws -> Bool
-    func insert(_ activity: Activity) throws -> Activity
-    /// Stores the current state of a new record; its revisions are appended separately.
-    func insert(_ record: ServiceRecord) throws -> ServiceRecord
-    /// Replaces a record's current state after a correction or voiding (its history is kept in revisions).
-    func updateCurrentState(_ record: ServiceRecord) throws
-    /// Appends a revision to the history; its chain fields were computed from `lockChain`'s head.
-    func append(_ revision: RecordRevision, organizationId: Int64) throws
-    /// Records the new head of an organization's audit chain, once per transaction.
-    func advanceChain(organizationId: Int64, to head: ChainHead) throws
-    /// Stores a new open check-in; a volunteer has at most one open check-in, by database constraint.
-    func insert(_ checkIn: CheckIn) throws -> CheckIn
-    /// Stores the check-out or cancellation of an open check-in (state, closing time and actor, record, reason).
-    func close(_ checkIn: CheckIn) throws
-    func insert(_ user: UserAccount) throws -> UserAccount
-    func insert(_ session: AccessSession) throws
-    func revokeSession(tokenHash: String, at: Date) throws
-    func setHoliday(_ entry: HolidayEntry) throws
-    /// Stores an issued certificate and the revisions it covers; serials and status indexes are unique
-    /// by database constraint.
-    func insert(_ certificate: Certificate, covering records: [CertifiedRecord]) throws -> Certificate
-    /// Marks a certificate revoked; a revocation is never undone.
-    func revokeCertificate(id: Int64, _ revocation: CertificateRevocation) throws
-
-    // Inserts that keep the given ids and times, for copying a ledger between backends; revisions,
-    // memberships, chain heads, holidays and a campaign's rows are copied with `append`, `insert`, `advanceChain`,
-    // `setHoliday` and the spot-check inserts.
-    func restore(_ organization: Organization) throws
-    func restore(_ volunteer: Volunteer) throws
-    func restore(_ activity: Activity) throws
-    func restore(_ record: ServiceRecord) throws
-    func restore(_ user: UserAccount) throws
-    /// Keeps `revokedAt`, unlike `insert(_:)` of a new session.
-    func restore(_ session: AccessSession) throws
-    /// Keeps the id and the revocation.
-    func restore(_ certificate: Certificate, covering records: [CertifiedRecord]) throws
-    /// Keeps the id and the closing (state, time, actor, record, reason).
-    func restore(_ checkIn: CheckIn) throws
+/// Writes, available inside `LedgerStore.write`, one protocol per aggregate. Inserts return the stored value
+/// with its new id; `restore` keeps the given ids and times, for copying a ledger between backends.
+public protocol LedgerWriter: LedgerReader, OrganizationWriter, VolunteerWriter, ActivityWriter, ServiceRecordWriter,
+    CheckInWriter, AccountWriter, CertificateWriter, SpotCheckWriter {
     /// Moves every id generator past the largest id stored, after `restore`.
     func resetIdSequences() throws
 }

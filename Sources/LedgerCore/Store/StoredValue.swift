@@ -18,6 +18,8 @@ public struct StoredValueError: Error, CustomStringConvertible, Equatable {
 
 /// Decoding of stored columns shared by the backends: enumerations by raw value, calendar dates, JSON.
 public enum StoredValue {
+    /// One decoder for every row (decoding does not change it).
+    private static let decoder = JSONDecoder()
     /// The case of `T` whose raw value is `raw`.
     public static func decode<T: RawRepresentable>(_ raw: String, column: String) throws -> T where T.RawValue == String {
         guard let value = T(rawValue: raw) else { throw StoredValueError(column: column, value: raw) }
@@ -52,8 +54,10 @@ public enum StoredValue {
 
     /// A value stored as JSON text.
     public static func json<T: Decodable>(_ text: String, column: String) throws -> T {
+        // Most lists kept as JSON (a volunteer's skills, say) are empty.
+        if text == "[]", let empty = [String]() as? T { return empty }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+            return try decoder.decode(T.self, from: Data(text.utf8))
         } catch {
             throw StoredValueError(column: column, value: text)
         }

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Service records, their revisions and the organizations' audit chains in the store (part of `LedgerReader`
+/// and `LedgerWriter`).
+public protocol ServiceRecordReader {
+    func record(id: Int64) throws -> ServiceRecord?
+    func records(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [ServiceRecord]
+    /// All revisions of a record, oldest first.
+    func revisions(recordId: Int64) throws -> [RecordRevision]
+    /// The revisions of an organization's audit chain in chain order, for verification.
+    func chainEntries(organizationId: Int64, after sequence: Int64, limit: Int) throws -> [ChainEntry]
+    func chainHead(organizationId: Int64) throws -> ChainHead
+    /// A current, non-void record of the volunteer whose time overlaps [start, end).
+    func overlappingRecord(volunteerId: Int64, start: Date, end: Date, excluding recordId: Int64?) throws -> ServiceRecord?
+    /// Minutes of current, non-void records of the volunteer that start in [from, to).
+    func minutesStarting(volunteerId: Int64, from: Date, to: Date, excluding recordId: Int64?) throws -> Int
+    /// `overlappingRecord(start, end)` and `minutesStarting(dayStart, dayEnd)` together, which a server
+    /// store answers in one round trip (it runs for every record written).
+    func existingService(volunteerId: Int64, start: Date, end: Date, dayStart: Date, dayEnd: Date,
+                         excluding recordId: Int64?) throws -> ExistingService
+    func total(_ filter: RecordFilter) throws -> MinuteTotal
+    /// How many volunteers have current, non-void records matching `filter`.
+    func volunteerCount(_ filter: RecordFilter) throws -> Int
+    func totalsByOrganization(_ filter: RecordFilter) throws -> [KeyedMinuteTotal]
+    /// Totals per volunteer, ordered by volunteer id, paged by volunteer id.
+    func totalsByVolunteer(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [KeyedMinuteTotal]
+    func totalsByActivity(_ filter: RecordFilter) throws -> [KeyedMinuteTotal]
+}
+
+extension ServiceRecordReader {
+    /// Two queries; stores where each query is a round trip answer with one.
+    public func existingService(volunteerId: Int64, start: Date, end: Date, dayStart: Date, dayEnd: Date,
+                                excluding recordId: Int64?) throws -> ExistingService {
+        ExistingService(
+            overlapping: try overlappingRecord(volunteerId: volunteerId, start: start, end: end, excluding: recordId),
+            minutesOnDay: try minutesStarting(volunteerId: volunteerId, from: dayStart, to: dayEnd, excluding: recordId))
+    }
+}
+
+public protocol ServiceRecordWriter {
+    /// Serializes writers of one organization's audit chain, across processes, and returns its head.
+    func lockChain(organizationId: Int64) throws -> ChainHead
+    /// Stores the current state of a new record; its revisions are appended separately.
+    func insert(_ record: ServiceRecord) throws -> ServiceRecord
+    /// Replaces a record's current state after a correction or voiding (its history is kept in revisions).
+    func updateCurrentState(_ record: ServiceRecord) throws
+    /// Appends a revision to the history; its chain fields were computed from `lockChain`'s head.
+    func append(_ revision: RecordRevision, organizationId: Int64) throws
+    /// Records the new head of an organization's audit chain, once per transaction.
+    func advanceChain(organizationId: Int64, to head: ChainHead) throws
+    /// Keeps the given id, for copying a ledger between backends (revisions are copied with `append`).
+    func restore(_ record: ServiceRecord) throws
+}

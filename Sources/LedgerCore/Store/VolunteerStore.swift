@@ -1,0 +1,37 @@
+import Foundation
+
+/// Volunteers and their memberships in the store (part of `LedgerReader` and `LedgerWriter`).
+public protocol VolunteerReader {
+    func volunteer(id: Int64) throws -> Volunteer?
+    func volunteer(number: String) throws -> Volunteer?
+    func volunteer(documentType: DocumentType, documentNumber: String) throws -> Volunteer?
+    /// The volunteers with these ids, in any order, missing ones left out.
+    func volunteers(ids: [Int64]) throws -> [Volunteer]
+    /// Every volunteer, by id.
+    func volunteers(after: Int64?, limit: Int) throws -> [Volunteer]
+    /// Members of an organization.
+    func members(organizationId: Int64, after: Int64?, limit: Int) throws -> [Volunteer]
+    /// Members whose name contains `text`, whose volunteer number is `text`, or (for 4 or more digits) whose
+    /// phone ends with `text`; by id.
+    func searchMembers(organizationId: Int64, text: String, limit: Int) throws -> [Volunteer]
+    func memberships(volunteerId: Int64) throws -> [Membership]
+    /// An organization's memberships, by volunteer id.
+    func memberships(organizationId: Int64, after volunteerId: Int64?, limit: Int) throws -> [Membership]
+}
+
+extension VolunteerReader {
+    /// One lookup a volunteer; stores with a one-statement form override it.
+    public func volunteers(ids: [Int64]) throws -> [Volunteer] {
+        try ids.compactMap { try volunteer(id: $0) }
+    }
+}
+
+public protocol VolunteerWriter {
+    /// Serializes concurrent writers that touch one volunteer's records, across processes.
+    func lockVolunteer(id: Int64) throws
+    func insert(_ volunteer: Volunteer) throws -> Volunteer
+    /// Adds the membership unless it exists; returns whether it was added.
+    @discardableResult func insert(_ membership: Membership) throws -> Bool
+    /// Keeps the given id, for copying a ledger between backends.
+    func restore(_ volunteer: Volunteer) throws
+}
