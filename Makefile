@@ -62,10 +62,10 @@ test: deps pydeps postgres-deps
 	$(SWIFT) build --build-tests
 	VLEDGER_TEST_PYTHON=$(CURDIR)/$(PYTHON_VENV)/bin/python3 scripts/with-test-postgres.sh $(SWIFT) test --skip-build
 	$(MAKE) browser-test
-	$(MAKE) fuzz FUZZ_SECONDS=20
+	$(MAKE) fuzz FUZZ_SECONDS=15
 
 ## fuzz: libFuzzer (the toolchain's -sanitize=fuzzer, with AddressSanitizer) on the CSV reader, the certificate token
-## parser, the serial parser and the identity-number checks, FUZZ_SECONDS each (`make test` runs 20 s each). Seeds are
+## parser, the serial parser and the identity-number checks, FUZZ_SECONDS each (`make test` runs 15 s each). Seeds are
 ## Tests/Fuzz/corpus/TARGET; inputs the fuzzer finds go to .build-fuzz/corpus, crashes to .build-fuzz/crashes (replay
 ## one with `vledger-fuzz TARGET FILE` from a normal build).
 FUZZ_TARGETS = csv token serial identity

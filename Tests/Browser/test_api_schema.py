@@ -8,7 +8,7 @@ import sys
 import urllib.request
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance"
-SECONDS_PER_ROLE = int(os.environ.get("VLEDGER_SCHEMATHESIS_SECONDS", "70"))
+SECONDS_PER_ROLE = int(os.environ.get("VLEDGER_SCHEMATHESIS_SECONDS", "55"))
 
 
 def token(url, username, password="demo-2026"):
