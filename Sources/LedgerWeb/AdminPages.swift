@@ -133,7 +133,7 @@ struct AdminPages {
         struct Row { var kid: String; var status: String; var created: String; var compromisable: Bool }
         let rows = file.keys.map {
             Row(kid: $0.kid, status: renderer.text("key_\($0.status.rawValue)", context.language),
-                created: PageFormat.time($0.createdAt, .ledgerDefault), compromisable: $0.status != .compromised)
+                created: PageFormat.moment($0.createdAt, .ledgerDefault), compromisable: $0.status != .compromised)
         }
         struct Page { var keys: [Row]; var error: String? }
         return renderer.render("admin/keys", title: renderer.text("keys_title", context.language), page: Page(keys: rows, error: error),

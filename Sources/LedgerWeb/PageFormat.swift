@@ -9,20 +9,26 @@ enum PageFormat {
         write(LocalDateTime(instant, in: zone), separator: " ")
     }
 
+    /// When something was done (a revision, an issue, a check-in): always to the second, `2026-03-01 09:00:00`,
+    /// so that the times of one list line up.
+    static func moment(_ instant: Date, _ zone: TimeZone) -> String {
+        write(LocalDateTime(instant, in: zone), separator: " ", seconds: true)
+    }
+
     /// The value of an `<input type="datetime-local">`: `2026-03-01T09:00`.
     static func inputTime(_ instant: Date, _ zone: TimeZone) -> String {
         let local = LocalDateTime(instant, in: zone)
         return write(LocalDateTime(date: local.date, hour: local.hour, minute: local.minute) ?? local, separator: "T")
     }
 
-    private static func write(_ local: LocalDateTime, separator: Character) -> String {
+    private static func write(_ local: LocalDateTime, separator: Character, seconds: Bool = false) -> String {
         func two(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
         let year = local.date.year
         var text = (year < 1000 ? String(repeating: "0", count: year < 10 ? 3 : year < 100 ? 2 : 1) : "") + String(year)
         text += "-" + two(local.date.month) + "-" + two(local.date.day)
         text.append(separator)
         text += two(local.hour) + ":" + two(local.minute)
-        if local.second != 0 { text += ":" + two(local.second) }
+        if seconds || local.second != 0 { text += ":" + two(local.second) }
         return text
     }
 

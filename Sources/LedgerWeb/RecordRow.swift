@@ -61,7 +61,7 @@ struct RevisionRow {
         history.map { r in
             RevisionRow(revision: r.revision, kind: renderer.text("revision_\(r.kind.rawValue)", language),
                         start: PageFormat.time(r.startAt, zone), end: PageFormat.time(r.endAt, zone), hours: PageFormat.hours(r.minutes),
-                        note: r.note, reason: r.reason, at: PageFormat.time(r.at, zone))
+                        note: r.note, reason: r.reason, at: PageFormat.moment(r.at, zone))
         }
     }
 }

@@ -41,7 +41,7 @@ struct StaffCertificatePages {
             rows.append(CertificateRow(
                 serial: certificate.groupedSerial, volunteer: "\(certificate.volunteerName) \(certificate.volunteerNumber)",
                 period: VolunteerPages.period(certificate, context.language, renderer), hours: PageFormat.hours(certificate.minutes),
-                issuedAt: PageFormat.time(certificate.issuedAt, zone),
+                issuedAt: PageFormat.moment(certificate.issuedAt, zone),
                 status: renderer.text("verdict_\(verdict.status.rawValue)", context.language), statusClass: verdict.status.rawValue,
                 revocable: scope.isAdmin && verdict.status != .revoked && verdict.status != .invalid))
         }

@@ -277,7 +277,7 @@ struct StaffPages {
         for checkIn in checkIns {
             let volunteer = try await ledger.volunteer(id: checkIn.volunteerId, by: scope.principal)
             checkInRows.append(CheckInRow(id: checkIn.id, volunteer: volunteer.name, number: volunteer.number,
-                                          checkedInAt: PageFormat.time(checkIn.checkedInAt, zone),
+                                          checkedInAt: PageFormat.moment(checkIn.checkedInAt, zone),
                                           state: renderer.text("check_in_\(checkIn.state.rawValue)", context.language),
                                           isOpen: checkIn.state == .open))
         }

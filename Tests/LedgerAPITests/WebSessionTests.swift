@@ -250,6 +250,13 @@ import Testing
         let instant = local.instant(in: .ledgerDefault)
         #expect(PageFormat.time(instant, .ledgerDefault) == local.description)
     }
+
+    /// The times something was done keep their seconds even when they are zero, so a history's times line up.
+    @Test func momentsAlwaysCarrySeconds() throws {
+        let local = try #require(LocalDateTime(date: LocalDate(year: 2026, month: 12, day: 2)!, hour: 13, minute: 21, second: 0))
+        #expect(PageFormat.moment(local.instant(in: .ledgerDefault), .ledgerDefault) == "2026-12-02 13:21:00")
+        #expect(PageFormat.time(local.instant(in: .ledgerDefault), .ledgerDefault) == "2026-12-02 13:21")
+    }
 }
 
 /// Forms shown for the first time carry no error sections (mustache counts 0 as true, so pages test booleans).
