@@ -99,24 +99,26 @@ final class PostgresLedgerAccess: LedgerWriter {
     }
 
     func insert(_ organization: Organization) throws -> Organization {
+        try store(organization, id: nil)
+    }
+
+    func restore(_ organization: Organization) throws {
+        _ = try store(organization, id: organization.id)
+    }
+
+    /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id).
+    private func store(_ organization: Organization, id: Int64?) throws -> Organization {
         let id = try row("""
-            INSERT INTO organizations (credit_code, name, region_code, contact_name, contact_phone, time_zone, created_at)
-            VALUES (\(organization.creditCode), \(organization.name), \(organization.regionCode), \(organization.contactName),
-                    \(organization.contactPhone), \(organization.timeZoneIdentifier), \(Self.stored(organization.createdAt)))
+            INSERT INTO organizations (id, credit_code, name, region_code, contact_name, contact_phone, time_zone, created_at)
+            VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('organizations', 'id'))),
+                    \(organization.creditCode), \(organization.name), \(organization.regionCode),
+                    \(organization.contactName), \(organization.contactPhone), \(organization.timeZoneIdentifier),
+                    \(Self.stored(organization.createdAt)))
             RETURNING id
             """) { try $0.next(Int64.self) }
         var stored = organization
         stored.id = try Self.require(id)
         return stored
-    }
-
-    func restore(_ organization: Organization) throws {
-        try run("""
-            INSERT INTO organizations (id, credit_code, name, region_code, contact_name, contact_phone, time_zone, created_at)
-            VALUES (\(organization.id), \(organization.creditCode), \(organization.name), \(organization.regionCode),
-                    \(organization.contactName), \(organization.contactPhone), \(organization.timeZoneIdentifier),
-                    \(Self.stored(organization.createdAt)))
-            """)
     }
 
     // MARK: Volunteers
@@ -202,29 +204,28 @@ final class PostgresLedgerAccess: LedgerWriter {
     }
 
     func insert(_ volunteer: Volunteer) throws -> Volunteer {
+        try store(volunteer, id: nil)
+    }
+
+    func restore(_ volunteer: Volunteer) throws {
+        _ = try store(volunteer, id: volunteer.id)
+    }
+
+    /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id).
+    private func store(_ volunteer: Volunteer, id: Int64?) throws -> Volunteer {
         let id = try row("""
-            INSERT INTO volunteers (number, name, sex, birth_date, document_type, document_number, residence_area, phone,
+            INSERT INTO volunteers (id, number, name, sex, birth_date, document_type, document_number, residence_area, phone,
                                     skills, service_categories, registered_at)
-            VALUES (\(volunteer.number), \(volunteer.name), \(volunteer.sex.rawValue), \(volunteer.birthDate.description)::date,
-                    \(volunteer.documentType.rawValue), \(volunteer.documentNumber), \(volunteer.residenceArea),
-                    \(volunteer.phone), \(volunteer.skills), \(volunteer.serviceCategories.map(\.rawValue)),
-                    \(Self.stored(volunteer.registeredAt)))
+            VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('volunteers', 'id'))),
+                    \(volunteer.number), \(volunteer.name), \(volunteer.sex.rawValue),
+                    \(volunteer.birthDate.description)::date, \(volunteer.documentType.rawValue), \(volunteer.documentNumber),
+                    \(volunteer.residenceArea), \(volunteer.phone), \(volunteer.skills),
+                    \(volunteer.serviceCategories.map(\.rawValue)), \(Self.stored(volunteer.registeredAt)))
             RETURNING id
             """) { try $0.next(Int64.self) }
         var stored = volunteer
         stored.id = try Self.require(id)
         return stored
-    }
-
-    func restore(_ volunteer: Volunteer) throws {
-        try run("""
-            INSERT INTO volunteers (id, number, name, sex, birth_date, document_type, document_number, residence_area, phone,
-                                    skills, service_categories, registered_at)
-            VALUES (\(volunteer.id), \(volunteer.number), \(volunteer.name), \(volunteer.sex.rawValue),
-                    \(volunteer.birthDate.description)::date, \(volunteer.documentType.rawValue), \(volunteer.documentNumber),
-                    \(volunteer.residenceArea), \(volunteer.phone), \(volunteer.skills),
-                    \(volunteer.serviceCategories.map(\.rawValue)), \(Self.stored(volunteer.registeredAt)))
-            """)
     }
 
     func insert(_ membership: Membership) throws -> Bool {
@@ -276,25 +277,26 @@ final class PostgresLedgerAccess: LedgerWriter {
     }
 
     func insert(_ activity: Activity) throws -> Activity {
+        try store(activity, id: nil)
+    }
+
+    func restore(_ activity: Activity) throws {
+        _ = try store(activity, id: activity.id)
+    }
+
+    /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id).
+    private func store(_ activity: Activity, id: Int64?) throws -> Activity {
         let id = try row("""
-            INSERT INTO activities (organization_id, title, content, category, place, start_at, end_at, leader, created_at)
-            VALUES (\(activity.organizationId), \(activity.title), \(activity.content), \(activity.category.rawValue),
-                    \(activity.place), \(Self.stored(activity.startAt)), \(Self.stored(activity.endAt)), \(activity.leader),
-                    \(Self.stored(activity.createdAt)))
+            INSERT INTO activities (id, organization_id, title, content, category, place, start_at, end_at, leader, created_at)
+            VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('activities', 'id'))),
+                    \(activity.organizationId), \(activity.title), \(activity.content),
+                    \(activity.category.rawValue), \(activity.place), \(Self.stored(activity.startAt)),
+                    \(Self.stored(activity.endAt)), \(activity.leader), \(Self.stored(activity.createdAt)))
             RETURNING id
             """) { try $0.next(Int64.self) }
         var stored = activity
         stored.id = try Self.require(id)
         return stored
-    }
-
-    func restore(_ activity: Activity) throws {
-        try run("""
-            INSERT INTO activities (id, organization_id, title, content, category, place, start_at, end_at, leader, created_at)
-            VALUES (\(activity.id), \(activity.organizationId), \(activity.title), \(activity.content),
-                    \(activity.category.rawValue), \(activity.place), \(Self.stored(activity.startAt)),
-                    \(Self.stored(activity.endAt)), \(activity.leader), \(Self.stored(activity.createdAt)))
-            """)
     }
 
     // MARK: Records
@@ -450,22 +452,7 @@ final class PostgresLedgerAccess: LedgerWriter {
     }
 
     func insert(_ record: ServiceRecord) throws -> ServiceRecord {
-        // ON CONFLICT DO NOTHING covers the exclusion constraint: a record that overlaps one committed by
-        // another process is refused as a rule violation, and the transaction stays usable.
-        let id = try row("""
-            INSERT INTO service_records (volunteer_id, activity_id, organization_id, start_at, end_at, minutes, source, note,
-                                         recorded_by, recorded_at, is_late, is_void, revision)
-            VALUES (\(record.volunteerId), \(record.activityId), \(record.organizationId), \(Self.stored(record.startAt)),
-                    \(Self.stored(record.endAt)), \(record.minutes), \(record.source.rawValue), \(record.note),
-                    \(record.recordedBy), \(Self.stored(record.recordedAt)), \(record.isLate), \(record.isVoid),
-                    \(record.revision))
-            ON CONFLICT DO NOTHING
-            RETURNING id
-            """) { try $0.next(Int64.self) }
-        guard let id else { throw try overlapError(record) }
-        var stored = record
-        stored.id = id
-        return stored
+        try store(record, id: nil)
     }
 
     /// The rule error for a record the exclusion constraint refused.
@@ -481,14 +468,28 @@ final class PostgresLedgerAccess: LedgerWriter {
     }
 
     func restore(_ record: ServiceRecord) throws {
-        try run("""
+        _ = try store(record, id: record.id)
+    }
+
+    /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id). ON CONFLICT DO NOTHING covers
+    /// the exclusion constraint: a record that overlaps one committed by another process is refused as a rule
+    /// violation, and the transaction stays usable.
+    private func store(_ record: ServiceRecord, id: Int64?) throws -> ServiceRecord {
+        let id = try row("""
             INSERT INTO service_records (id, volunteer_id, activity_id, organization_id, start_at, end_at, minutes, source, note,
                                          recorded_by, recorded_at, is_late, is_void, revision)
-            VALUES (\(record.id), \(record.volunteerId), \(record.activityId), \(record.organizationId),
+            VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('service_records', 'id'))),
+                    \(record.volunteerId), \(record.activityId), \(record.organizationId),
                     \(Self.stored(record.startAt)), \(Self.stored(record.endAt)), \(record.minutes), \(record.source.rawValue),
                     \(record.note), \(record.recordedBy), \(Self.stored(record.recordedAt)), \(record.isLate),
                     \(record.isVoid), \(record.revision))
-            """)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """) { try $0.next(Int64.self) }
+        guard let id else { throw try overlapError(record) }
+        var stored = record
+        stored.id = id
+        return stored
     }
 
     func updateCurrentState(_ record: ServiceRecord) throws {
@@ -566,23 +567,25 @@ final class PostgresLedgerAccess: LedgerWriter {
     }
 
     func insert(_ user: UserAccount) throws -> UserAccount {
+        try store(user, id: nil)
+    }
+
+    func restore(_ user: UserAccount) throws {
+        _ = try store(user, id: user.id)
+    }
+
+    /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id).
+    private func store(_ user: UserAccount, id: Int64?) throws -> UserAccount {
         let id = try row("""
-            INSERT INTO users (username, display_name, role, organization_id, volunteer_id, password_hash, created_at, is_disabled)
-            VALUES (\(user.username), \(user.displayName), \(user.role.rawValue), \(user.organizationId), \(user.volunteerId),
-                    \(user.passwordHash), \(Self.stored(user.createdAt)), \(user.isDisabled))
+            INSERT INTO users (id, username, display_name, role, organization_id, volunteer_id, password_hash, created_at, is_disabled)
+            VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('users', 'id'))),
+                    \(user.username), \(user.displayName), \(user.role.rawValue), \(user.organizationId),
+                    \(user.volunteerId), \(user.passwordHash), \(Self.stored(user.createdAt)), \(user.isDisabled))
             RETURNING id
             """) { try $0.next(Int64.self) }
         var stored = user
         stored.id = try Self.require(id)
         return stored
-    }
-
-    func restore(_ user: UserAccount) throws {
-        try run("""
-            INSERT INTO users (id, username, display_name, role, organization_id, volunteer_id, password_hash, created_at, is_disabled)
-            VALUES (\(user.id), \(user.username), \(user.displayName), \(user.role.rawValue), \(user.organizationId),
-                    \(user.volunteerId), \(user.passwordHash), \(Self.stored(user.createdAt)), \(user.isDisabled))
-            """)
     }
 
     private static let sessionColumns = "token_hash, user_id, created_at, expires_at, revoked_at"

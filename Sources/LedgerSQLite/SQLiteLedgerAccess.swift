@@ -60,14 +60,7 @@ struct SQLiteLedgerAccess: LedgerWriter {
     }
 
     func insert(_ organization: Organization) throws -> Organization {
-        try execute("""
-            INSERT INTO organizations (credit_code, name, region_code, contact_name, contact_phone, time_zone, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [organization.creditCode, organization.name, organization.regionCode, organization.contactName,
-                  organization.contactPhone, organization.timeZoneIdentifier, Self.seconds(organization.createdAt)])
-        var stored = organization
-        stored.id = db.lastInsertedRowID
-        return stored
+        try store(organization, id: nil)
     }
 
     // MARK: Volunteers
@@ -137,17 +130,7 @@ struct SQLiteLedgerAccess: LedgerWriter {
     }
 
     func insert(_ volunteer: Volunteer) throws -> Volunteer {
-        try execute("""
-            INSERT INTO volunteers (number, name, sex, birth_date, document_type, document_number, residence_area, phone,
-                                    skills, service_categories, registered_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [volunteer.number, volunteer.name, volunteer.sex.rawValue, volunteer.birthDate.description,
-                  volunteer.documentType.rawValue, volunteer.documentNumber, volunteer.residenceArea, volunteer.phone,
-                  StoredList.encode(volunteer.skills), StoredList.encode(volunteer.serviceCategories.map(\.rawValue)),
-                  Self.seconds(volunteer.registeredAt)])
-        var stored = volunteer
-        stored.id = db.lastInsertedRowID
-        return stored
+        try store(volunteer, id: nil)
     }
 
     func insert(_ membership: Membership) throws -> Bool {
@@ -181,14 +164,7 @@ struct SQLiteLedgerAccess: LedgerWriter {
     }
 
     func insert(_ activity: Activity) throws -> Activity {
-        try execute("""
-            INSERT INTO activities (organization_id, title, content, category, place, start_at, end_at, leader, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [activity.organizationId, activity.title, activity.content, activity.category.rawValue, activity.place,
-                  Self.seconds(activity.startAt), Self.seconds(activity.endAt), activity.leader, Self.seconds(activity.createdAt)])
-        var stored = activity
-        stored.id = db.lastInsertedRowID
-        return stored
+        try store(activity, id: nil)
     }
 
     // MARK: Records
@@ -326,16 +302,7 @@ struct SQLiteLedgerAccess: LedgerWriter {
     }
 
     func insert(_ record: ServiceRecord) throws -> ServiceRecord {
-        try execute("""
-            INSERT INTO service_records (volunteer_id, activity_id, organization_id, start_at, end_at, minutes, source, note,
-                                         recorded_by, recorded_at, is_late, is_void, revision)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [record.volunteerId, record.activityId, record.organizationId, Self.seconds(record.startAt),
-                  Self.seconds(record.endAt), record.minutes, record.source.rawValue, record.note, record.recordedBy,
-                  Self.seconds(record.recordedAt), record.isLate, record.isVoid, record.revision])
-        var stored = record
-        stored.id = db.lastInsertedRowID
-        return stored
+        try store(record, id: nil)
     }
 
     func updateCurrentState(_ record: ServiceRecord) throws {
@@ -390,14 +357,7 @@ struct SQLiteLedgerAccess: LedgerWriter {
     }
 
     func insert(_ user: UserAccount) throws -> UserAccount {
-        try execute("""
-            INSERT INTO users (username, display_name, role, organization_id, volunteer_id, password_hash, created_at, is_disabled)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [user.username, user.displayName, user.role.rawValue, user.organizationId, user.volunteerId,
-                  user.passwordHash, Self.seconds(user.createdAt), user.isDisabled])
-        var stored = user
-        stored.id = db.lastInsertedRowID
-        return stored
+        try store(user, id: nil)
     }
 
     func session(tokenHash: String) throws -> AccessSession? {
@@ -491,48 +451,88 @@ extension SQLiteLedgerAccess {
     }
 
     func restore(_ organization: Organization) throws {
+        _ = try store(organization, id: organization.id)
+    }
+
+    /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id).
+    private func store(_ organization: Organization, id: Int64?) throws -> Organization {
         try execute("""
             INSERT INTO organizations (id, credit_code, name, region_code, contact_name, contact_phone, time_zone, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [organization.id, organization.creditCode, organization.name, organization.regionCode, organization.contactName,
+            """, [id, organization.creditCode, organization.name, organization.regionCode, organization.contactName,
                   organization.contactPhone, organization.timeZoneIdentifier, Self.seconds(organization.createdAt)])
+        var stored = organization
+        stored.id = db.lastInsertedRowID
+        return stored
     }
 
     func restore(_ volunteer: Volunteer) throws {
+        _ = try store(volunteer, id: volunteer.id)
+    }
+
+    /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id).
+    private func store(_ volunteer: Volunteer, id: Int64?) throws -> Volunteer {
         try execute("""
             INSERT INTO volunteers (id, number, name, sex, birth_date, document_type, document_number, residence_area, phone,
                                     skills, service_categories, registered_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [volunteer.id, volunteer.number, volunteer.name, volunteer.sex.rawValue, volunteer.birthDate.description,
+            """, [id, volunteer.number, volunteer.name, volunteer.sex.rawValue, volunteer.birthDate.description,
                   volunteer.documentType.rawValue, volunteer.documentNumber, volunteer.residenceArea, volunteer.phone,
                   StoredList.encode(volunteer.skills), StoredList.encode(volunteer.serviceCategories.map(\.rawValue)),
                   Self.seconds(volunteer.registeredAt)])
+        var stored = volunteer
+        stored.id = db.lastInsertedRowID
+        return stored
     }
 
     func restore(_ activity: Activity) throws {
+        _ = try store(activity, id: activity.id)
+    }
+
+    /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id).
+    private func store(_ activity: Activity, id: Int64?) throws -> Activity {
         try execute("""
             INSERT INTO activities (id, organization_id, title, content, category, place, start_at, end_at, leader, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [activity.id, activity.organizationId, activity.title, activity.content, activity.category.rawValue, activity.place,
+            """, [id, activity.organizationId, activity.title, activity.content, activity.category.rawValue, activity.place,
                   Self.seconds(activity.startAt), Self.seconds(activity.endAt), activity.leader, Self.seconds(activity.createdAt)])
+        var stored = activity
+        stored.id = db.lastInsertedRowID
+        return stored
     }
 
     func restore(_ record: ServiceRecord) throws {
+        _ = try store(record, id: record.id)
+    }
+
+    /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id).
+    private func store(_ record: ServiceRecord, id: Int64?) throws -> ServiceRecord {
         try execute("""
             INSERT INTO service_records (id, volunteer_id, activity_id, organization_id, start_at, end_at, minutes, source, note,
                                          recorded_by, recorded_at, is_late, is_void, revision)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [record.id, record.volunteerId, record.activityId, record.organizationId, Self.seconds(record.startAt),
+            """, [id, record.volunteerId, record.activityId, record.organizationId, Self.seconds(record.startAt),
                   Self.seconds(record.endAt), record.minutes, record.source.rawValue, record.note, record.recordedBy,
                   Self.seconds(record.recordedAt), record.isLate, record.isVoid, record.revision])
+        var stored = record
+        stored.id = db.lastInsertedRowID
+        return stored
     }
 
     func restore(_ user: UserAccount) throws {
+        _ = try store(user, id: user.id)
+    }
+
+    /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id).
+    private func store(_ user: UserAccount, id: Int64?) throws -> UserAccount {
         try execute("""
             INSERT INTO users (id, username, display_name, role, organization_id, volunteer_id, password_hash, created_at, is_disabled)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [user.id, user.username, user.displayName, user.role.rawValue, user.organizationId, user.volunteerId,
+            """, [id, user.username, user.displayName, user.role.rawValue, user.organizationId, user.volunteerId,
                   user.passwordHash, Self.seconds(user.createdAt), user.isDisabled])
+        var stored = user
+        stored.id = db.lastInsertedRowID
+        return stored
     }
 
     func restore(_ session: AccessSession) throws {
