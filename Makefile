@@ -15,8 +15,9 @@ DEB_PACKAGES = libsqlite3-dev pkg-config libqrencode-dev libcairo2-dev libzbar-d
 # browser tests of the web pages (Selenium driving Debian's Chromium, axe-core for accessibility, pytest).
 PYTHON_VENV     = .build/python-venv
 PYTHON_PACKAGES = joserfc selenium axe-selenium-python pytest prometheus_client schemathesis
-# PostgreSQL server and contrib (btree_gist) for the store contract suite on a throw-away cluster.
-PG_DEB_PACKAGES = postgresql postgresql-contrib
+# PostgreSQL server and contrib (btree_gist) for the store contract suite on a throw-away cluster, and PgBouncer
+# (transaction pooling) in front of it for the test that runs two servers through it.
+PG_DEB_PACKAGES = postgresql postgresql-contrib pgbouncer
 SUDO        := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: all deps pydeps postgres-deps build run test browser-test fuzz fuzz-build bench bench-postgres samples clean
@@ -39,11 +40,12 @@ pydeps: deps
 	@$(PYTHON_VENV)/bin/python3 -c 'import joserfc, selenium, axe_selenium_python, pytest, prometheus_client, schemathesis' 2>/dev/null \
 	  || $(PYTHON_VENV)/bin/python3 -m pip install -q $(PYTHON_PACKAGES)
 
-## postgres-deps: install PostgreSQL (server and contrib) from Debian, when missing.
+## postgres-deps: install PostgreSQL (server and contrib) and PgBouncer from Debian, when missing.
 postgres-deps:
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	    && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
-	    && ls /usr/share/postgresql/*/extension/btree_gist.control >/dev/null 2>&1; then :; else \
+	    && ls /usr/share/postgresql/*/extension/btree_gist.control >/dev/null 2>&1 \
+	    && [ -x /usr/sbin/pgbouncer ]; then :; else \
 	  echo "installing Debian packages: $(PG_DEB_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(PG_DEB_PACKAGES); \
 	fi

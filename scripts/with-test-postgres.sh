@@ -8,7 +8,9 @@
 # creates the role `vledger` (password authentication, CREATEDB, no superuser) and its database,
 # exports VLEDGER_TEST_POSTGRES_URL=postgres://vledger:...@127.0.0.1:PORT/vledger, runs the command,
 # and always stops the cluster and removes the directory, exiting with the command's status.
-# Installs nothing: `make postgres-deps` does (PostgreSQL binaries under /usr/lib/postgresql/*/bin).
+# When PgBouncer is installed, it also starts one in transaction pooling mode in front of the cluster
+# (every database, the role `vledger`) and exports its port as VLEDGER_TEST_PGBOUNCER_PORT.
+# Installs nothing: `make postgres-deps` does (PostgreSQL binaries under /usr/lib/postgresql/*/bin, pgbouncer).
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -47,8 +49,13 @@ mkdir -p "$SOCKET_DIR"
 chmod 700 "$WORK_DIR"
 STARTED=0
 
+BOUNCER_STARTED=0
+
 cleanup() {
     local status=$?
+    if [ "$BOUNCER_STARTED" -eq 1 ] && [ -s "$WORK_DIR/pgbouncer.pid" ]; then
+        kill "$(cat "$WORK_DIR/pgbouncer.pid")" 2>/dev/null || true
+    fi
     if [ "$STARTED" -eq 1 ]; then
         as_pg_user "$PG_BIN/pg_ctl" -D "$DATA_DIR" -m immediate -w stop >/dev/null 2>&1 || true
     fi
@@ -95,6 +102,47 @@ as_pg_user "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKET_DIR" -p "$PORT" -
     -c "CREATE DATABASE vledger OWNER vledger" >/dev/null
 
 export VLEDGER_TEST_POSTGRES_URL="postgres://vledger:$ROLE_PASSWORD@127.0.0.1:$PORT/vledger?sslmode=disable"
+
+PGBOUNCER="${PGBOUNCER:-$(command -v pgbouncer || ls /usr/sbin/pgbouncer 2>/dev/null || true)}"
+if [ -n "$PGBOUNCER" ] && [ -x "$PGBOUNCER" ]; then
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        BOUNCER_PORT=$((20000 + RANDOM % 40000))
+        port_is_free "$BOUNCER_PORT" && [ "$BOUNCER_PORT" != "$PORT" ] && break
+    done
+    # Transaction pooling: a server connection belongs to a client for one transaction only.
+    cat >"$WORK_DIR/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$PORT
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $BOUNCER_PORT
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = $WORK_DIR/userlist.txt
+pool_mode = transaction
+default_pool_size = 20
+max_client_conn = 400
+logfile = $WORK_DIR/pgbouncer.log
+pidfile = $WORK_DIR/pgbouncer.pid
+INI
+    printf '"vledger" "%s"\n' "$ROLE_PASSWORD" >"$WORK_DIR/userlist.txt"
+    [ "$(id -u)" -eq 0 ] && chown "$PG_USER" "$WORK_DIR/pgbouncer.ini" "$WORK_DIR/userlist.txt"
+    # As a daemon (its pid in pgbouncer.pid), so that it holds none of the caller's output open.
+    as_pg_user "$PGBOUNCER" -d -q "$WORK_DIR/pgbouncer.ini" </dev/null >/dev/null 2>&1 \
+        || { echo "with-test-postgres: PgBouncer did not start:" >&2; cat "$WORK_DIR/pgbouncer.log" >&2 || true; exit 70; }
+    BOUNCER_STARTED=1
+    for _ in $(seq 1 50); do
+        port_is_free "$BOUNCER_PORT" || break
+        sleep 0.1
+    done
+    if port_is_free "$BOUNCER_PORT"; then
+        echo "with-test-postgres: PgBouncer did not start; its log:" >&2
+        cat "$WORK_DIR/pgbouncer.log" >&2 || true
+        exit 70
+    fi
+    export VLEDGER_TEST_PGBOUNCER_PORT="$BOUNCER_PORT"
+    echo "with-test-postgres: PgBouncer $("$PGBOUNCER" --version | head -n 1 | awk '{print $2}') (transaction pooling) on 127.0.0.1:$BOUNCER_PORT" >&2
+fi
 echo "with-test-postgres: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT (data in $WORK_DIR)" >&2
 
 set +e

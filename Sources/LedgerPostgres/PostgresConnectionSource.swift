@@ -87,7 +87,8 @@ final class PostgresConnectionSource: Sendable {
 /// `wait()` on its reply would block the thread for good.
 final class WatchedConnection: Sendable {
     private struct State {
-        var waiting: EventLoopPromise<PostgresQueryResult>?
+        /// Fails the wait in progress.
+        var waiting: (@Sendable (any Error) -> Void)?
         var isClosed = false
     }
 
@@ -107,10 +108,10 @@ final class WatchedConnection: Sendable {
     }
 
     /// Waits for a reply, on a thread that may block; fails as soon as the connection is closed.
-    func wait(_ reply: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
-        let promise = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+    func wait<T: Sendable>(_ reply: EventLoopFuture<T>) throws -> T {
+        let promise = connection.eventLoop.makePromise(of: T.self)
         let alreadyClosed = state.withLock { state in
-            if !state.isClosed { state.waiting = promise }
+            if !state.isClosed { state.waiting = { promise.fail($0) } }
             return state.isClosed
         }
         if alreadyClosed { promise.fail(PostgresStoreError.connection("the connection is closed")) }
@@ -119,12 +120,25 @@ final class WatchedConnection: Sendable {
         return try promise.futureResult.wait()
     }
 
+    /// Streams `data` (rows in COPY's text format) into `table` with `COPY ... FROM STDIN` and waits until the
+    /// server has taken them all. `table` and `columns` are the code's own names, never input.
+    func copy(into table: String, columns: [String], data: [ByteBuffer], logger: Logger) throws {
+        let done = connection.eventLoop.makePromise(of: Bool.self)
+        done.completeWithTask { [connection] in
+            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                for buffer in data { try await writer.write(buffer) }
+            }
+            return true
+        }
+        _ = try wait(done.futureResult)
+    }
+
     private func closed() {
         let waiting = state.withLock { state in
             state.isClosed = true
             defer { state.waiting = nil }
             return state.waiting
         }
-        waiting?.fail(PostgresStoreError.connection("the server closed the connection"))
+        waiting?(PostgresStoreError.connection("the server closed the connection"))
     }
 }

@@ -12,7 +12,7 @@ final class PostgresLedgerAccess: LedgerWriter {
     /// The first statement failure of the transaction; PostgreSQL refuses every later statement.
     private(set) var failure: PostgresStoreError?
     /// Volunteers locked in this transaction; the lock is held until it ends, so one request suffices.
-    private var lockedVolunteers: Set<Int64> = []
+    var lockedVolunteers: Set<Int64> = []
 
     init(connection: WatchedConnection, logger: Logger) {
         self.connection = connection
@@ -29,6 +29,19 @@ final class PostgresLedgerAccess: LedgerWriter {
         do {
             try confirmSent()
             return try connection.wait(reply)
+        } catch {
+            let mapped = PostgresStoreError(error)
+            failure = mapped
+            throw mapped
+        }
+    }
+
+    /// Streams rows into a table with COPY, as one statement of the transaction.
+    func copy(into table: String, columns: [String], data: [ByteBuffer]) throws {
+        if let failure { throw failure.isRetryable ? failure : PostgresStoreError.transactionAborted }
+        do {
+            try confirmSent()
+            try connection.copy(into: table, columns: columns, data: data, logger: logger)
         } catch {
             let mapped = PostgresStoreError(error)
             failure = mapped
@@ -123,12 +136,12 @@ final class PostgresLedgerAccess: LedgerWriter {
 
     // MARK: Volunteers
 
-    private static let volunteerColumns = """
+    static let volunteerColumns = """
         v.id, v.number, v.name, v.sex, to_char(v.birth_date, 'YYYY-MM-DD'), v.document_type, v.document_number,
         v.residence_area, v.phone, v.skills, v.service_categories, v.registered_at
         """
 
-    private static func volunteer(_ c: inout Columns) throws -> Volunteer {
+    static func volunteer(_ c: inout Columns) throws -> Volunteer {
         Volunteer(id: try c.next(), number: try c.next(), name: try c.next(),
                   sex: try StoredValue.decode(try c.next(), column: "volunteers.sex"),
                   birthDate: try StoredValue.date(try c.next(), column: "volunteers.birth_date"),

@@ -90,6 +90,27 @@ public final class PostgresLedgerStore: LedgerStore {
         try await transaction(.write) { access in _ = try access.run(PostgresQuery(unsafeSQL: sql)) }
     }
 
+    /// Streams `records` with a plain COPY into `table`, made anew for it with the columns of `service_records`
+    /// and no index, key or check: the baseline of `vledger bench import`.
+    public func plainCopy(_ records: [ServiceRecord], into table: String) async throws {
+        precondition(table.allSatisfy { $0 == "_" || ($0.isASCII && $0.isLowercase) }, "a table name of the code's own")
+        try await transaction(.write) { access in
+            try access.run(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(table)"))
+            try access.run(PostgresQuery(unsafeSQL: """
+                CREATE TABLE \(table) (id bigint, volunteer_id bigint, activity_id bigint, organization_id bigint,
+                    start_at timestamptz, end_at timestamptz, minutes integer, source text, note text, recorded_by bigint,
+                    recorded_at timestamptz, is_late boolean, is_void boolean, revision integer)
+                """))
+        }
+        try await transaction(.write) { access in
+            var rows = PostgresCopyText()
+            for record in records {
+                PostgresLedgerAccess.encode(record, into: &rows)
+            }
+            try access.copy(into: table, columns: PostgresLedgerAccess.recordColumnNames, data: rows.finish())
+        }
+    }
+
     // MARK: Transactions
 
     enum Mode {

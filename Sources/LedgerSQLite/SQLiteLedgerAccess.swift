@@ -305,6 +305,15 @@ struct SQLiteLedgerAccess: LedgerWriter {
         try store(record, id: nil)
     }
 
+    func newRecordIds(count: Int) throws -> [Int64] {
+        // Write transactions are serialized, so the ids after the largest one handed out are this transaction's.
+        let last = try row("""
+            SELECT MAX(n) FROM (SELECT seq AS n FROM sqlite_sequence WHERE name = 'service_records'
+                                UNION ALL SELECT MAX(id) FROM service_records)
+            """).flatMap { $0[0] as Int64? } ?? 0
+        return (0..<Int64(count)).map { last + 1 + $0 }
+    }
+
     func updateCurrentState(_ record: ServiceRecord) throws {
         try execute("""
             UPDATE service_records SET start_at = ?, end_at = ?, minutes = ?, note = ?, is_void = ?, revision = ?

@@ -29,11 +29,30 @@ struct TwoServerProcessesTests {
         ("overlapping hour records for the same volunteers", hourRecordRace),
         ("a day's 24-hour limit under concurrent records", dailyLimitRace),
         ("certificates issued on both servers at once", certificateRace),
+        ("two imports of the same volunteers' hours at once", importRace),
     ]
 
     @Test(.enabled(if: Backend.all.contains(.postgres)), .timeLimit(.minutes(10)))
     func twoServersKeepEveryRuleUnderConcurrentWrites() async throws {
         let (databaseURL, dropDatabase) = try await TestPostgres.freshDatabase()
+        try await Self.runDeployment(databaseURL: databaseURL)
+        await dropDatabase()
+    }
+
+    /// The same races with every connection, the servers' and the command line's, through PgBouncer in
+    /// transaction pooling mode, where consecutive transactions of one client run on different server
+    /// connections: the store keeps no session state.
+    @Test(.enabled(if: Backend.all.contains(.postgres)), .timeLimit(.minutes(10)))
+    func twoServersKeepEveryRuleThroughPgBouncerInTransactionPooling() async throws {
+        guard let port = try TestPostgres.pgBouncerPort() else { return }
+        let (databaseURL, dropDatabase) = try await TestPostgres.freshDatabase()
+        var bounced = try #require(URLComponents(string: databaseURL))
+        bounced.port = port
+        try await Self.runDeployment(databaseURL: try #require(bounced.string))
+        await dropDatabase()
+    }
+
+    private static func runDeployment(databaseURL: String) async throws {
         // One certificate key file for both, as servers behind one load balancer share their keys.
         let keysFolder = FileManager.default.temporaryDirectory.appendingPathComponent("vledger-keys-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: keysFolder, withIntermediateDirectories: true)
@@ -44,7 +63,7 @@ struct TwoServerProcessesTests {
         var servers: [ServerProcess] = []
         do {
             servers = [try await first, try await second]
-            try await Self.run(on: servers, databaseURL: databaseURL)
+            try await run(on: servers, databaseURL: databaseURL)
         } catch {
             Issue.record(error)
         }
@@ -54,7 +73,6 @@ struct TwoServerProcessesTests {
             if let server = try? await second { await server.stop() }
         }
         for server in servers { await server.stop() }
-        await dropDatabase()
         try? FileManager.default.removeItem(at: keysFolder)
     }
 
@@ -207,6 +225,39 @@ struct TwoServerProcessesTests {
     // MARK: Helpers
 
     /// Registers volunteers `numbers` as members of both organizations; returns their volunteer numbers.
+    static func importRace(_ deployment: Deployment) async throws {
+        let volunteerNumbers = try await registerVolunteers(deployment, 31...34)
+        // The same ten hours of each volunteer, imported into both organizations at once (the bulk path: COPY
+        // on PostgreSQL): one import is stored whole, the other finds every row taken and stores nothing.
+        let first = deployment.activityStart.addingTimeInterval(3 * 86_400)
+        var csv = "姓名,志愿者编号,活动,开始时间,结束时间\n"
+        for (index, number) in volunteerNumbers.enumerated() {
+            for hour in 0..<10 {
+                let start = first.addingTimeInterval(Double(hour) * 3600)
+                csv += "志愿者\(31 + index),\(number),并发登记测试,\(LocalDateTime(start, in: .ledgerDefault)),"
+                    + "\(LocalDateTime(start.addingTimeInterval(3600), in: .ledgerDefault))\n"
+            }
+        }
+        async let one = deployment.clients[0].post("organizations/\(deployment.organizationIds[0])/imports", csv: csv)
+        async let other = deployment.clients[1].post("organizations/\(deployment.organizationIds[1])/imports", csv: csv)
+        let responses = try await [one, other]
+        #expect(responses.map(\.status).sorted() == [201, 422], "\(responses.map { "\($0.status) \($0.text.prefix(300))" })")
+        if let refused = responses.first(where: { $0.status == 422 }) {
+            #expect(refused.text.contains("overlapping-record"), "\(refused.text.prefix(300))")
+        }
+        let store = try await PostgresLedgerStore(url: deployment.databaseURL, logger: TestPostgres.logger)
+        let stored = try await store.read { r -> [ServiceRecord] in
+            try volunteerNumbers.flatMap { number -> [ServiceRecord] in
+                guard let volunteer = try r.volunteer(number: number) else { return [] }
+                return try r.records(RecordFilter(volunteerId: volunteer.id), after: nil, limit: 100)
+            }
+        }
+        try await store.close()
+        #expect(stored.count == 40)
+        #expect(Set(stored.map(\.organizationId)).count == 1)
+        #expect(ConcurrentWriterTests.overlaps(in: stored).isEmpty)
+    }
+
     private static func registerVolunteers(_ deployment: Deployment, _ numbers: ClosedRange<Int>) async throws -> [String] {
         var volunteerNumbers: [String] = []
         for n in numbers {

@@ -32,11 +32,14 @@ public struct ImportOptions: Sendable {
     /// Take 登记时间/recorded_at from the file (migrations from an earlier platform; operator only).
     public var keepRecordedAt: Bool
     public var maxReportedErrors: Int
+    /// Rows checked and stored together: a few store requests a batch, whatever its size.
+    public var batchRows: Int
 
-    public init(organizationId: Int64, keepRecordedAt: Bool = false, maxReportedErrors: Int = 1000) {
+    public init(organizationId: Int64, keepRecordedAt: Bool = false, maxReportedErrors: Int = 1000, batchRows: Int = 5_000) {
         self.organizationId = organizationId
         self.keepRecordedAt = keepRecordedAt
         self.maxReportedErrors = maxReportedErrors
+        self.batchRows = max(1, batchRows)
     }
 }
 
@@ -103,17 +106,18 @@ extension Ledger {
                 while true {
                     let row: CSVRow?
                     do { row = try reader.next() } catch {
-                        run.reject(line: (error as? CSVError)?.lineNumber ?? run.report.rowsRead + 2, column: nil, code: "unreadable-file", message: "\(error)")
+                        try run.unreadable(line: (error as? CSVError)?.lineNumber ?? run.report.rowsRead + 2, message: "\(error)",
+                                           header: header)
                         break
                     }
                     guard let row else { break }
-                    run.process(row, header: header)
+                    try run.process(row, header: header)
                     if run.report.rowsRead % 1000 == 0 {
                         progress?(run.report.rowsRead, reader.bytesRead, reader.totalBytes)
                     }
                 }
+                try run.finish(header: header)
                 progress?(run.report.rowsRead, reader.bytesRead, reader.totalBytes)
-                try run.finish()
                 guard run.report.errorCount == 0 else { throw ImportRejected(report: run.report) }
                 return run.report
             }
@@ -134,7 +138,9 @@ extension Ledger {
     }
 }
 
-/// The state of one import while it walks the file inside its transaction.
+/// The state of one import while it walks the file inside its transaction. Rows are taken in batches: the
+/// volunteers of a batch are looked up together, each row is checked against the rules that need no ledger,
+/// and the rows that pass go through `NewRecordBatch`, which checks and stores them set-wise.
 private struct RecordImportRun {
     let writer: any LedgerWriter
     let options: ImportOptions
@@ -142,10 +148,15 @@ private struct RecordImportRun {
     let context: RecordContext
     var report: ImportReport
     var chain: ChainHead
-    private var volunteersByDocument: [String: Volunteer?] = [:]
+    private var volunteersByDocument: [DocumentKey: Volunteer?] = [:]
     private var volunteersByNumber: [String: Volunteer?] = [:]
     private var activitiesByKey: [String: [Activity]] = [:]
     private var members: Set<Int64> = []
+    /// Rows read and not yet checked, and what the current batch holds.
+    private var rows: [CSVRow] = []
+    private var batch = NewRecordBatch()
+    private var newMembers: [Membership] = []
+    private var batchErrors: [ImportRowError] = []
 
     init(writer: any LedgerWriter, options: ImportOptions, actorId: Int64?, now: Date, deadlineDays: Int,
          encoding: String) throws {
@@ -165,22 +176,51 @@ private struct RecordImportRun {
         }
     }
 
-    /// Checks one row and, when valid, stores it (the transaction is rolled back later if any row failed).
-    mutating func process(_ row: CSVRow, header: RecordImportHeader) {
+    /// Ends the file where it cannot be read any further, after the rows read before.
+    mutating func unreadable(line: Int, message: String, header: RecordImportHeader) throws {
+        try flush(header: header)
+        reject(line: line, column: nil, code: "unreadable-file", message: message)
+    }
+
+    /// Takes one row; a full batch is checked and stored (the transaction is rolled back later if any row failed).
+    mutating func process(_ row: CSVRow, header: RecordImportHeader) throws {
         report.rowsRead += 1
-        do {
-            try store(row, header: header)
-        } catch let failure as RowFailure {
-            // The report names the column, so the message need not repeat it.
-            var message = failure.error.message
-            if case .invalidField(_, let reason) = failure.error { message = reason }
-            reject(line: row.lineNumber, column: failure.column.map(header.headerName(of:)), code: failure.error.code,
-                   message: message)
-        } catch let error as LedgerError {
-            reject(line: row.lineNumber, column: nil, code: error.code, message: error.message)
-        } catch {
-            reject(line: row.lineNumber, column: nil, code: "storage-error", message: "\(error)")
+        rows.append(row)
+        if rows.count >= options.batchRows { try flush(header: header) }
+    }
+
+    /// Checks and stores the rows taken since the last batch; errors are reported in line order.
+    private mutating func flush(header: RecordImportHeader) throws {
+        guard !rows.isEmpty else { return }
+        try lookUpVolunteers(of: rows, header: header)
+        for row in rows {
+            do {
+                try check(row, header: header)
+            } catch let failure as RowFailure {
+                // The report names the column, so the message need not repeat it.
+                var message = failure.error.message
+                if case .invalidField(_, let reason) = failure.error { message = reason }
+                batchErrors.append(ImportRowError(line: row.lineNumber, column: failure.column.map(header.headerName(of:)),
+                                                  code: failure.error.code, message: message))
+            } catch let error as LedgerError {
+                batchErrors.append(ImportRowError(line: row.lineNumber, column: nil, code: error.code, message: error.message))
+            }
         }
+        rows.removeAll(keepingCapacity: true)
+        report.membershipsAdded += try writer.insert(newMembers)
+        newMembers.removeAll(keepingCapacity: true)
+        let (stored, failures) = try batch.store(in: writer, context: context, source: .import, actorId: actorId, chain: &chain)
+        for failure in failures {
+            let column = Self.column(for: failure.error).map(header.headerName(of:))
+            batchErrors.append(ImportRowError(line: failure.tag, column: column, code: failure.error.code, message: failure.error.message))
+        }
+        report.imported += stored.count
+        report.validRows += stored.count
+        report.minutesImported += stored.reduce(0) { $0 + $1.minutes }
+        for error in batchErrors.sorted(by: { $0.line < $1.line }) {
+            reject(line: error.line, column: error.column, code: error.code, message: error.message)
+        }
+        batchErrors.removeAll(keepingCapacity: true)
     }
 
     private struct RowFailure: Error {
@@ -204,7 +244,8 @@ private struct RecordImportRun {
         return local.instant(in: context.organization.timeZone)
     }
 
-    private mutating func store(_ row: CSVRow, header: RecordImportHeader) throws {
+    /// Checks a row against the rules that need no ledger and adds it to the batch.
+    private mutating func check(_ row: CSVRow, header: RecordImportHeader) throws {
         let name = try required(.name, row, header)
         let volunteer = try findVolunteer(row, header: header)
         guard volunteer.name == name else {
@@ -231,21 +272,17 @@ private struct RecordImportRun {
             recordedAt = try time(.recordedAt, row, header)
         }
         if !members.contains(volunteer.id) {
-            if try writer.insert(Membership(volunteerId: volunteer.id, organizationId: options.organizationId, joinedAt: context.now)) {
-                report.membershipsAdded += 1
-            }
+            newMembers.append(Membership(volunteerId: volunteer.id, organizationId: options.organizationId, joinedAt: context.now))
             members.insert(volunteer.id)
         }
         do {
-            let record = try Ledger.insertRecord(
-                in: writer, context: context, volunteerId: volunteer.id, activity: activity, start: start, end: end,
-                minutes: minutes, note: note, source: .import, actorId: actorId, recordedAt: recordedAt, chain: &chain)
-            report.imported += 1
-            report.validRows += 1
-            report.minutesImported += record.minutes
-        } catch let error as LedgerError {
+            try ServiceTimeRules.check(start: start, end: end, minutes: minutes, activity: activity,
+                                       timeZone: context.organization.timeZone, now: context.now)
+        } catch {
             throw RowFailure(column: Self.column(for: error), error: error)
         }
+        batch.add(.init(tag: row.lineNumber, volunteerId: volunteer.id, activity: activity, start: start, end: end,
+                        minutes: minutes, note: note, recordedAt: recordedAt))
     }
 
     /// The column a rule violation is reported against.
@@ -255,6 +292,34 @@ private struct RecordImportRun {
         case .minutesNotPositive, .minutesExceedSpan, .dailyLimitExceeded: .hours
         case .outsideActivityWindow, .overlapsRecord: .start
         default: nil
+        }
+    }
+
+    /// Looks up, in one request per kind, the volunteers that `rows` name and that are not known yet.
+    private mutating func lookUpVolunteers(of rows: [CSVRow], header: RecordImportHeader) throws {
+        // Bounded memory on files of millions of people: forget and look up again.
+        if volunteersByDocument.count > 200_000 { volunteersByDocument.removeAll(keepingCapacity: true) }
+        if volunteersByNumber.count > 200_000 { volunteersByNumber.removeAll(keepingCapacity: true) }
+        var numbers: Set<String> = []
+        var documents: Set<DocumentKey> = []
+        for row in rows {
+            if let numberText = header.value(.volunteerNumber, in: row) {
+                let number = numberText.uppercased()
+                if volunteersByNumber[number] == nil { numbers.insert(number) }
+            } else if let numberText = header.value(.documentNumber, in: row),
+                      let types = try? documentTypes(row, numberText: numberText, header: header) {
+                for type in types {
+                    if let key = try? document(type: type, numberText: numberText, header: header), volunteersByDocument[key] == nil {
+                        documents.insert(key)
+                    }
+                }
+            }
+        }
+        for number in numbers { volunteersByNumber[number] = .some(nil) }
+        for volunteer in try writer.volunteers(numbers: Array(numbers)) { volunteersByNumber[volunteer.number] = volunteer }
+        for key in documents { volunteersByDocument[key] = .some(nil) }
+        for volunteer in try writer.volunteers(documents: Array(documents)) {
+            volunteersByDocument[DocumentKey(type: volunteer.documentType, number: volunteer.documentNumber)] = volunteer
         }
     }
 
@@ -271,18 +336,8 @@ private struct RecordImportRun {
             return found
         }
         let numberText = try required(.documentNumber, row, header)
-        // Without a 证件类型 column, 18 characters mean a resident ID card; anything else is looked up
-        // as a passport, then as another document.
-        var types: [DocumentType] = numberText.count == 18 ? [.residentID] : [.passport, .other]
-        if let typeText = header.value(.documentType, in: row) {
-            guard let parsed = DocumentType(label: typeText) else {
-                throw RowFailure(column: .documentType, error: .invalidField(field: header.headerName(of: .documentType),
-                    reason: "未知的证件类型“\(typeText)” / unknown document type"))
-            }
-            types = [parsed]
-        }
         var lastError: RowFailure?
-        for type in types {
+        for type in try documentTypes(row, numberText: numberText, header: header) {
             do {
                 return try findVolunteer(type: type, numberText: numberText, header: header)
             } catch let failure as RowFailure {
@@ -292,18 +347,33 @@ private struct RecordImportRun {
         throw lastError!
     }
 
-    private mutating func findVolunteer(type: DocumentType, numberText: String, header: RecordImportHeader) throws -> Volunteer {
-        let document: IdentityDocument
+    /// The document types a row's number is looked up as. Without a 证件类型 column, 18 characters mean a
+    /// resident ID card; anything else is looked up as a passport, then as another document.
+    private func documentTypes(_ row: CSVRow, numberText: String, header: RecordImportHeader) throws -> [DocumentType] {
+        guard let typeText = header.value(.documentType, in: row) else {
+            return numberText.count == 18 ? [.residentID] : [.passport, .other]
+        }
+        guard let parsed = DocumentType(label: typeText) else {
+            throw RowFailure(column: .documentType, error: .invalidField(field: header.headerName(of: .documentType),
+                reason: "未知的证件类型“\(typeText)” / unknown document type"))
+        }
+        return [parsed]
+    }
+
+    private func document(type: DocumentType, numberText: String, header: RecordImportHeader) throws -> DocumentKey {
         do {
-            document = try IdentityDocument.validated(type: type, number: numberText, declaredBirthDate: nil, declaredSex: nil,
-                                                      today: LocalDate(context.now, in: context.organization.timeZone))
+            let document = try IdentityDocument.validated(type: type, number: numberText, declaredBirthDate: nil, declaredSex: nil,
+                                                          today: LocalDate(context.now, in: context.organization.timeZone))
+            return DocumentKey(type: document.type, number: document.number)
         } catch {
             throw RowFailure(column: .documentNumber, error: .invalidField(field: header.headerName(of: .documentNumber), reason: "\(error)"))
         }
-        let key = "\(document.type.rawValue):\(document.number)"
-        if volunteersByDocument.count > 200_000 { volunteersByDocument.removeAll(keepingCapacity: true) }
+    }
+
+    private mutating func findVolunteer(type: DocumentType, numberText: String, header: RecordImportHeader) throws -> Volunteer {
+        let key = try document(type: type, numberText: numberText, header: header)
         if volunteersByDocument[key] == nil {
-            volunteersByDocument[key] = .some(try writer.volunteer(documentType: document.type, documentNumber: document.number))
+            volunteersByDocument[key] = .some(try writer.volunteer(documentType: key.type, documentNumber: key.number))
         }
         guard let found = volunteersByDocument[key] ?? nil else {
             throw RowFailure(column: .documentNumber, error: .invalidField(field: header.headerName(of: .documentNumber),
@@ -336,8 +406,9 @@ private struct RecordImportRun {
         return fitting[0]
     }
 
-    /// Advances the organization's chain head once for the whole file.
-    func finish() throws {
+    /// Stores the last batch and advances the organization's chain head once for the whole file.
+    mutating func finish(header: RecordImportHeader) throws {
+        try flush(header: header)
         if report.errorCount == 0 && report.imported > 0 {
             try writer.advanceChain(organizationId: options.organizationId, to: chain)
         }

@@ -62,6 +62,23 @@ public struct ExistingService: Sendable, Hashable {
     }
 }
 
+/// A new span of a volunteer's service and the calendar day it starts on, as `existingServices` checks it.
+public struct ServiceSpan: Sendable, Hashable {
+    public var volunteerId: Int64
+    public var start: Date
+    public var end: Date
+    public var dayStart: Date
+    public var dayEnd: Date
+
+    public init(volunteerId: Int64, start: Date, end: Date, dayStart: Date, dayEnd: Date) {
+        self.volunteerId = volunteerId
+        self.start = start
+        self.end = end
+        self.dayStart = dayStart
+        self.dayEnd = dayEnd
+    }
+}
+
 /// A total keyed by the organization, volunteer or activity it belongs to.
 public struct KeyedMinuteTotal: Sendable, Hashable {
     public var key: Int64

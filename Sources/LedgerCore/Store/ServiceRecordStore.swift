@@ -18,6 +18,8 @@ public protocol ServiceRecordReader {
     /// store answers in one round trip (it runs for every record written).
     func existingService(volunteerId: Int64, start: Date, end: Date, dayStart: Date, dayEnd: Date,
                          excluding recordId: Int64?) throws -> ExistingService
+    /// `existingService` of each span, in order, none excluded (a bulk import checks a batch at once).
+    func existingServices(_ spans: [ServiceSpan]) throws -> [ExistingService]
     func total(_ filter: RecordFilter) throws -> MinuteTotal
     /// How many volunteers have current, non-void records matching `filter`.
     func volunteerCount(_ filter: RecordFilter) throws -> Int
@@ -35,6 +37,14 @@ extension ServiceRecordReader {
             overlapping: try overlappingRecord(volunteerId: volunteerId, start: start, end: end, excluding: recordId),
             minutesOnDay: try minutesStarting(volunteerId: volunteerId, from: dayStart, to: dayEnd, excluding: recordId))
     }
+
+    /// One `existingService` a span; a server store answers the batch in one round trip.
+    public func existingServices(_ spans: [ServiceSpan]) throws -> [ExistingService] {
+        try spans.map {
+            try existingService(volunteerId: $0.volunteerId, start: $0.start, end: $0.end, dayStart: $0.dayStart,
+                                dayEnd: $0.dayEnd, excluding: nil)
+        }
+    }
 }
 
 public protocol ServiceRecordWriter {
@@ -50,4 +60,16 @@ public protocol ServiceRecordWriter {
     func advanceChain(organizationId: Int64, to head: ChainHead) throws
     /// Keeps the given id, for copying a ledger between backends (revisions are copied with `append`).
     func restore(_ record: ServiceRecord) throws
+    /// Ids for `count` new records, in ascending order, that no other writer will use.
+    func newRecordIds(count: Int) throws -> [Int64]
+    /// Stores new records under ids from `newRecordIds` with their first revisions (a bulk import's batch).
+    func insert(_ records: [ServiceRecord], revisions: [RecordRevision]) throws
+}
+
+extension ServiceRecordWriter {
+    /// One `restore` and one `append` a record; a server store streams the batch.
+    public func insert(_ records: [ServiceRecord], revisions: [RecordRevision]) throws {
+        for record in records { try restore(record) }
+        for (record, revision) in zip(records, revisions) { try append(revision, organizationId: record.organizationId) }
+    }
 }

@@ -17,12 +17,34 @@ public protocol VolunteerReader {
     func memberships(volunteerId: Int64) throws -> [Membership]
     /// An organization's memberships, by volunteer id.
     func memberships(organizationId: Int64, after volunteerId: Int64?, limit: Int) throws -> [Membership]
+    /// The volunteers with these numbers (upper case), in any order, missing ones left out.
+    func volunteers(numbers: [String]) throws -> [Volunteer]
+    /// The volunteers holding these documents, in any order, missing ones left out.
+    func volunteers(documents: [DocumentKey]) throws -> [Volunteer]
+}
+
+/// An identity document as volunteers are looked up by it.
+public struct DocumentKey: Sendable, Hashable {
+    public var type: DocumentType
+    public var number: String
+    public init(type: DocumentType, number: String) {
+        self.type = type
+        self.number = number
+    }
 }
 
 extension VolunteerReader {
     /// One lookup a volunteer; stores with a one-statement form override it.
     public func volunteers(ids: [Int64]) throws -> [Volunteer] {
         try ids.compactMap { try volunteer(id: $0) }
+    }
+
+    public func volunteers(numbers: [String]) throws -> [Volunteer] {
+        try numbers.compactMap { try volunteer(number: $0) }
+    }
+
+    public func volunteers(documents: [DocumentKey]) throws -> [Volunteer] {
+        try documents.compactMap { try volunteer(documentType: $0.type, documentNumber: $0.number) }
     }
 }
 
@@ -34,4 +56,18 @@ public protocol VolunteerWriter {
     @discardableResult func insert(_ membership: Membership) throws -> Bool
     /// Keeps the given id, for copying a ledger between backends.
     func restore(_ volunteer: Volunteer) throws
+    /// `lockVolunteer` of each, in the order given (callers sort them, so two writers cannot deadlock).
+    func lockVolunteers(ids: [Int64]) throws
+    /// Adds the memberships that do not exist; returns how many were added.
+    func insert(_ memberships: [Membership]) throws -> Int
+}
+
+extension VolunteerWriter {
+    public func lockVolunteers(ids: [Int64]) throws {
+        for id in ids { try lockVolunteer(id: id) }
+    }
+
+    public func insert(_ memberships: [Membership]) throws -> Int {
+        try memberships.reduce(0) { $0 + (try insert($1) ? 1 : 0) }
+    }
 }

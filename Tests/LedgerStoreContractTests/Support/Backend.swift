@@ -125,10 +125,21 @@ enum TestPostgres {
     static let logger = Logger(label: "vledger.contract-tests")
 
     struct NotConfigured: Error, CustomStringConvertible {
+        var variable = "VLEDGER_TEST_POSTGRES_URL"
+        var what = "PostgreSQL"
+        var installer = "make postgres-deps"
         var description: String {
-            "VLEDGER_TEST_POSTGRES_URL is not set, but CI is: the PostgreSQL contract cases must run in CI "
-                + "(run the tests through scripts/with-test-postgres.sh)"
+            "\(variable) is not set, but CI is: the \(what) cases must run in CI "
+                + "(run the tests through scripts/with-test-postgres.sh; \(installer) installs what it needs)"
         }
+    }
+
+    /// The port of the PgBouncer (transaction pooling) that scripts/with-test-postgres.sh starts in front of the
+    /// test server; nil where it is not installed, except in CI, which must run the PgBouncer cases.
+    static func pgBouncerPort() throws -> Int? {
+        if let port = ProcessInfo.processInfo.environment["VLEDGER_TEST_PGBOUNCER_PORT"].flatMap(Int.init) { return port }
+        if isCI { throw NotConfigured(variable: "VLEDGER_TEST_PGBOUNCER_PORT", what: "PgBouncer", installer: "make postgres-deps") }
+        return nil
     }
 
     /// A new, empty database on the test server and a function that drops it.

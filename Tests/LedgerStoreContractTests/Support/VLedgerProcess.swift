@@ -181,17 +181,22 @@ struct APIClient: Sendable {
         return try await send("POST", path, body: try encoder.encode(body))
     }
 
+    /// Posts a CSV file, as the import upload does.
+    func post(_ path: String, csv: String) async throws -> Response {
+        try await send("POST", path, body: Data(csv.utf8), contentType: "text/csv")
+    }
+
     func get(_ path: String) async throws -> Response {
         try await send("GET", path, body: nil)
     }
 
-    private func send(_ method: String, _ path: String, body: Data?) async throws -> Response {
+    private func send(_ method: String, _ path: String, body: Data?, contentType: String = "application/json") async throws -> Response {
         var request = URLRequest(url: URL(string: "api/v1/" + path, relativeTo: baseURL)!)
         request.httpMethod = method
         request.timeoutInterval = 60
         if let body {
             request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let (data, response) = try await Self.session.data(for: request)
