@@ -56,6 +56,13 @@ final class PostgresLedgerAccess: LedgerWriter {
         unconfirmed.append(connection.send(query, logger: logger))
     }
 
+    /// Sends a statement of the transaction whose reply nobody reads (a lock, an append) without waiting for
+    /// it; a failure is reported by the next statement that waits, or by COMMIT, and fails the transaction.
+    func pipeline(_ query: PostgresQuery) {
+        if failure != nil { return }
+        send(query)
+    }
+
     /// Statements sent without waiting, not yet known to have succeeded.
     private var unconfirmed: [EventLoopFuture<PostgresQueryResult>] = []
 
@@ -515,7 +522,7 @@ final class PostgresLedgerAccess: LedgerWriter {
     }
 
     func append(_ revision: RecordRevision, organizationId: Int64) throws {
-        try run("""
+        pipeline("""
             INSERT INTO record_revisions (record_id, revision, organization_id, kind, start_at, end_at, minutes, note, reason,
                                           actor_id, at, chain_sequence, digest)
             VALUES (\(revision.recordId), \(revision.revision), \(organizationId), \(revision.kind.rawValue),
@@ -529,8 +536,9 @@ final class PostgresLedgerAccess: LedgerWriter {
         // A transaction-scoped advisory lock, released at COMMIT or ROLLBACK; it serializes the overlap and
         // daily-limit checks of one volunteer across every process. Ids past 2^31 share locks, which only
         // serializes more.
+        // Sent without waiting: the next statement queues behind the lock on the server.
         guard !lockedVolunteers.contains(id) else { return }
-        try run("SELECT pg_advisory_xact_lock(\(PostgresSchema.LockNamespace.volunteer), \(Int32(truncatingIfNeeded: id & 0x7FFF_FFFF)))")
+        pipeline("SELECT pg_advisory_xact_lock(\(PostgresSchema.LockNamespace.volunteer), \(Int32(truncatingIfNeeded: id & 0x7FFF_FFFF)))")
         lockedVolunteers.insert(id)
     }
 
@@ -551,7 +559,7 @@ final class PostgresLedgerAccess: LedgerWriter {
     }
 
     func advanceChain(organizationId: Int64, to head: ChainHead) throws {
-        try run("""
+        pipeline("""
             INSERT INTO chain_heads (organization_id, sequence, digest) VALUES (\(organizationId), \(head.sequence), \(head.digest))
             ON CONFLICT (organization_id) DO UPDATE SET sequence = EXCLUDED.sequence, digest = EXCLUDED.digest
             """)
@@ -606,6 +614,14 @@ final class PostgresLedgerAccess: LedgerWriter {
     private static func session(_ c: inout Columns) throws -> AccessSession {
         AccessSession(tokenHash: try c.next(), userId: try c.next(), createdAt: try c.next(), expiresAt: try c.next(),
                       revokedAt: try c.next())
+    }
+
+    func sessionAccount(tokenHash: String) throws -> (session: AccessSession, account: UserAccount)? {
+        try row("""
+            SELECT \(unescaped: Self.sessionColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+                   \(unescaped: Self.userColumns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(tokenHash)
+            """) { (try Self.session(&$0), try Self.user(&$0)) }
     }
 
     func session(tokenHash: String) throws -> AccessSession? {

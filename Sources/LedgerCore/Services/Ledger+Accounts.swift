@@ -114,8 +114,8 @@ extension Ledger {
         let hash = Self.tokenHash(token)
         let now = self.now
         let account = try await store.read { r -> UserAccount? in
-            guard let session = try r.session(tokenHash: hash), session.revokedAt == nil, session.expiresAt > now,
-                  let account = try r.user(id: session.userId), !account.isDisabled else { return nil }
+            guard let (session, account) = try r.sessionAccount(tokenHash: hash), session.revokedAt == nil,
+                  session.expiresAt > now, !account.isDisabled else { return nil }
             return account
         }
         guard let account else { throw LedgerError.unauthenticated }

@@ -42,6 +42,7 @@ extension Ledger {
         }
         let now = self.now
         let deadlineDays = recordingDeadlineWorkingDays
+        let organizations = organizationCache
         return try await store.write { w in
             // Access to the activity is checked once, before any row, so a stranger learns nothing row by row.
             guard let activity = try w.activity(id: activityId),
@@ -51,7 +52,7 @@ extension Ledger {
             guard AccessPolicy.canWriteOrganizationData(principal, organizationId: activity.organizationId) else {
                 throw LedgerError.forbidden("只能为本组织的活动登记时长 / hours can only be recorded on your own organization's activities")
             }
-            let context = try RecordContext.load(in: w, organizationId: activity.organizationId, now: now, deadlineDays: deadlineDays)
+            let context = try RecordContext.load(in: w, organizationId: activity.organizationId, now: now, deadlineDays: deadlineDays, organizations: organizations)
             var head = try w.lockChain(organizationId: activity.organizationId)
             var records: [ServiceRecord] = []
             var failures: [BatchRecordingRejected.RowError] = []

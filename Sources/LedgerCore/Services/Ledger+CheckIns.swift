@@ -31,6 +31,7 @@ extension Ledger {
         let note = try InputCheck.optional(note, field: "note", maxLength: 500)
         let now = self.now.wholeSeconds
         let deadlineDays = recordingDeadlineWorkingDays
+        let organizations = organizationCache
         return try await store.write { w in
             let found = try Self.closableCheckIn(id: checkInId, in: w, by: principal)
             // Locks in the order every writer takes them: the organization's chain, then the volunteer.
@@ -39,7 +40,7 @@ extension Ledger {
             guard let activity = try w.activity(id: checkIn.activityId) else {
                 throw LedgerError.notFound(entity: "activity", key: String(checkIn.activityId))
             }
-            let context = try RecordContext.load(in: w, organizationId: checkIn.organizationId, now: now, deadlineDays: deadlineDays)
+            let context = try RecordContext.load(in: w, organizationId: checkIn.organizationId, now: now, deadlineDays: deadlineDays, organizations: organizations)
             let span = CheckInRules.serviceSpan(checkedInAt: checkIn.checkedInAt, checkedOutAt: now, activity: activity)
             let spanMinutes = ServiceTimeRules.spanMinutes(start: span.start, end: span.end)
             guard spanMinutes >= 1 else {

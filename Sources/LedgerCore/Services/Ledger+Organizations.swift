@@ -77,10 +77,16 @@ extension Ledger {
 extension Ledger {
     /// The time zones of the given organizations, for showing their times.
     public func timeZones(of organizationIds: Set<Int64>) async throws -> [Int64: TimeZone] {
-        try await store.read { r in
+        let cache = organizationCache
+        var zones = cache.cached(organizationIds).mapValues(\.timeZone)
+        let missing = organizationIds.subtracting(zones.keys)
+        guard !missing.isEmpty else { return zones }
+        let read = try await store.read { r in
             var zones: [Int64: TimeZone] = [:]
-            for id in organizationIds { zones[id] = try r.organization(id: id)?.timeZone }
+            for id in missing { zones[id] = try cache.organization(id: id, in: r)?.timeZone }
             return zones
         }
+        zones.merge(read) { cached, _ in cached }
+        return zones
     }
 }

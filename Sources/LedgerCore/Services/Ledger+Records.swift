@@ -74,9 +74,10 @@ extension Ledger {
         let number = input.volunteerNumber.trimmingCharacters(in: .whitespaces).uppercased()
         let now = self.now
         let deadlineDays = recordingDeadlineWorkingDays
+        let organizations = organizationCache
         return try await store.write { w in
             let (activity, volunteer) = try Self.recordingTarget(activityId: input.activityId, volunteerNumber: number, in: w, by: principal)
-            let context = try RecordContext.load(in: w, organizationId: activity.organizationId, now: now, deadlineDays: deadlineDays)
+            let context = try RecordContext.load(in: w, organizationId: activity.organizationId, now: now, deadlineDays: deadlineDays, organizations: organizations)
             let start = input.start.wholeSeconds
             let end = input.end.wholeSeconds
             let minutes = input.minutes ?? ServiceTimeRules.spanMinutes(start: start, end: end)
@@ -163,6 +164,7 @@ extension Ledger {
         let note = try correction.note.map { try InputCheck.optional($0, field: "note", maxLength: 500) }
         let now = self.now
         let deadlineDays = recordingDeadlineWorkingDays
+        let organizations = organizationCache
         return try await store.write { w in
             var record = try Self.writableRecord(id: id, in: w, by: principal, requireAdmin: false)
             guard !record.isVoid else { throw LedgerError.recordVoided(recordId: id) }
@@ -171,7 +173,7 @@ extension Ledger {
             guard let activity = try w.activity(id: record.activityId) else {
                 throw LedgerError.notFound(entity: "activity", key: String(record.activityId))
             }
-            let context = try RecordContext.load(in: w, organizationId: record.organizationId, now: now, deadlineDays: deadlineDays)
+            let context = try RecordContext.load(in: w, organizationId: record.organizationId, now: now, deadlineDays: deadlineDays, organizations: organizations)
             let start = correction.start?.wholeSeconds ?? record.startAt
             let end = correction.end?.wholeSeconds ?? record.endAt
             let timesChanged = start != record.startAt || end != record.endAt
@@ -290,8 +292,9 @@ extension Ledger {
 }
 
 extension RecordContext {
-    static func load(in r: any LedgerReader, organizationId: Int64, now: Date, deadlineDays: Int) throws -> RecordContext {
-        guard let organization = try r.organization(id: organizationId) else {
+    static func load(in r: any LedgerReader, organizationId: Int64, now: Date, deadlineDays: Int,
+                     organizations: OrganizationCache) throws -> RecordContext {
+        guard let organization = try organizations.organization(id: organizationId, in: r) else {
             throw LedgerError.notFound(entity: "organization", key: String(organizationId))
         }
         let entries = try r.holidays()

@@ -15,6 +15,8 @@ public struct Ledger: Sendable {
     public var sessionLifetime: TimeInterval = 12 * 3600
     /// Organization dashboards reused until the next commit.
     public let dashboardCache = OrganizationDashboardCache()
+    /// Organizations read before (they never change).
+    public let organizationCache = OrganizationCache()
     /// Delays repeated wrong passwords, per account and per client address.
     public var loginThrottle = LoginThrottle()
     /// Hashes and checks passwords (bcrypt off the concurrency pool, injected by the app).

@@ -79,6 +79,7 @@ extension Ledger {
         }
         let now = self.now
         let deadlineDays = recordingDeadlineWorkingDays
+        let organizations = organizationCache
         do {
             let report = try await store.write { w in
                 var reader: CSVReader
@@ -91,7 +92,8 @@ extension Ledger {
                     throw LedgerError.unreadableFile(error.description)
                 }
                 var run = try RecordImportRun(writer: w, options: options, actorId: principal.userId, now: now,
-                                              deadlineDays: deadlineDays, encoding: reader.encoding.rawValue)
+                                              deadlineDays: deadlineDays, encoding: reader.encoding.rawValue,
+                                              organizations: organizations)
                 guard let headerRow = firstRow else {
                     throw LedgerError.invalidField(field: "file", reason: "文件为空 / the file is empty")
                 }
@@ -159,11 +161,12 @@ private struct RecordImportRun {
     private var batchErrors: [ImportRowError] = []
 
     init(writer: any LedgerWriter, options: ImportOptions, actorId: Int64?, now: Date, deadlineDays: Int,
-         encoding: String) throws {
+         encoding: String, organizations: OrganizationCache) throws {
         self.writer = writer
         self.options = options
         self.actorId = actorId
-        self.context = try RecordContext.load(in: writer, organizationId: options.organizationId, now: now, deadlineDays: deadlineDays)
+        self.context = try RecordContext.load(in: writer, organizationId: options.organizationId, now: now, deadlineDays: deadlineDays,
+                                             organizations: organizations)
         self.chain = try writer.lockChain(organizationId: options.organizationId)
         self.report = ImportReport(encoding: encoding, rowsRead: 0, validRows: 0, imported: 0, minutesImported: 0, membershipsAdded: 0,
                                    errorCount: 0, errors: [])

@@ -7,9 +7,19 @@ public protocol AccountReader {
     /// Accounts by id.
     func users(after: Int64?, limit: Int) throws -> [UserAccount]
     func session(tokenHash: String) throws -> AccessSession?
+    /// The session of a token with its account, which every authenticated request needs.
+    func sessionAccount(tokenHash: String) throws -> (session: AccessSession, account: UserAccount)?
     /// Sessions ordered by token hash (byte order).
     func sessions(after tokenHash: String?, limit: Int) throws -> [AccessSession]
     func holidays() throws -> [HolidayEntry]
+}
+
+extension AccountReader {
+    /// Two lookups; a server store answers with one.
+    public func sessionAccount(tokenHash: String) throws -> (session: AccessSession, account: UserAccount)? {
+        guard let session = try session(tokenHash: tokenHash), let account = try user(id: session.userId) else { return nil }
+        return (session, account)
+    }
 }
 
 public protocol AccountWriter {
