@@ -30,6 +30,14 @@ extension PostgresLedgerAccess {
         try row("SELECT \(unescaped: Self.volunteerColumns) FROM volunteers v WHERE v.id = \(id)", Self.volunteer)
     }
 
+    func volunteer(number: String, memberOf organizationId: Int64) throws -> (volunteer: Volunteer, isMember: Bool)? {
+        try row("""
+            SELECT \(unescaped: Self.volunteerColumns),
+                   EXISTS (SELECT 1 FROM memberships m WHERE m.volunteer_id = v.id AND m.organization_id = \(organizationId))
+            FROM volunteers v WHERE v.number = \(number)
+            """) { (try Self.volunteer(&$0), try $0.next(Bool.self)) }
+    }
+
     func volunteer(number: String) throws -> Volunteer? {
         try row("SELECT \(unescaped: Self.volunteerColumns) FROM volunteers v WHERE v.number = \(number)", Self.volunteer)
     }

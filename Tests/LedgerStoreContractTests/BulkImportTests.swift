@@ -170,3 +170,42 @@ struct BulkImportTests {
         }
     }
 }
+
+@Suite("Lookups that save a round trip")
+struct CombinedLookupTests {
+    @Test(arguments: Backend.all)
+    func aVolunteerByNumberComesWithTheirMembershipOfOneOrganization(_ backend: Backend) async throws {
+        try await withStore(backend) { t in
+            let (seed, other, outsider) = try await t.store.write { w -> (Seed, Organization, Volunteer) in
+                (try Seed.make(w), try w.insert(Make.organization(2)), try w.insert(Make.volunteer(3)))
+            }
+            let (member, notMember, stranger, nobody) = try await t.store.read { r in
+                (try r.volunteer(number: seed.volunteer.number, memberOf: seed.organization.id),
+                 try r.volunteer(number: seed.volunteer.number, memberOf: other.id),
+                 try r.volunteer(number: outsider.number, memberOf: seed.organization.id),
+                 try r.volunteer(number: "V00000000000", memberOf: seed.organization.id))
+            }
+            #expect(member?.volunteer == seed.volunteer && member?.isMember == true)
+            #expect(notMember?.volunteer == seed.volunteer && notMember?.isMember == false)
+            #expect(stranger?.volunteer == outsider && stranger?.isMember == false)
+            #expect(nobody == nil)
+        }
+    }
+
+    @Test(arguments: Backend.all)
+    func aSessionComesWithItsAccount(_ backend: Backend) async throws {
+        try await withStore(backend) { t in
+            let (user, session) = try await t.store.write { w -> (UserAccount, AccessSession) in
+                let user = try w.insert(Make.user(1))
+                let session = Make.session(1, userId: user.id)
+                try w.insert(session)
+                return (user, session)
+            }
+            let (found, missing) = try await t.store.read { r in
+                (try r.sessionAccount(tokenHash: session.tokenHash), try r.sessionAccount(tokenHash: String(repeating: "f", count: 64)))
+            }
+            #expect(found?.session == session && found?.account == user)
+            #expect(missing == nil)
+        }
+    }
+}

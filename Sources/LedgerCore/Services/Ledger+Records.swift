@@ -101,12 +101,10 @@ extension Ledger {
         guard AccessPolicy.canWriteOrganizationData(principal, organizationId: activity.organizationId) else {
             throw LedgerError.forbidden("只能为本组织的活动登记时长 / hours can only be recorded on your own organization's activities")
         }
-        guard let volunteer = try w.volunteer(number: number) else {
+        guard let (volunteer, isMember) = try w.volunteer(number: number, memberOf: activity.organizationId) else {
             throw LedgerError.notFound(entity: "volunteer", key: number)
         }
-        guard try w.memberships(volunteerId: volunteer.id).contains(where: { $0.organizationId == activity.organizationId }) else {
-            throw LedgerError.notAMember(volunteerNumber: number)
-        }
+        guard isMember else { throw LedgerError.notAMember(volunteerNumber: number) }
         return (activity, volunteer)
     }
 

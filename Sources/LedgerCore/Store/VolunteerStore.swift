@@ -17,6 +17,8 @@ public protocol VolunteerReader {
     func memberships(volunteerId: Int64) throws -> [Membership]
     /// An organization's memberships, by volunteer id.
     func memberships(organizationId: Int64, after volunteerId: Int64?, limit: Int) throws -> [Membership]
+    /// The volunteer with this number and whether they are a member of the organization, which recording hours needs.
+    func volunteer(number: String, memberOf organizationId: Int64) throws -> (volunteer: Volunteer, isMember: Bool)?
     /// The volunteers with these numbers (upper case), in any order, missing ones left out.
     func volunteers(numbers: [String]) throws -> [Volunteer]
     /// The volunteers holding these documents, in any order, missing ones left out.
@@ -37,6 +39,12 @@ extension VolunteerReader {
     /// One lookup a volunteer; stores with a one-statement form override it.
     public func volunteers(ids: [Int64]) throws -> [Volunteer] {
         try ids.compactMap { try volunteer(id: $0) }
+    }
+
+    /// Two lookups; a server store answers with one.
+    public func volunteer(number: String, memberOf organizationId: Int64) throws -> (volunteer: Volunteer, isMember: Bool)? {
+        guard let volunteer = try volunteer(number: number) else { return nil }
+        return (volunteer, try memberships(volunteerId: volunteer.id).contains { $0.organizationId == organizationId })
     }
 
     public func volunteers(numbers: [String]) throws -> [Volunteer] {
