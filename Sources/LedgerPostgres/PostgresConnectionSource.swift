@@ -123,14 +123,13 @@ final class WatchedConnection: Sendable {
     /// Streams `data` (rows in COPY's text format) into `table` with `COPY ... FROM STDIN` and waits until the
     /// server has taken them all. `table` and `columns` are the code's own names, never input.
     func copy(into table: String, columns: [String], data: [ByteBuffer], logger: Logger) throws {
-        let done = connection.eventLoop.makePromise(of: Bool.self)
+        let done = connection.eventLoop.makePromise(of: Void.self)
         done.completeWithTask { [connection] in
             try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
                 for buffer in data { try await writer.write(buffer) }
             }
-            return true
         }
-        _ = try wait(done.futureResult)
+        try wait(done.futureResult)
     }
 
     private func closed() {

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 import NIOCore
 
 /// Rows in the text format of `COPY ... FROM STDIN`: fields separated by a tab, rows ended by a newline,
@@ -66,7 +67,8 @@ struct PostgresCopyText {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
         let (day, second) = secondOfDay < 0 ? (days - 1, secondOfDay + 86_400) : (days, secondOfDay)
-        let (year, month, dayOfMonth) = Self.civil(fromDays: day)
+        let date = LocalDate(daysSinceEpoch: Int(day))
+        let (year, month, dayOfMonth) = (Int64(date.year), Int64(date.month), Int64(date.day))
         var text = [UInt8](repeating: UInt8(ascii: "0"), count: 22)
         func put(_ value: Int64, at offset: Int, width: Int) {
             var value = value
@@ -105,18 +107,5 @@ struct PostgresCopyText {
         if current.readableBytes > 0 { buffers.append(current) }
         current = ByteBuffer()
         return buffers
-    }
-
-    /// (year, month, day) of a day counted from 1970-01-01 (Howard Hinnant's civil_from_days).
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -24,24 +24,27 @@ final class PostgresLedgerAccess: LedgerWriter {
     /// Runs one statement and waits for all its rows.
     @discardableResult
     func run(_ query: PostgresQuery) throws -> PostgresQueryResult {
-        if let failure { throw failure.isRetryable ? failure : PostgresStoreError.transactionAborted }
-        let reply = connection.send(query, logger: logger)
-        do {
+        try waiting {
+            let reply = connection.send(query, logger: logger)
             try confirmSent()
             return try connection.wait(reply)
-        } catch {
-            let mapped = PostgresStoreError(error)
-            failure = mapped
-            throw mapped
         }
     }
 
     /// Streams rows into a table with COPY, as one statement of the transaction.
     func copy(into table: String, columns: [String], data: [ByteBuffer]) throws {
-        if let failure { throw failure.isRetryable ? failure : PostgresStoreError.transactionAborted }
-        do {
+        try waiting {
             try confirmSent()
             try connection.copy(into: table, columns: columns, data: data, logger: logger)
+        }
+    }
+
+    /// Runs `body`, which waits for the server, unless the transaction already failed; its failure is the
+    /// transaction's (PostgreSQL refuses every later statement).
+    private func waiting<T>(_ body: () throws -> T) throws -> T {
+        if let failure { throw failure.isRetryable ? failure : PostgresStoreError.transactionAborted }
+        do {
+            return try body()
         } catch {
             let mapped = PostgresStoreError(error)
             failure = mapped
