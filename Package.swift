@@ -96,6 +96,7 @@ let package = Package(
             dependencies: [
                 "LedgerCore", "LedgerDocuments",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -8,6 +8,9 @@
 # creates the role `vledger` (password authentication, CREATEDB, no superuser) and its database,
 # exports VLEDGER_TEST_POSTGRES_URL=postgres://vledger:...@127.0.0.1:PORT/vledger, runs the command,
 # and always stops the cluster and removes the directory, exiting with the command's status.
+# It also starts a hot standby of the cluster (streaming replication from a base backup) on another free
+# port and exports it as VLEDGER_TEST_POSTGRES_REPLICA_PORT; the role may pause and resume its replay
+# (pg_wal_replay_pause) in every database made from template1, so tests can make it lag on purpose.
 # When PgBouncer is installed, it also starts one in transaction pooling mode in front of the cluster
 # (every database, the role `vledger`) and exports its port as VLEDGER_TEST_PGBOUNCER_PORT.
 # Installs nothing: `make postgres-deps` does (PostgreSQL binaries under /usr/lib/postgresql/*/bin, pgbouncer).
@@ -42,19 +45,25 @@ fi
 
 WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/vledger-pg.XXXXXX")"
 DATA_DIR="$WORK_DIR/data"
+STANDBY_DIR="$WORK_DIR/standby"
 SOCKET_DIR="$WORK_DIR/socket"
 LOG_FILE="$WORK_DIR/server.log"
 mkdir -p "$SOCKET_DIR"
 [ "$(id -u)" -eq 0 ] && chown -R "$PG_USER" "$WORK_DIR"
 chmod 700 "$WORK_DIR"
 STARTED=0
+STANDBY_STARTED=0
 
 BOUNCER_STARTED=0
+STANDBY_STARTED=0
 
 cleanup() {
     local status=$?
     if [ "$BOUNCER_STARTED" -eq 1 ] && [ -s "$WORK_DIR/pgbouncer.pid" ]; then
         kill "$(cat "$WORK_DIR/pgbouncer.pid")" 2>/dev/null || true
+    fi
+    if [ "$STANDBY_STARTED" -eq 1 ]; then
+        as_pg_user "$PG_BIN/pg_ctl" -D "$STANDBY_DIR" -m immediate -w stop >/dev/null 2>&1 || true
     fi
     if [ "$STARTED" -eq 1 ]; then
         as_pg_user "$PG_BIN/pg_ctl" -D "$DATA_DIR" -m immediate -w stop >/dev/null 2>&1 || true
@@ -79,27 +88,50 @@ port_is_free() {
     ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-PORT=""
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-    candidate=$((20000 + RANDOM % 40000))
-    port_is_free "$candidate" || continue
-    if as_pg_user "$PG_BIN/pg_ctl" -D "$DATA_DIR" -l "$LOG_FILE" -w -t 60 start -o \
-        "-c listen_addresses=127.0.0.1 -p $candidate -k $SOCKET_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB" \
-        >/dev/null 2>&1; then
-        PORT="$candidate"
-        STARTED=1
-        break
-    fi
-done
-if [ -z "$PORT" ]; then
+# Starts the cluster in $1 on a free port with the log $2 and the socket directory $3; prints the port.
+start_cluster() {
+    local candidate
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        candidate=$((20000 + RANDOM % 40000))
+        port_is_free "$candidate" || continue
+        if as_pg_user "$PG_BIN/pg_ctl" -D "$1" -l "$2" -w -t 60 start -o \
+            "-c listen_addresses=127.0.0.1 -p $candidate -k $3 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB" \
+            >/dev/null 2>&1; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+PORT="$(start_cluster "$DATA_DIR" "$LOG_FILE" "$SOCKET_DIR")" || {
     echo "with-test-postgres: the server did not start; its log:" >&2
     cat "$LOG_FILE" >&2 || true
     exit 70
-fi
+}
+STARTED=1
 
 as_pg_user "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKET_DIR" -p "$PORT" -U postgres -d postgres \
     -c "CREATE ROLE vledger LOGIN CREATEDB PASSWORD '$ROLE_PASSWORD'" \
     -c "CREATE DATABASE vledger OWNER vledger" >/dev/null
+for database in template1 vledger; do
+    as_pg_user "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKET_DIR" -p "$PORT" -U postgres -d "$database" \
+        -c "GRANT EXECUTE ON FUNCTION pg_wal_replay_pause(), pg_wal_replay_resume() TO vledger" >/dev/null
+done
+
+# The hot standby: a base backup that streams the WAL (-R writes primary_conninfo and standby.signal).
+STANDBY_SOCKET_DIR="$WORK_DIR/standby-socket"
+mkdir -p "$STANDBY_SOCKET_DIR"
+[ "$(id -u)" -eq 0 ] && chown "$PG_USER" "$STANDBY_SOCKET_DIR"
+as_pg_user "$PG_BIN/pg_basebackup" -h "$SOCKET_DIR" -p "$PORT" -U postgres -D "$STANDBY_DIR" -R -X stream --no-sync \
+    >"$WORK_DIR/basebackup.log" 2>&1 || { echo "with-test-postgres: the standby's base backup failed:" >&2; cat "$WORK_DIR/basebackup.log" >&2; exit 70; }
+REPLICA_PORT="$(start_cluster "$STANDBY_DIR" "$WORK_DIR/standby.log" "$STANDBY_SOCKET_DIR")" || {
+    echo "with-test-postgres: the standby did not start; its log:" >&2
+    cat "$WORK_DIR/standby.log" >&2 || true
+    exit 70
+}
+STANDBY_STARTED=1
+export VLEDGER_TEST_POSTGRES_REPLICA_PORT="$REPLICA_PORT"
 
 export VLEDGER_TEST_POSTGRES_URL="postgres://vledger:$ROLE_PASSWORD@127.0.0.1:$PORT/vledger?sslmode=disable"
 
@@ -143,7 +175,7 @@ INI
     export VLEDGER_TEST_PGBOUNCER_PORT="$BOUNCER_PORT"
     echo "with-test-postgres: PgBouncer $("$PGBOUNCER" --version | head -n 1 | awk '{print $2}') (transaction pooling) on 127.0.0.1:$BOUNCER_PORT" >&2
 fi
-echo "with-test-postgres: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT (data in $WORK_DIR)" >&2
+echo "with-test-postgres: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT, its hot standby on 127.0.0.1:$REPLICA_PORT (data in $WORK_DIR)" >&2
 
 set +e
 "$@"

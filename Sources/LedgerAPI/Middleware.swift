@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LedgerCore
 import Logging
@@ -178,5 +179,55 @@ extension LedgerError {
         case .throttled: .tooManyRequests
         case .tooLarge: .contentTooLarge
         }
+    }
+}
+
+/// Read-your-own-writes across server processes and read replicas. Each request runs with a
+/// `ReadConsistency` that carries the position of the caller's last write, taken from the
+/// `Ledger-Read-After` header or, for browsers, the `vledger_written` cookie. A request that wrote answers
+/// with its position in `Ledger-Write-Position` (and, when it came without a bearer token, in the cookie),
+/// so the next request, whichever process serves it, reads from a replica only once that has replayed it.
+public struct ReadConsistencyMiddleware<Context: RequestContext>: RouterMiddleware {
+    public static var header: HTTPField.Name { HTTPField.Name("Ledger-Read-After")! }
+    public static var positionHeader: HTTPField.Name { HTTPField.Name("Ledger-Write-Position")! }
+    public static var cookie: String { "vledger_written" }
+    /// How long a browser keeps the position: far longer than any replica may lag.
+    static var cookieSeconds: Int { 300 }
+
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let consistency = ReadConsistency(seen: Self.position(in: request))
+        var response = try await ReadConsistency.$current.withValue(consistency) { try await next(request, context) }
+        if let written = consistency.lastWrite {
+            response.headers[Self.positionHeader] = written
+            if request.headers[.authorization] == nil {
+                response.headers.append(HTTPField(name: .setCookie,
+                                                  value: "\(Self.cookie)=\(written); Path=/; Max-Age=\(Self.cookieSeconds); SameSite=Lax; HttpOnly"))
+            }
+        }
+        return response
+    }
+
+    /// The position the caller sent, if it looks like one (at most 64 characters of letters, digits, `/`,
+    /// `.`, `-`); anything else is ignored, and the store decides what a well-formed one means.
+    static func position(in request: Request) -> String? {
+        let candidate = request.headers[header] ?? cookieValue(in: request)
+        guard let candidate, (1...64).contains(candidate.utf8.count),
+              candidate.utf8.allSatisfy({ $0 < 0x80 && (Character(Unicode.Scalar($0)).isLetter || Character(Unicode.Scalar($0)).isNumber || "/.-".utf8.contains($0)) })
+        else { return nil }
+        return candidate
+    }
+
+    private static func cookieValue(in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == cookie {
+                    return parts[1].trimmingCharacters(in: .whitespaces)
+                }
+            }
+        }
+        return nil
     }
 }

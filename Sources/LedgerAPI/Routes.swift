@@ -10,6 +10,8 @@ public func buildRouter(ledger: Ledger) -> Router<LedgerRequestContext> {
         RequestLogMiddleware()
         // Requests by route template, method and status, with their latency (swift-metrics).
         MetricsMiddleware()
+        // Reads on a replica include the caller's own writes (Ledger-Read-After, Ledger-Write-Position).
+        ReadConsistencyMiddleware()
         ProblemMiddleware()
         AuthenticationMiddleware(ledger: ledger)
     }

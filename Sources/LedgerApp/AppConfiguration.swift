@@ -11,6 +11,11 @@ public struct AppConfiguration: Sendable {
     public var port = 8080
     /// `sqlite:PATH` or `postgres://USER:PASSWORD@HOST:PORT/DB`.
     public var databaseURL = "sqlite:data/vledger.sqlite"
+    /// PostgreSQL hot standbys of `databaseURL` that answer reads which may lag (verification, lists, public
+    /// pages); empty: the primary answers every read.
+    public var readDatabaseURLs: [String] = []
+    /// How far, in seconds, a standby may lag behind its primary and still answer.
+    public var readLagLimitSeconds = 10
     /// The certificate key file; nil: next to the SQLite database, else `data/vledger-keys.json`.
     public var keysFile: String?
     /// What QR codes point to; nil: the server's own address.
@@ -87,6 +92,25 @@ extension AppConfiguration {
         Setting(key: "database", environmentVariable: "VLEDGER_DATABASE_URL",
                 help: "sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB", isSecret: true,
                 apply: { c, v in _ = try StoreLocation(v); c.databaseURL = v }, show: { StoreLocation.redacted($0.databaseURL) }),
+        Setting(key: "read-database", environmentVariable: "VLEDGER_READ_DATABASE_URL",
+                help: "postgres:// URLs of hot standbys for reads that may lag, comma-separated", isSecret: true,
+                apply: { c, v in
+                    let urls = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    for url in urls {
+                        guard case .postgres = try StoreLocation(url) else {
+                            throw ConfigurationError(description: "a read database must be a postgres:// URL, not \(excerpt(StoreLocation.redacted(url)))")
+                        }
+                    }
+                    c.readDatabaseURLs = urls
+                }, show: { $0.readDatabaseURLs.isEmpty ? nil : $0.readDatabaseURLs.map(StoreLocation.redacted).joined(separator: ",") }),
+        Setting(key: "read-lag-limit", environmentVariable: "VLEDGER_READ_LAG_LIMIT",
+                help: "seconds a read database may lag and still answer (1 to 3600)", isSecret: false,
+                apply: { c, v in
+                    guard let seconds = Int(v), (1...3600).contains(seconds) else {
+                        throw ConfigurationError(description: "read-lag-limit must be whole seconds from 1 to 3600, not \(excerpt(v))")
+                    }
+                    c.readLagLimitSeconds = seconds
+                }, show: { String($0.readLagLimitSeconds) }),
         Setting(key: "keys", environmentVariable: "VLEDGER_KEYS_FILE",
                 help: "certificate key file (default: vledger-keys.json next to the SQLite database)", isSecret: false,
                 apply: { $0.keysFile = try nonEmpty($1) }, show: { $0.effectiveKeysFile }),

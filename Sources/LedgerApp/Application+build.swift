@@ -16,7 +16,8 @@ public typealias Announce = @Sendable (String) -> Void
 /// the last request at graceful shutdown (SIGTERM, SIGINT).
 public func buildApplication(_ configuration: AppConfiguration, logger: Logger,
                              announce: @escaping Announce = { _ in }) async throws -> some ApplicationProtocol {
-    let store = try await StoreLocation(configuration.databaseURL).connect(logger: logger)
+    let store = try await StoreLocation(configuration.databaseURL).connect(
+        replicaURLs: configuration.readDatabaseURLs, maxLag: .seconds(configuration.readLagLimitSeconds), logger: logger)
     var ledger = Ledger(store: store, passwords: BcryptPasswordHasher())
     do {
         ledger.certificates = try await configuration.certificateSettings()
@@ -52,7 +53,8 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
     let sampleLogins = configuration.samplesFolder != nil
     let host = configuration.host
     let baseURL = ledger.certificates?.publicBaseURL
-    let location = (try? StoreLocation(configuration.databaseURL))?.description ?? "?"
+    let location = ((try? StoreLocation(configuration.databaseURL))?.description ?? "?")
+        + (configuration.readDatabaseURLs.isEmpty ? "" : " (+\(configuration.readDatabaseURLs.count) read replica(s))")
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vledger"),

@@ -29,6 +29,16 @@ public enum StoreLocation: Sendable {
         }
     }
 
+    /// Opens the store with hot standbys at `replicaURLs` for reads that may lag at most `maxLag`; the
+    /// store itself must then be PostgreSQL.
+    public func connect(replicaURLs: [String], maxLag: Duration, logger: Logger) async throws -> any LedgerStore {
+        guard !replicaURLs.isEmpty else { return try await connect(logger: logger) }
+        guard case .postgres(let url) = self else {
+            throw ConfigurationError(description: "read databases need a PostgreSQL --database, not \(description)")
+        }
+        return try await PostgresReplicatedStore.open(url: url, replicaURLs: replicaURLs, maxLag: maxLag, logger: logger)
+    }
+
     /// Opens the store and brings its schema up to date.
     public func open(logger: Logger) async throws -> any LedgerStore {
         let store = try await connect(logger: logger)

@@ -22,13 +22,15 @@ public final class PostgresLedgerStore: LedgerStore {
 
     /// Opens a store on `url` (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`, see `PostgresDatabaseURL`)
     /// and checks that the server can be reached.
-    public init(url: String, logger: Logger) async throws {
+    /// Opens the store at `url`; with `connecting` false a server that cannot be reached yet is no error
+    /// (each transaction connects as it needs).
+    public init(url: String, logger: Logger, connecting: Bool = true) async throws {
         let parsed = try PostgresDatabaseURL(url)
         let threads = NIOThreadPool(numberOfThreads: parsed.poolSize)
         threads.start()
         let connections = PostgresConnectionSource(configuration: parsed.configuration, logger: logger)
         do {
-            try await threads.runIfActive { connections.giveBack(try connections.take()) }
+            if connecting { try await threads.runIfActive { connections.giveBack(try connections.take()) } }
         } catch {
             await connections.closeAll()
             try? await threads.shutdownGracefully()
@@ -113,7 +115,7 @@ public final class PostgresLedgerStore: LedgerStore {
 
     // MARK: Transactions
 
-    enum Mode {
+    enum Mode: Sendable {
         case read, write
 
         var begin: PostgresQuery {
@@ -133,14 +135,17 @@ public final class PostgresLedgerStore: LedgerStore {
         case retry(PostgresStoreError)
     }
 
-    private func transaction<T: Sendable>(_ mode: Mode,
-                                          _ body: @escaping @Sendable (PostgresLedgerAccess) throws -> T) async throws -> T {
+    /// Runs `body` in a transaction of `mode`; `prelude`, when given, runs on the same connection before the
+    /// transaction begins (so before its snapshot is taken) and may refuse it by throwing.
+    func transaction<T: Sendable>(_ mode: Mode,
+                                  prelude: (@Sendable (PostgresLedgerAccess) throws -> Void)? = nil,
+                                  _ body: @escaping @Sendable (PostgresLedgerAccess) throws -> T) async throws -> T {
         var attempt = 1
         while true {
             let outcome: Outcome<T>
             do {
                 outcome = try await threads.runIfActive { [connections, logger] in
-                    Self.attempt(mode, body, connections: connections, logger: logger)
+                    Self.attempt(mode, prelude: prelude, body, connections: connections, logger: logger)
                 }
             } catch is CancellationError {
                 throw CancellationError()
@@ -163,11 +168,19 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     /// One run of a transaction, on a thread of the blocking pool.
-    private static func attempt<T: Sendable>(_ mode: Mode, _ body: (PostgresLedgerAccess) throws -> T,
+    private static func attempt<T: Sendable>(_ mode: Mode, prelude: ((PostgresLedgerAccess) throws -> Void)?,
+                                             _ body: (PostgresLedgerAccess) throws -> T,
                                              connections: PostgresConnectionSource, logger: Logger) -> Outcome<T> {
         let connection: WatchedConnection
         do { connection = try connections.take() } catch { return .failure(PostgresStoreError(error)) }
         let access = PostgresLedgerAccess(connection: connection, logger: logger)
+        if let prelude {
+            do { try prelude(access) } catch {
+                // Outside a transaction: nothing to roll back.
+                if access.failure?.breaksConnection == true { connections.discard(connection) } else { connections.giveBack(connection) }
+                return .failure(access.failure ?? error)
+            }
+        }
         access.send(mode.begin)
         let result = Result<T, any Error> { try body(access) }
         if let failure = access.failure {

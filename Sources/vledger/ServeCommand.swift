@@ -17,6 +17,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "JSON configuration file (default: $VLEDGER_CONFIG).") var config: String?
     @Option(help: "sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB ($VLEDGER_DATABASE_URL; default sqlite:data/vledger.sqlite).")
     var database: String?
+    @Option(name: .customLong("read-database"),
+            help: "postgres:// URL of a hot standby of --database for reads that may lag; repeat for several ($VLEDGER_READ_DATABASE_URL, comma-separated).")
+    var readDatabases: [String] = []
+    @Option(help: "Seconds a read database may lag and still answer ($VLEDGER_READ_LAG_LIMIT; default 10).") var readLagLimit: String?
     @Option(help: "Address to listen on ($VLEDGER_HOST; default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on, 0 picks a free one ($VLEDGER_PORT; default 8080).") var port: String?
     @Option(name: .customLong("keys"), help: "Certificate key file ($VLEDGER_KEYS_FILE; default vledger-keys.json next to the SQLite database).")
@@ -40,7 +44,8 @@ struct Serve: AsyncParsableCommand {
     /// The flags given, keyed as `AppConfiguration.settings` names them.
     var flags: [String: String] {
         let given: [(String, String?)] = [
-            ("config", config), ("database", database), ("host", host), ("port", port), ("keys", keysFile),
+            ("config", config), ("database", database), ("read-database", readDatabases.isEmpty ? nil : readDatabases.joined(separator: ",")),
+            ("read-lag-limit", readLagLimit), ("host", host), ("port", port), ("keys", keysFile),
             ("public-base-url", publicBaseURL), ("platform-name", platformName), ("platform-credit-code", platformCreditCode),
             ("load-samples", samples), ("resources", resources), ("log-level", logLevel), ("log-format", logFormat),
             ("session-hours", sessionHours), ("trust-proxy", trustProxy), ("metrics-token", metricsToken),

@@ -51,4 +51,25 @@ import Testing
             #expect(configuration.printed.contains(setting.environmentVariable), "\(setting.key) is documented")
         }
     }
+
+    @Test func readDatabasesArePostgresStandbysWithTheirPasswordsMasked() throws {
+        let configuration = try AppConfiguration.load(
+            flags: ["read-database": "postgres://reader:r3ad-pw@standby-1:5432/vledger, postgres://reader:r3ad-pw@standby-2/vledger",
+                    "read-lag-limit": "30"],
+            environment: ["VLEDGER_DATABASE_URL": "postgres://ledger:s3cret-pw@db.local:5432/vledger"])
+        #expect(configuration.readDatabaseURLs.count == 2)
+        #expect(configuration.readLagLimitSeconds == 30)
+        #expect(!configuration.printed.contains("r3ad-pw"))
+        #expect(configuration.printed.contains("postgres://reader:***@standby-2/vledger"))
+        #expect(try AppConfiguration.load(environment: [:]).readLagLimitSeconds == 10)
+        do {
+            _ = try AppConfiguration.load(environment: ["VLEDGER_READ_DATABASE_URL": "sqlite:data/copy.sqlite"])
+            Issue.record("accepted an SQLite read database")
+        } catch {
+            #expect("\(error)".hasPrefix("VLEDGER_READ_DATABASE_URL:"))
+            #expect("\(error)".contains("postgres://"))
+        }
+        #expect(throws: ConfigurationError.self) { _ = try AppConfiguration.load(flags: ["read-lag-limit": "0"], environment: [:]) }
+        #expect(throws: ConfigurationError.self) { _ = try AppConfiguration.load(flags: ["read-lag-limit": "3601"], environment: [:]) }
+    }
 }

@@ -46,9 +46,7 @@ struct TwoServerProcessesTests {
     func twoServersKeepEveryRuleThroughPgBouncerInTransactionPooling() async throws {
         guard let port = try TestPostgres.pgBouncerPort() else { return }
         let (databaseURL, dropDatabase) = try await TestPostgres.freshDatabase()
-        var bounced = try #require(URLComponents(string: databaseURL))
-        bounced.port = port
-        try await Self.runDeployment(databaseURL: try #require(bounced.string))
+        try await Self.runDeployment(databaseURL: try TestPostgres.url(databaseURL, port: port))
         await dropDatabase()
     }
 

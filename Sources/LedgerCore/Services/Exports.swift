@@ -14,7 +14,7 @@ extension Ledger {
         var organizations: [Int64: Organization] = [:]
         var activities: [Int64: Activity] = [:]
         repeat {
-            let page = try await store.read { [after, organizations, activities] r -> ([ServiceRecord], [Int64: Volunteer], [Int64: Organization], [Int64: Activity]) in
+            let page = try await store.readAllowingLag { [after, organizations, activities] r -> ([ServiceRecord], [Int64: Volunteer], [Int64: Organization], [Int64: Activity]) in
                 let records = try r.records(filter, after: after, limit: 2000)
                 var volunteers: [Int64: Volunteer] = [:]
                 var newOrganizations: [Int64: Organization] = [:]
@@ -62,7 +62,7 @@ extension Ledger {
                       "记录数 records", "星级 star_level"])
         var after: Int64?
         repeat {
-            let page = try await store.read { [after] r -> [(KeyedMinuteTotal, Volunteer?, Int)] in
+            let page = try await store.readAllowingLag { [after] r -> [(KeyedMinuteTotal, Volunteer?, Int)] in
                 try r.totalsByVolunteer(filter, after: after, limit: 2000).map { item in
                     (item, try r.volunteer(id: item.key), try r.total(RecordFilter(volunteerId: item.key)).minutes)
                 }

@@ -69,7 +69,7 @@ extension Ledger {
             throw LedgerError.forbidden("请指定组织 / name an organization")
         }
         let limit = try InputCheck.limit(limit)
-        let fetched = try await store.read { try $0.activities(organizationId: scope, after: after, limit: limit + 1) }
+        let fetched = try await store.readAllowingLag { try $0.activities(organizationId: scope, after: after, limit: limit + 1) }
         return Page(fetched: fetched, limit: limit, id: \.id)
     }
 }

@@ -250,7 +250,7 @@ extension Ledger {
             volunteerId = principal.volunteerId ?? -1
         }
         let (v, o) = (volunteerId, organizationId)
-        let fetched = try await store.read { try $0.certificates(volunteerId: v, organizationId: o, after: after, limit: limit + 1) }
+        let fetched = try await store.readAllowingLag { try $0.certificates(volunteerId: v, organizationId: o, after: after, limit: limit + 1) }
         return Page(fetched: fetched, limit: limit, id: \.id)
     }
 
@@ -321,7 +321,7 @@ extension Ledger {
 
     private func verification(serial text: String) async throws -> CertificateVerification {
         guard text.utf8.count <= 64, let serial = CertificateSerial(text) else { return .invalid(.malformed) }
-        guard let certificate = try await store.read({ try $0.certificate(serial: serial.value) }) else {
+        guard let certificate = try await store.readAllowingLag({ try $0.certificate(serial: serial.value) }) else {
             return .invalid(.unknownCertificate)
         }
         let settings = try certificateSettings()
@@ -362,7 +362,7 @@ extension Ledger {
     }
 
     private func lookUp(_ claims: CertificateClaims, keyId: String) async throws -> CertificateVerification {
-        let found = try await store.read { r -> (Certificate, [CertifiedRecordChange])? in
+        let found = try await store.readAllowingLag { r -> (Certificate, [CertifiedRecordChange])? in
             guard let certificate = try r.certificate(serial: claims.serial) else { return nil }
             return (certificate, try r.changedCertifiedRecords(certificateId: certificate.id))
         }
@@ -390,7 +390,7 @@ extension Ledger {
         let settings = try certificateSettings()
         let size = StatusListIndex.listSize
         let now = self.now
-        let (lists, revoked) = try await store.read { r -> (Int64, [Int64]) in
+        let (lists, revoked) = try await store.readAllowingLag { r -> (Int64, [Int64]) in
             let byCount = 1 + Int64(try r.certificateCount()) / StatusListIndex.certificatesPerList
             let byIndex = (try r.maxCertificateStatusIndex()).map { StatusListIndex.list(of: $0) + 1 } ?? 1
             guard list >= 0, list < max(byCount, byIndex) else { return (max(byCount, byIndex), []) }

@@ -101,7 +101,7 @@ extension Ledger {
     /// An activity's check-ins, for its organization's staff, the platform and inspectors.
     public func checkIns(activityId: Int64, after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<CheckIn> {
         let limit = try InputCheck.limit(limit)
-        return try await store.read { r in
+        return try await store.readAllowingLag { r in
             guard let activity = try r.activity(id: activityId),
                   AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
                 throw LedgerError.notFound(entity: "activity", key: String(activityId))

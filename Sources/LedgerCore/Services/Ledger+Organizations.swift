@@ -69,7 +69,7 @@ extension Ledger {
 
     public func organizations(after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<Organization> {
         let limit = try InputCheck.limit(limit)
-        let fetched = try await store.read { try $0.organizations(after: after, limit: limit + 1) }
+        let fetched = try await store.readAllowingLag { try $0.organizations(after: after, limit: limit + 1) }
         return Page(fetched: fetched, limit: limit, id: \.id)
     }
 }

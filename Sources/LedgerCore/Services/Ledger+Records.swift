@@ -252,14 +252,14 @@ extension Ledger {
     /// The full history of a record, oldest revision first.
     public func history(recordId: Int64, by principal: Principal) async throws -> [RecordRevision] {
         _ = try await record(id: recordId, by: principal)
-        return try await store.read { try $0.revisions(recordId: recordId) }
+        return try await store.readAllowingLag { try $0.revisions(recordId: recordId) }
     }
 
     /// Records matching `filter`, narrowed to what `principal` may read.
     public func records(_ filter: RecordFilter, after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<ServiceRecord> {
         let filter = try recordFilter(filter, visibleTo: principal)
         let limit = try InputCheck.limit(limit)
-        let fetched = try await store.read { try $0.records(filter, after: after, limit: limit + 1) }
+        let fetched = try await store.readAllowingLag { try $0.records(filter, after: after, limit: limit + 1) }
         return Page(fetched: fetched, limit: limit, id: \.id)
     }
 

@@ -335,7 +335,7 @@ extension Ledger {
     public func spotChecks(after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<SpotCheckCampaign> {
         try Self.requireOverseer(principal)
         let limit = try InputCheck.limit(limit)
-        let fetched = try await store.read { try $0.spotCheckCampaigns(after: after, limit: limit + 1) }
+        let fetched = try await store.readAllowingLag { try $0.spotCheckCampaigns(after: after, limit: limit + 1) }
         return Page(fetched: fetched, limit: limit, id: \.id)
     }
 
@@ -346,7 +346,7 @@ extension Ledger {
         var cursor = after
         while collected.count <= limit {
             let from = cursor
-            let page = try await store.read { try $0.spotCheckCampaigns(after: from, limit: 200) }
+            let page = try await store.readAllowingLag { try $0.spotCheckCampaigns(after: from, limit: 200) }
             collected += page.filter { $0.status != .draft }
             guard page.count == 200, let last = page.last else { break }
             cursor = last.id
@@ -366,7 +366,7 @@ extension Ledger {
 
     /// The published results (public, no personal data); not found until the campaign is published.
     public func spotCheckPublication(id: Int64) async throws -> SpotCheckPublication {
-        let publication = try await store.read { r -> SpotCheckPublication? in
+        let publication = try await store.readAllowingLag { r -> SpotCheckPublication? in
             guard let campaign = try r.spotCheckCampaign(id: id), campaign.status == .published else { return nil }
             return try SpotCheckPublication.build(campaign: campaign, in: r)
         }
@@ -400,7 +400,7 @@ extension Ledger {
 
     /// Rates across campaigns, for the year campaigns were drawn (China Standard Time) or all years.
     public func spotCheckStatistics(year: Int? = nil) async throws -> SpotCheckStatistics {
-        try await store.read { r in
+        try await store.readAllowingLag { r in
             var organizations = 0
             var after: Int64?
             while true {

@@ -74,7 +74,7 @@ extension Ledger {
             base.organizationId = organizationId
         }
         let filter = try period.apply(to: base, in: .ledgerDefault)
-        return try await store.read { r in
+        return try await store.readAllowingLag { r in
             let total = try r.total(filter)
             let allTime = try r.total(RecordFilter(volunteerId: volunteerId))
             let perOrganization = try r.totalsByOrganization(filter).map { item in
@@ -108,7 +108,7 @@ extension Ledger {
     }
 
     private func summary(_ filter: RecordFilter, organizationId: Int64, period: DayRange) async throws -> HoursSummary {
-        try await store.read { r in
+        try await store.readAllowingLag { r in
             let total = try r.total(filter)
             let perActivity = try r.totalsByActivity(filter).map { item in
                 HoursSummary.PerActivity(activityId: item.key, title: try r.activity(id: item.key)?.title ?? "",

@@ -139,7 +139,7 @@ extension Ledger {
             throw LedgerError.forbidden("只能查看本组织成员 / you can only read your own organization's members")
         }
         let limit = try InputCheck.limit(limit)
-        let fetched = try await store.read { try $0.members(organizationId: organizationId, after: after, limit: limit + 1) }
+        let fetched = try await store.readAllowingLag { try $0.members(organizationId: organizationId, after: after, limit: limit + 1) }
         let page = Page(fetched: fetched, limit: limit, id: \.id)
         return Page(items: page.items.map { $0.presented(to: principal) }, nextAfter: page.nextAfter)
     }
@@ -153,7 +153,7 @@ extension Ledger {
         }
         let query = try InputCheck.required(text, field: "q", maxLength: 50)
         let limit = try InputCheck.limit(limit)
-        return try await store.read { try $0.searchMembers(organizationId: organizationId, text: query, limit: limit) }
+        return try await store.readAllowingLag { try $0.searchMembers(organizationId: organizationId, text: query, limit: limit) }
             .map { $0.presented(to: principal) }
     }
 }

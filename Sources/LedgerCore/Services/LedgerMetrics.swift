@@ -34,6 +34,12 @@ public enum LedgerMetrics {
         Counter(label: "vledger_cache_lookups_total", dimensions: [("cache", cache), ("result", hit ? "hit" : "miss")]).increment()
     }
 
+    /// A read that may lag (`LedgerStore.readAllowingLag`) on a store with replicas: who answered it, and why
+    /// (`caught_up`, `before_own_write`, `lagging`, `replica_failed`, `unreadable_position`).
+    public static func laggingRead(answeredBy: String, reason: String) {
+        Counter(label: "vledger_lagging_reads_total", dimensions: [("answered_by", answeredBy), ("reason", reason)]).increment()
+    }
+
     /// One store transaction, timed from its start to its commit or rollback.
     public static func transaction(store: String, kind: String, nanoseconds: UInt64) {
         Timer(label: "vledger_db_transaction_seconds", dimensions: [("store", store), ("kind", kind)])

@@ -9,10 +9,20 @@ public protocol LedgerStore: Sendable {
     func migrate() async throws
     /// Runs `body` against a consistent snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (any LedgerReader) throws -> T) async throws -> T
+    /// Runs `body` against a consistent snapshot that may lag a little behind the latest commits (a read
+    /// replica's), but includes every write of the current `ReadConsistency`: for reads no rule depends
+    /// on (verification, public pages, lists, exports). A store without replicas reads as `read` does.
+    func readAllowingLag<T: Sendable>(_ body: @escaping @Sendable (any LedgerReader) throws -> T) async throws -> T
     /// Runs `body` in one transaction, committed only when it returns without throwing.
     func write<T: Sendable>(_ body: @escaping @Sendable (any LedgerWriter) throws -> T) async throws -> T
     /// Releases connections.
     func close() async throws
+}
+
+extension LedgerStore {
+    public func readAllowingLag<T: Sendable>(_ body: @escaping @Sendable (any LedgerReader) throws -> T) async throws -> T {
+        try await read(body)
+    }
 }
 
 /// Which records a query covers. Nil fields do not filter.

@@ -142,6 +142,21 @@ enum TestPostgres {
         return nil
     }
 
+    /// The port of the hot standby of the test server that scripts/with-test-postgres.sh starts; nil where the
+    /// tests run without that script, except in CI.
+    static func replicaPort() throws -> Int? {
+        if let port = ProcessInfo.processInfo.environment["VLEDGER_TEST_POSTGRES_REPLICA_PORT"].flatMap(Int.init) { return port }
+        if isCI { throw NotConfigured(variable: "VLEDGER_TEST_POSTGRES_REPLICA_PORT", what: "read replica", installer: "make postgres-deps") }
+        return nil
+    }
+
+    /// `url` with its port changed to `port`: the same database on the standby or through PgBouncer.
+    static func url(_ url: String, port: Int) throws -> String {
+        var components = try #require(URLComponents(string: url))
+        components.port = port
+        return try #require(components.string)
+    }
+
     /// A new, empty database on the test server and a function that drops it.
     static func freshDatabase() async throws -> (url: String, cleanup: @Sendable () async -> Void) {
         guard let serverURL else { throw NotConfigured() }

@@ -119,11 +119,12 @@ struct ServerProcess: Sendable {
         var description: String
     }
 
-    /// Starts a server on `database`, signing certificates with the keys in `keysFile`, and waits until it
-    /// prints the address it serves at.
-    static func start(database: String, keysFile: String, timeout: Duration = .seconds(90)) async throws -> ServerProcess {
+    /// Starts a server on `database`, signing certificates with the keys in `keysFile`, with `arguments` added,
+    /// and waits until it prints the address it serves at.
+    static func start(database: String, keysFile: String, arguments: [String] = [],
+                      timeout: Duration = .seconds(90)) async throws -> ServerProcess {
         let process = try VLedgerProcess(["serve", "--database", database, "--keys", keysFile, "--host", "127.0.0.1",
-                                          "--port", "0", "--log-level", "warning"])
+                                          "--port", "0", "--log-level", "warning"] + arguments)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let url = address(in: process.output) { return ServerProcess(process: process, baseURL: url) }
@@ -155,9 +156,13 @@ struct APIClient: Sendable {
     let baseURL: URL
     var token: String?
 
+    /// The write position of the caller's last write, sent as `Ledger-Read-After`.
+    var readAfter: String?
+
     struct Response: Sendable {
         var status: Int
         var body: Data
+        var headers: [String: String] = [:]
 
         var object: [String: Any] {
             ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:]
@@ -172,6 +177,9 @@ struct APIClient: Sendable {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = 16
         configuration.timeoutIntervalForRequest = 60
+        // A bearer-token client: cookies (the write position a browser keeps) must not carry over.
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
         return URLSession(configuration: configuration)
     }()
 
@@ -199,8 +207,12 @@ struct APIClient: Sendable {
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let readAfter { request.setValue(readAfter, forHTTPHeaderField: "Ledger-Read-After") }
         let (data, response) = try await Self.session.data(for: request)
-        return Response(status: (response as? HTTPURLResponse)?.statusCode ?? -1, body: data)
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for case let (name as String, value as String) in http?.allHeaderFields ?? [:] { headers[name.lowercased()] = value }
+        return Response(status: http?.statusCode ?? -1, body: data, headers: headers)
     }
 
     /// A client signed in as `username`.
@@ -209,6 +221,6 @@ struct APIClient: Sendable {
         guard response.status == 200, let token = response.string("token") else {
             throw ServerProcess.DidNotStart(description: "login failed: \(response.status) \(response.text)")
         }
-        return APIClient(baseURL: baseURL, token: token)
+        return APIClient(baseURL: baseURL, token: token, readAfter: readAfter)
     }
 }
