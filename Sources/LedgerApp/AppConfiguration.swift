@@ -105,12 +105,8 @@ extension AppConfiguration {
                 }, show: { $0.readDatabaseURLs.isEmpty ? nil : $0.readDatabaseURLs.map(StoreLocation.redacted).joined(separator: ",") }),
         Setting(key: "read-lag-limit", environmentVariable: "VLEDGER_READ_LAG_LIMIT",
                 help: "seconds a read database may lag and still answer (1 to 3600)", isSecret: false,
-                apply: { c, v in
-                    guard let seconds = Int(v), (1...3600).contains(seconds) else {
-                        throw ConfigurationError(description: "read-lag-limit must be whole seconds from 1 to 3600, not \(excerpt(v))")
-                    }
-                    c.readLagLimitSeconds = seconds
-                }, show: { String($0.readLagLimitSeconds) }),
+                apply: { c, v in c.readLagLimitSeconds = try wholeNumber(v, of: "seconds", in: 1...3600) },
+                show: { String($0.readLagLimitSeconds) }),
         Setting(key: "keys", environmentVariable: "VLEDGER_KEYS_FILE",
                 help: "certificate key file (default: vledger-keys.json next to the SQLite database)", isSecret: false,
                 apply: { $0.keysFile = try nonEmpty($1) }, show: { $0.effectiveKeysFile }),
@@ -152,12 +148,8 @@ extension AppConfiguration {
                 }, show: { $0.logFormat.rawValue }),
         Setting(key: "session-hours", environmentVariable: "VLEDGER_SESSION_HOURS",
                 help: "hours a login stays valid (1 to 720)", isSecret: false,
-                apply: { c, v in
-                    guard let hours = Int(v), (1...720).contains(hours) else {
-                        throw ConfigurationError(description: "must be a whole number of hours from 1 to 720, not \(excerpt(v))")
-                    }
-                    c.sessionHours = hours
-                }, show: { String($0.sessionHours) }),
+                apply: { c, v in c.sessionHours = try wholeNumber(v, of: "hours", in: 1...720) },
+                show: { String($0.sessionHours) }),
         Setting(key: "trust-proxy", environmentVariable: "VLEDGER_TRUST_PROXY",
                 help: "believe X-Forwarded-Proto/-For from a reverse proxy (true or false)", isSecret: false,
                 apply: { c, v in c.trustProxy = try boolean(v) }, show: { String($0.trustProxy) }),
@@ -229,6 +221,13 @@ extension AppConfiguration {
     static func nonEmpty(_ value: String) throws -> String {
         guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { throw ConfigurationError(description: "must not be empty") }
         return value
+    }
+
+    static func wholeNumber(_ value: String, of unit: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let number = Int(value), range.contains(number) else {
+            throw ConfigurationError(description: "must be a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound), not \(excerpt(value))")
+        }
+        return number
     }
 
     static func boolean(_ value: String) throws -> Bool {
