@@ -21,9 +21,8 @@ public final class PostgresLedgerStore: LedgerStore {
     static let maxAttempts = 5
 
     /// Opens a store on `url` (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`, see `PostgresDatabaseURL`)
-    /// and checks that the server can be reached.
-    /// Opens the store at `url`; with `connecting` false a server that cannot be reached yet is no error
-    /// (each transaction connects as it needs).
+    /// and checks that the server can be reached; with `connecting` false a server that cannot be reached
+    /// yet is no error (each transaction connects as it needs).
     public init(url: String, logger: Logger, connecting: Bool = true) async throws {
         let parsed = try PostgresDatabaseURL(url)
         let threads = NIOThreadPool(numberOfThreads: parsed.poolSize)
