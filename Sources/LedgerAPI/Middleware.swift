@@ -190,7 +190,6 @@ extension LedgerError {
 public struct ReadConsistencyMiddleware<Context: RequestContext>: RouterMiddleware {
     public static var header: HTTPField.Name { HTTPField.Name("Ledger-Read-After")! }
     public static var positionHeader: HTTPField.Name { HTTPField.Name("Ledger-Write-Position")! }
-    public static var cookie: String { "vledger_written" }
     /// How long a browser keeps the position: far longer than any replica may lag.
     static var cookieSeconds: Int { 300 }
 
@@ -203,7 +202,7 @@ public struct ReadConsistencyMiddleware<Context: RequestContext>: RouterMiddlewa
             response.headers[Self.positionHeader] = written
             if request.headers[.authorization] == nil {
                 response.headers.append(HTTPField(name: .setCookie,
-                                                  value: "\(Self.cookie)=\(written); Path=/; Max-Age=\(Self.cookieSeconds); SameSite=Lax; HttpOnly"))
+                                                  value: WebCookie.header(WebCookie.written, written, maxAge: Self.cookieSeconds, secure: false)))
             }
         }
         return response
@@ -212,22 +211,10 @@ public struct ReadConsistencyMiddleware<Context: RequestContext>: RouterMiddlewa
     /// The position the caller sent, if it looks like one (at most 64 characters of letters, digits, `/`,
     /// `.`, `-`); anything else is ignored, and the store decides what a well-formed one means.
     static func position(in request: Request) -> String? {
-        let candidate = request.headers[header] ?? cookieValue(in: request)
+        let candidate = request.headers[header] ?? WebCookie.value(WebCookie.written, in: request)
         guard let candidate, (1...64).contains(candidate.utf8.count),
               candidate.utf8.allSatisfy({ $0 < 0x80 && (Character(Unicode.Scalar($0)).isLetter || Character(Unicode.Scalar($0)).isNumber || "/.-".utf8.contains($0)) })
         else { return nil }
         return candidate
-    }
-
-    private static func cookieValue(in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == cookie {
-                    return parts[1].trimmingCharacters(in: .whitespaces)
-                }
-            }
-        }
-        return nil
     }
 }

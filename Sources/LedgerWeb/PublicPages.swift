@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LedgerAPI
 import LedgerCore
 
 /// The pages anyone may open: the front page, login and logout, the language switch, the check page.

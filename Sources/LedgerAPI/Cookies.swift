@@ -1,17 +1,19 @@
 import Foundation
 import Hummingbird
 
-/// The cookies of the pages and how they are written.
-enum WebCookie {
+/// The cookies the server sets (the pages' and the read position) and how they are read and written.
+public enum WebCookie {
     /// The session token (HttpOnly: scripts never see it).
-    static let session = "vledger_session"
+    public static let session = "vledger_session"
     /// An anonymous visitor's random CSRF seed, before login.
-    static let anonymous = "vledger_anon"
+    public static let anonymous = "vledger_anon"
     /// The chosen page language.
-    static let language = "lang"
+    public static let language = "lang"
+    /// The position of a browser's last write (`ReadConsistencyMiddleware`).
+    public static let written = "vledger_written"
 
     /// The value of cookie `name` in the request, if any.
-    static func value(_ name: String, in request: Request) -> String? {
+    public static func value(_ name: String, in request: Request) -> String? {
         for header in request.headers[values: .cookie] {
             for pair in header.split(separator: ";") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
@@ -24,7 +26,7 @@ enum WebCookie {
     }
 
     /// A `Set-Cookie` value: path /, SameSite=Lax, HttpOnly unless readable by scripts, Secure over https.
-    static func header(_ name: String, _ value: String, maxAge: Int?, httpOnly: Bool = true, secure: Bool) -> String {
+    public static func header(_ name: String, _ value: String, maxAge: Int?, httpOnly: Bool = true, secure: Bool) -> String {
         var parts = ["\(name)=\(value)", "Path=/", "SameSite=Lax"]
         if let maxAge { parts.append("Max-Age=\(maxAge)") }
         if httpOnly { parts.append("HttpOnly") }
@@ -32,7 +34,7 @@ enum WebCookie {
         return parts.joined(separator: "; ")
     }
 
-    static func cleared(_ name: String, secure: Bool) -> String {
+    public static func cleared(_ name: String, secure: Bool) -> String {
         header(name, "", maxAge: 0, secure: secure)
     }
 }
