@@ -4,6 +4,7 @@ import LedgerAPI
 import LedgerCertificates
 import LedgerCore
 import LedgerPasswords
+import LedgerPostgres
 import LedgerSQLite
 import LedgerWeb
 import Logging
@@ -79,6 +80,9 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
     app.addServices(PeriodicService.forgottenCheckIns(ledger, logger: logger))
     if let sqlite = ledger.store as? SQLiteLedgerStore {
         app.addServices(PeriodicService.checkpoints(sqlite, logger: logger))
+    }
+    if let postgres = (ledger.store as? PostgresLedgerStore) ?? (ledger.store as? PostgresReplicatedStore)?.primary {
+        app.addServices(PeriodicService.yearPartitions(postgres, logger: logger))
     }
     return app
 }

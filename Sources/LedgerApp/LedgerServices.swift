@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCertificates
 import LedgerCore
+import LedgerPostgres
 import LedgerSQLite
 import Logging
 import ServiceLifecycle
@@ -54,6 +55,16 @@ struct PeriodicService: Service {
             let closed = try await ledger.closeForgottenCheckIns()
             if closed > 0 { logger.notice("closed forgotten check-ins", metadata: ["count": "\(closed)"]) }
         }, failure: "closing forgotten check-ins failed")
+    }
+
+    /// Creates next year's partitions of records and revisions on PostgreSQL every six hours (`migrate` created them up
+    /// to next year at start), so that a server running across New Year never writes into the default partition.
+    /// Harmless with several servers: the creation runs under a lock and skips what exists.
+    static func yearPartitions(_ store: PostgresLedgerStore, logger: Logger) -> PeriodicService {
+        PeriodicService(interval: .seconds(6 * 3600), logger: logger, round: {
+            let created = try await store.createUpcomingPartitions()
+            if created > 0 { logger.notice("created yearly partitions", metadata: ["count": "\(created)"]) }
+        }, failure: "creating next year's partitions failed")
     }
 
     /// Folds the SQLite write-ahead log back into the database file every minute, so it does not grow without bound

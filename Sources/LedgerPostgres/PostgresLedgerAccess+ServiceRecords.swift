@@ -170,8 +170,23 @@ extension PostgresLedgerAccess {
                                           end: LocalDateTime(other.endAt, in: zone).description)
     }
 
+    /// Copies a record of another ledger (`migrate-data`), after giving its year and the years since their
+    /// partitions: the target is not in use yet, so the lock that creating a partition takes costs nothing.
     func restore(_ record: ServiceRecord) throws {
+        let year = Self.utcYear(record.startAt)
+        if year < partitionsFromYear ?? .max {
+            let through = partitionsFromYear.map { $0 - 1 } ?? Self.utcYear(Date())
+            try run("SELECT vledger_create_year_partitions(\(year)::integer, \(max(year, through))::integer)")
+            partitionsFromYear = year
+        }
         _ = try store(record, id: record.id)
+    }
+
+    /// The UTC year of an instant, as the partitions count years.
+    static func utcYear(_ instant: Date) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.component(.year, from: instant)
     }
 
     /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id). ON CONFLICT DO NOTHING covers

@@ -13,6 +13,8 @@ final class PostgresLedgerAccess: LedgerWriter {
     private(set) var failure: PostgresStoreError?
     /// Volunteers locked in this transaction; the lock is held until it ends, so one request suffices.
     var lockedVolunteers: Set<Int64> = []
+    /// The earliest year `restore` gave partitions to in this transaction (through the current year).
+    var partitionsFromYear: Int?
 
     init(connection: WatchedConnection, logger: Logger) {
         self.connection = connection
@@ -119,10 +121,13 @@ final class PostgresLedgerAccess: LedgerWriter {
             return counts
         } ?? LedgerRowCounts()
         let others = try rows("""
-            SELECT table_name::text FROM information_schema.tables
-            WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'vledger_schema_migrations'
-            ORDER BY table_name
-            """) { try $0.next(String.self) }.filter { !LedgerRowCounts.coreTables.contains($0) }
+            SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+              AND c.relname <> 'vledger_schema_migrations'
+            ORDER BY c.relname
+            """) { try $0.next(String.self) }.filter {
+                !LedgerRowCounts.coreTables.contains($0) && !PostgresSchema.derivedTables.contains($0)
+            }
         for table in others {
             // The name comes from the catalog; quote_ident makes it an identifier.
             let identifier = try row("SELECT quote_ident(\(table))") { try $0.next(String.self) } ?? table

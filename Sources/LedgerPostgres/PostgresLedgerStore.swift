@@ -41,6 +41,11 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     public func migrate() async throws {
+        try await migrate(through: .max)
+    }
+
+    /// Applies the migrations up to version `last` (tests start from an earlier schema with it).
+    func migrate(through last: Int) async throws {
         try await transaction(.write) { access in
             // Processes that start together wait here; the second finds the migrations applied.
             try access.run("SELECT pg_advisory_xact_lock(\(PostgresSchema.LockNamespace.migrations), 0)")
@@ -48,7 +53,7 @@ public final class PostgresLedgerStore: LedgerStore {
             let applied = Set(try access.run("SELECT version FROM vledger_schema_migrations").rows.map {
                 try $0.decode(Int.self)
             })
-            for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
+            for migration in PostgresSchema.migrations where !applied.contains(migration.version) && migration.version <= last {
                 for statement in migration.statements {
                     try access.run(PostgresQuery(unsafeSQL: statement))
                 }
@@ -56,6 +61,19 @@ public final class PostgresLedgerStore: LedgerStore {
                     INSERT INTO vledger_schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))
                     """)
             }
+            if last >= PostgresSchema.partitionsVersion {
+                try access.run(PostgresQuery(unsafeSQL: PostgresSchema.upcomingPartitions))
+            }
+        }
+    }
+
+    /// Creates the partitions of records and revisions for this year and the next where they are missing, and
+    /// returns how many it created. `migrate` does it too; a server repeats it daily, so that a new year's
+    /// records never start in the default partition.
+    @discardableResult
+    public func createUpcomingPartitions() async throws -> Int {
+        try await transaction(.write) { access in
+            try access.row(PostgresQuery(unsafeSQL: PostgresSchema.upcomingPartitions)) { try $0.next(Int.self) } ?? 0
         }
     }
 

@@ -195,6 +195,7 @@ enum PostgresSchema {
         Migration(version: 2, name: "certificates", statements: certificateStatements),
         Migration(version: 3, name: "spot_checks", statements: spotCheckStatements),
         Migration(version: 4, name: "check_ins", statements: checkInStatements),
+        Migration(version: partitionsVersion, name: "yearly_partitions", statements: partitionStatements),
     ]
 
     /// The table that records which migrations ran.
