@@ -134,6 +134,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v4-check-ins") { db in
             try db.execute(sql: checkInsSQL)
         }
+        migrator.registerMigration("v5-sign-ups") { db in
+            try db.execute(sql: signUpsSQL)
+        }
         return migrator
     }
 
@@ -221,6 +224,45 @@ enum SQLiteSchema {
             WHEN OLD.state <> 'open' OR NEW.id IS NOT OLD.id OR NEW.activity_id IS NOT OLD.activity_id
               OR NEW.volunteer_id IS NOT OLD.volunteer_id OR NEW.checked_in_at IS NOT OLD.checked_in_at
             BEGIN SELECT RAISE(ABORT, 'a check-in is closed once and then frozen'); END;
+        """
+}
+
+extension SQLiteSchema {
+    /// Activities open for sign-up and volunteers' sign-ups; a volunteer has at most one active sign-up per
+    /// activity. Sign-ups are never deleted: they are canceled or declined.
+    static let signUpsSQL = """
+        CREATE TABLE recruitments (
+            activity_id INTEGER PRIMARY KEY REFERENCES activities(id),
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            audience TEXT NOT NULL CHECK (audience IN ('members', 'everyone')),
+            capacity INTEGER NOT NULL CHECK (capacity > 0),
+            deadline INTEGER NOT NULL,
+            required_skills TEXT NOT NULL,
+            opened_at INTEGER NOT NULL,
+            opened_by INTEGER
+        );
+        CREATE INDEX recruitments_by_deadline ON recruitments (deadline);
+        CREATE TABLE sign_ups (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            activity_id INTEGER NOT NULL REFERENCES recruitments(activity_id),
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'waitlisted', 'declined', 'canceled')),
+            signed_up_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            decided_by INTEGER,
+            reason TEXT
+        );
+        CREATE UNIQUE INDEX sign_ups_one_active ON sign_ups (activity_id, volunteer_id)
+            WHERE state IN ('pending', 'confirmed', 'waitlisted');
+        CREATE INDEX sign_ups_by_activity ON sign_ups (activity_id, state, id);
+        CREATE INDEX sign_ups_by_volunteer ON sign_ups (volunteer_id, id);
+        CREATE TRIGGER sign_ups_no_delete BEFORE DELETE ON sign_ups
+            BEGIN SELECT RAISE(ABORT, 'sign-ups are never deleted; cancel or decline them'); END;
+        CREATE TRIGGER sign_ups_closed_once BEFORE UPDATE ON sign_ups
+            WHEN OLD.state IN ('declined', 'canceled') OR NEW.id IS NOT OLD.id OR NEW.activity_id IS NOT OLD.activity_id
+              OR NEW.volunteer_id IS NOT OLD.volunteer_id OR NEW.signed_up_at IS NOT OLD.signed_up_at
+            BEGIN SELECT RAISE(ABORT, 'a declined or canceled sign-up is final'); END;
         """
 }
 

@@ -166,6 +166,12 @@ struct LedgerTransferTests {
             checkedOut.closedAt = Make.june(10, 10)
             checkedOut.recordId = records[1].id
             try w.close(checkedOut)
+            try w.save(Recruitment(activityId: activity.id, organizationId: activity.organizationId, audience: .everyone, capacity: 1,
+                                   deadline: Make.june(10, 7), requiredSkills: ["急救"], openedAt: Make.june(9, 9), openedBy: nil))
+            let signUp = try w.insert(SignUp(id: 0, activityId: activity.id, organizationId: activity.organizationId,
+                                             volunteerId: volunteers[2].id, state: .confirmed, signedUpAt: Make.june(9, 10),
+                                             updatedAt: Make.june(9, 11)))
+            _ = try w.insert(with(signUp) { $0.volunteerId = volunteers[3].id; $0.state = .declined; $0.reason = "名额已满" })
         }
     }
 
@@ -191,6 +197,8 @@ struct LedgerTransferTests {
         var findings: [[SpotCheckFinding]]
         var exclusions: [InspectorExclusion]
         var reviews: [CertificateReview]
+        var recruitments: [Recruitment]
+        var signUps: [SignUp]
 
         static func read(_ r: any LedgerReader) throws -> Dump {
             let organizations = try r.organizations(after: nil, limit: 1000)
@@ -211,7 +219,8 @@ struct LedgerTransferTests {
                 samples: try campaigns.map { try r.spotCheckSample(campaignId: $0.id) },
                 assignments: try campaigns.map { try r.spotCheckAssignments(campaignId: $0.id) },
                 findings: try campaigns.map { try r.spotCheckFindings(campaignId: $0.id) },
-                exclusions: try r.inspectorExclusions(inspectorId: nil), reviews: try r.certificateReviews(certificateId: nil))
+                exclusions: try r.inspectorExclusions(inspectorId: nil), reviews: try r.certificateReviews(certificateId: nil),
+                recruitments: try r.recruitments(after: nil, limit: 1000), signUps: try r.signUps(after: nil, limit: 1000))
         }
     }
 
@@ -237,6 +246,7 @@ struct LedgerTransferTests {
             #expect(Set(copied.checkIns.map(\.state)) == [.open, .canceled, .checkedOut])
             #expect(copied.campaigns.first?.status == .published && copied.findings.first?.count == 2)
             #expect(copied.reviews.count == 1 && copied.exclusions.count == 1)
+            #expect(copied.recruitments.count == 1 && Set(copied.signUps.map(\.state)) == [.confirmed, .declined])
             #expect(outcome.source.counts.otherTables["spot_check_population"] == copied.populations.first?.count)
 
             let audit = try await target.ledger().verifyAuditChains(by: .localOperator)

@@ -35,6 +35,12 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case checkInClosed(activityStart: String, activityEnd: String)
     case alreadyCheckedIn(checkInId: Int64, activityId: Int64)
     case checkInNotOpen(checkInId: Int64, state: CheckInState)
+    /// Sign-up: the activity takes none (not open, or past its deadline), the volunteer already signed up,
+    /// lacks a required skill, or the sign-up was already withdrawn or decided.
+    case signUpClosed(activityId: Int64)
+    case alreadySignedUp(signUpId: Int64, state: SignUpState)
+    case missingSkills([String])
+    case signUpNotActive(signUpId: Int64, state: SignUpState)
     /// Too many wrong passwords for this account or from this address: try again after the delay.
     case loginThrottled(retryAfterSeconds: Int)
     /// An uploaded file could not be read as text: its encoding is wrong, or a line breaks a limit.
@@ -52,7 +58,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
              .spotCheckState, .findingExists, .itemsUndecided, .checkInClosed, .alreadyCheckedIn,
-             .checkInNotOpen: .conflict
+             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive: .conflict
         default: .invalidInput
         }
     }
@@ -87,6 +93,10 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .checkInClosed: "check-in-closed"
         case .alreadyCheckedIn: "already-checked-in"
         case .checkInNotOpen: "check-in-not-open"
+        case .signUpClosed: "sign-up-closed"
+        case .alreadySignedUp: "already-signed-up"
+        case .missingSkills: "missing-skills"
+        case .signUpNotActive: "sign-up-not-active"
         case .loginThrottled: "login-throttled"
         case .unreadableFile: "unreadable-file"
         case .uploadTooLarge: "upload-too-large"
@@ -165,6 +175,14 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "该志愿者已在活动 #\(activityId) 签到（签到 #\(id)），请先签退或撤销 / the volunteer is already checked in at activity #\(activityId) (check-in #\(id)); check them out or cancel it first"
         case .checkInNotOpen(let id, let state):
             "签到 #\(id) 已\(state == .canceled ? "撤销" : "签退") / check-in #\(id) is already \(state == .canceled ? "canceled" : "checked out")"
+        case .signUpClosed(let activityId):
+            "活动 #\(activityId) 未开放报名或报名已截止 / activity #\(activityId) is not open for sign-up, or its deadline has passed"
+        case .alreadySignedUp(let id, let state):
+            "已报名该活动（报名 #\(id)，\(state == .waitlisted ? "候补中" : state == .confirmed ? "已录用" : "待确认")） / already signed up for this activity (sign-up #\(id), \(state.rawValue))"
+        case .missingSkills(let skills):
+            "该活动要求以下技能：\(skills.joined(separator: "、")) / the activity requires these skills: \(skills.joined(separator: ", "))"
+        case .signUpNotActive(let id, let state):
+            "报名 #\(id) 已\(state == .canceled ? "取消" : state == .declined ? "被婉拒" : "处理")，不能再更改 / sign-up #\(id) is \(state.rawValue) and can no longer change"
         case .loginThrottled(let seconds):
             "密码错误次数过多，请 \(seconds) 秒后再试 / too many wrong passwords; try again in \(seconds) seconds"
         case .unreadableFile(let reason):

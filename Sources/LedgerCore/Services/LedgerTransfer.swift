@@ -137,6 +137,16 @@ public struct LedgerTransfer: Sendable {
             try handoff.send(.checkIns(rows))
             return rows
         }
+        try page(after: nil as Int64?, next: { $0.last?.activityId }, limit: batchSize) { after in
+            let rows = try r.recruitments(after: after, limit: batchSize)
+            try handoff.send(.recruitments(rows))
+            return rows
+        }
+        try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
+            let rows = try r.signUps(after: after, limit: batchSize)
+            try handoff.send(.signUps(rows))
+            return rows
+        }
         try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
             let rows = try r.spotCheckCampaigns(after: after, limit: batchSize)
             for campaign in rows {
@@ -168,6 +178,7 @@ public struct LedgerTransfer: Sendable {
     public static let copiedTables: Set<String> = [
         "certificates", "certificate_records", "check_ins", "spot_check_campaigns", "spot_check_population",
         "spot_check_sample", "spot_check_assignments", "spot_check_findings", "inspector_exclusions", "certificate_reviews",
+        "recruitments", "sign_ups",
     ]
 
     // MARK: Target side
@@ -228,6 +239,12 @@ public struct LedgerTransfer: Sendable {
             case .checkIns(let rows):
                 for row in rows { try w.restore(row) }
                 count("check_ins", rows.count)
+            case .recruitments(let rows):
+                for row in rows { try w.save(row) }
+                count("recruitments", rows.count)
+            case .signUps(let rows):
+                for row in rows { try w.restore(row) }
+                count("sign_ups", rows.count)
             case .campaign(let copy):
                 try w.restore(copy.campaign)
                 try w.insertPopulation(copy.population, campaignId: copy.campaign.id)
@@ -319,6 +336,8 @@ enum TransferBatch: Sendable {
     case holidays([HolidayEntry])
     case certificates([CertificateCopy])
     case checkIns([CheckIn])
+    case recruitments([Recruitment])
+    case signUps([SignUp])
     case campaign(CampaignCopy)
     case inspectorExclusions([InspectorExclusion])
     case certificateReviews([CertificateReview])
