@@ -30,6 +30,7 @@ public func buildRouter(ledger: Ledger) -> Router<LedgerRequestContext> {
     ActivityRoutes(ledger: ledger).register(on: api)
     RecordRoutes(ledger: ledger).register(on: api)
     CheckInRoutes(ledger: ledger).register(on: api)
+    SignUpRoutes(ledger: ledger).register(on: api)
     ImportExportRoutes(ledger: ledger).register(on: api)
     SpotCheckRoutes(ledger: ledger).register(on: api, router: router)
     let certificates = CertificateRoutes(ledger: ledger)

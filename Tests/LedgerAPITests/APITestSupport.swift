@@ -36,6 +36,12 @@ struct APIFixture: Sendable {
     let checkInB: CheckIn
     let walkInA: Volunteer
     let walkInB: Volunteer
+    /// Activities on June 20 open for sign-up by every volunteer (5 places, deadline June 19 18:00), with a pending
+    /// sign-up of volunteerA for A's and of volunteerB for B's.
+    let recruitingA: Activity
+    let recruitingB: Activity
+    let signUpA: SignUp
+    let signUpB: SignUp
     /// Tokens by account name: admin, inspector, aAdmin, aStaff, bAdmin, bStaff, volunteerA, volunteerB.
     let tokens: [String: String]
 
@@ -87,11 +93,21 @@ struct APIFixture: Sendable {
                              volunteerId: volunteerId), by: op)
             tokens[name] = try await ledger.login(username: name, password: password).token
         }
+        var recruiting: [Activity] = []
+        for organization in [a, b] {
+            let activity = try await ledger.createActivity(Factory.activity(day: 20, title: "招募活动"), organizationId: organization.id, by: op)
+            _ = try await ledger.openForSignUp(activityId: activity.id, RecruitmentInput(
+                audience: .everyone, capacity: 5, deadline: Factory.time(day: 19, hour: 18)), by: op)
+            recruiting.append(activity)
+        }
+        let signUpA = try await ledger.signUp(activityId: recruiting[0].id, by: Principal(userId: nil, role: .volunteer, volunteerId: volunteerA.id))
+        let signUpB = try await ledger.signUp(activityId: recruiting[1].id, by: Principal(userId: nil, role: .volunteer, volunteerId: volunteerB.id))
         return APIFixture(ledger: ledger, directory: directory,
                           organizationA: a, organizationB: b, activityA: activityA, activityB: activityB,
                           volunteerA: volunteerA, volunteerB: volunteerB, recordA: recordA, recordB: recordB,
                           liveActivityA: liveActivityA, liveActivityB: liveActivityB, checkInA: checkInA, checkInB: checkInB,
-                          walkInA: walkInA, walkInB: walkInB, tokens: tokens)
+                          walkInA: walkInA, walkInB: walkInB, recruitingA: recruiting[0], recruitingB: recruiting[1],
+                          signUpA: signUpA, signUpB: signUpB, tokens: tokens)
     }
 
     /// Runs `test` against the application `vledger serve` runs (the same `buildApplication`, middleware, web pages
@@ -145,6 +161,8 @@ struct APIFixture: Sendable {
                 snapshot.revisions[record.id] = try r.revisions(recordId: record.id)
             }
             snapshot.holidays = try r.holidays()
+            snapshot.recruitments = try r.recruitments(after: nil, limit: 500)
+            snapshot.signUps = try r.signUps(after: nil, limit: 500)
             // Account ids are assigned in sequence and accounts are never deleted.
             while let user = try r.user(id: Int64(snapshot.users.count + 1)) { snapshot.users.append(user) }
             return snapshot
@@ -164,6 +182,8 @@ struct LedgerSnapshot: Equatable, Sendable {
     var records: [ServiceRecord] = []
     var revisions: [Int64: [RecordRevision]] = [:]
     var holidays: [HolidayEntry] = []
+    var recruitments: [Recruitment] = []
+    var signUps: [SignUp] = []
     var users: [UserAccount] = []
 
     /// Distinct registered volunteers.

@@ -58,6 +58,14 @@ import Testing
         .init(.get,  "/check-ins/{checkIn}",                        .none,          401, 200,  200,  [200, 404], [200, 404], 404),
         .init(.post, "/check-ins/{checkIn}/check-out",              .checkOut,      401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.post, "/check-ins/{checkIn}/cancel",                 .void,          401, 200,  403,  [200, 404], [200, 404], 404),
+        .init(.get,  "/open-activities",                            .none,          401, 200,  200,  200,        200,        200),
+        .init(.get,  "/activities/{recruiting}/recruitment",        .none,          401, 200,  200,  [200, 404], [200, 404], 200),
+        .init(.put,  "/activities/{recruiting}/recruitment",        .recruitment,   401, 200,  403,  [200, 404], [200, 404], 404),
+        .init(.post, "/activities/{recruiting}/sign-ups",           .none,          401, 403,  403,  403,        403,        [409, 201]),
+        .init(.get,  "/sign-ups?activity={recruiting}",             .none,          401, 200,  200,  [200, 404], [200, 404], 404),
+        .init(.get,  "/sign-ups",                                   .none,          401, 422,  422,  422,        422,        200),
+        .init(.post, "/sign-ups/{signUp}/cancel",                   .none,          401, 404,  404,  404,        404,        [200, 404]),
+        .init(.post, "/sign-ups/{signUp}/decision",                 .confirm,       401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.post, "/organizations/{org}/imports",                .importFile,    401, 201,  403,  [201, 403], [201, 403], 403),
         .init(.get,  "/records.csv",                                .none,          401, 200,  200,  200,        200,        200),
         .init(.get,  "/records.csv?organization={org}",             .none,          401, 200,  200,  [200, 403], [200, 403], 200),
@@ -242,13 +250,15 @@ extension AccessMatrixTests {
                 .replacingOccurrences(of: "{record}", with: String(fixture.record(side).id))
                 .replacingOccurrences(of: "{liveActivity}", with: String(fixture.liveActivity(side).id))
                 .replacingOccurrences(of: "{checkIn}", with: String(fixture.checkIn(side).id))
+                .replacingOccurrences(of: "{recruiting}", with: String(fixture.recruiting(side).id))
+                .replacingOccurrences(of: "{signUp}", with: String(fixture.signUp(side).id))
         }
     }
 
     /// The body a matrix request sends: valid input, so that only access decides the outcome.
     enum Payload: Sendable {
         case none, staffAccount, holidays, organization, registration, member, activity, record, batch, correction, void, importFile,
-             checkIn, checkOut
+             checkIn, checkOut, recruitment, confirm
 
         /// Whether the body names the target organization's data.
         var targetsOrganization: Bool { self == .staffAccount || self == .record }
@@ -284,6 +294,10 @@ extension AccessMatrixTests {
                 return Factory.json(["volunteerNumber": fixture.walkIn(side).number])
             case .checkOut:
                 return Factory.json(["note": "签退"])
+            case .recruitment:
+                return Factory.json(SignUpAPITests.RecruitmentPayload(audience: "members", capacity: 6, deadline: Factory.time(day: 19, hour: 12)))
+            case .confirm:
+                return Factory.json(["decision": "confirm"])
             case .importFile:
                 let volunteer = fixture.volunteer(side)
                 return ByteBuffer(string: """
@@ -306,4 +320,6 @@ extension APIFixture {
     func liveActivity(_ side: Side) -> Activity { side == .a ? liveActivityA : liveActivityB }
     func checkIn(_ side: Side) -> CheckIn { side == .a ? checkInA : checkInB }
     func walkIn(_ side: Side) -> Volunteer { side == .a ? walkInA : walkInB }
+    func recruiting(_ side: Side) -> Activity { side == .a ? recruitingA : recruitingB }
+    func signUp(_ side: Side) -> SignUp { side == .a ? signUpA : signUpB }
 }

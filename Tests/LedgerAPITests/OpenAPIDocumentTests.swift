@@ -193,6 +193,15 @@ struct OperationSample: Sendable, CustomStringConvertible {
             "GET /api/v1/check-ins/{id}": .init(),
             "POST /api/v1/check-ins/{id}/check-out": .init(body: json(["minutes": 100])),
             "POST /api/v1/check-ins/{id}/cancel": .init(body: json(["reason": "签错活动"]), pathId: String(f.checkInB.id)),
+            "GET /api/v1/open-activities": .init(query: "category=community_service&from=2026-06-01&to=2026-06-30&region=33&limit=10"),
+            "GET /api/v1/activities/{id}/recruitment": .init(pathId: String(f.recruitingA.id)),
+            "PUT /api/v1/activities/{id}/recruitment": .init(body: json(SignUpAPITests.RecruitmentPayload(
+                audience: "everyone", capacity: 8, deadline: Factory.time(day: 19, hour: 12), requiredSkills: ["急救"])),
+                pathId: String(f.recruitingA.id)),
+            "POST /api/v1/activities/{id}/sign-ups": .init(pathId: String(f.recruitingA.id), token: f.tokens["volunteerB"]),
+            "GET /api/v1/sign-ups": .init(query: "activity=\(f.recruitingA.id)&limit=10"),
+            "POST /api/v1/sign-ups/{id}/cancel": .init(pathId: String(f.signUpB.id), token: f.tokens["volunteerB"]),
+            "POST /api/v1/sign-ups/{id}/decision": .init(body: json(["decision": "confirm"])),
             "GET /api/v1/records.csv": .init(query: recordFilter),
             "GET /api/v1/volunteer-totals.csv": .init(query: recordFilter),
         ]
@@ -211,6 +220,11 @@ struct OperationSample: Sendable, CustomStringConvertible {
             ("POST /api/v1/check-ins/{id}/cancel", .init(body: json(["reason": "再次撤销"]), pathId: String(f.checkInB.id)), "admin", 409),
             ("POST /api/v1/activities/{id}/check-ins", .init(body: json(["volunteerNumber": f.walkInA.number])), "admin", 409),
             ("GET /api/v1/check-ins/{id}", .init(), "bStaff", 404),
+            ("POST /api/v1/activities/{id}/sign-ups", .init(pathId: String(f.recruitingA.id)), "volunteerA", 409),
+            ("POST /api/v1/sign-ups/{id}/decision", .init(body: json(["decision": "confirm"])), "bStaff", 404),
+            ("PUT /api/v1/activities/{id}/recruitment", .init(body: json(SignUpAPITests.RecruitmentPayload(
+                audience: "everyone", capacity: 0, deadline: Factory.time(day: 19, hour: 12))), pathId: String(f.recruitingA.id)), "admin", 422),
+            ("GET /api/v1/open-activities", .init(query: "region=abc"), "volunteerA", 422),
             ("GET /api/v1/records/{id}", .init(pathId: "abc"), "admin", 422),
             ("GET /api/v1/records", .init(query: "limit=0"), "admin", 422),
             ("POST /api/v1/activities/{id}/records", .init(body: json(["entries": [
@@ -276,6 +290,7 @@ struct DocumentedExchange {
             case "activities": return String(fixture.activityA.id)
             case "records": return String(fixture.recordA.id)
             case "check-ins": return String(fixture.checkInA.id)
+            case "sign-ups": return String(fixture.signUpA.id)
             default:
                 Issue.record("\(operation.key): no fixture id for \(segments[index - 1]); teach DocumentedExchange.uri")
                 return "0"

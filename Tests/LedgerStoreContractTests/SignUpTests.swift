@@ -47,7 +47,7 @@ struct SignUpTests {
             // A place frees: the first waiting moves up, the second keeps waiting.
             let canceled = try await ledger.cancelSignUp(id: signUps[0].id, by: s.principal(0))
             #expect(canceled.state == .canceled)
-            var roster = try await ledger.signUps(activityId: s.activity.id, after: nil, limit: nil, by: Self.op).items
+            var roster = try await ledger.signUps(activityId: s.activity.id, after: nil, limit: nil, by: Self.op).items.map(\.signUp)
             #expect(roster.map(\.state) == [.canceled, .pending, .pending, .waitlisted])
             // Declining needs a reason and frees the place too; repeating a decision changes nothing.
             await expectLedgerError(.reasonRequired) {
@@ -61,7 +61,7 @@ struct SignUpTests {
             }
             let confirmed = try await ledger.decideSignUp(id: signUps[2].id, .confirm, reason: nil, by: Self.op)
             #expect(confirmed.state == .confirmed)
-            roster = try await ledger.signUps(activityId: s.activity.id, after: nil, limit: nil, by: Self.op).items
+            roster = try await ledger.signUps(activityId: s.activity.id, after: nil, limit: nil, by: Self.op).items.map(\.signUp)
             #expect(roster.map(\.state) == [.canceled, .declined, .confirmed, .pending])
             // A withdrawn sign-up is final; the volunteer may sign up anew, and waits as the places are taken.
             await expectLedgerError(.signUpNotActive(signUpId: signUps[0].id, state: .canceled)) {

@@ -15,8 +15,15 @@ public struct RecruitmentInput: Sendable, Hashable {
     }
 }
 
+/// A line of an activity's roster: the sign-up and who it is.
+public struct RosterEntry: Sendable, Hashable {
+    public var signUp: SignUp
+    public var volunteerNumber: String
+    public var volunteerName: String
+}
+
 /// How staff decide a sign-up.
-public enum SignUpDecision: String, Sendable, CaseIterable {
+public enum SignUpDecision: String, Codable, Sendable, CaseIterable {
     case confirm, decline
 }
 
@@ -192,15 +199,20 @@ extension Ledger {
         }
     }
 
-    /// An activity's sign-ups (the roster), for its organization's staff, the platform and inspectors.
-    public func signUps(activityId: Int64, after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<SignUp> {
+    /// An activity's sign-ups (the roster) with each volunteer's number and name, for its organization's staff, the
+    /// platform and inspectors.
+    public func signUps(activityId: Int64, after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<RosterEntry> {
         let limit = try InputCheck.limit(limit)
         return try await store.readAllowingLag { r in
             guard let activity = try r.activity(id: activityId),
                   AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
                 throw LedgerError.notFound(entity: "activity", key: String(activityId))
             }
-            return Page(fetched: try r.signUps(activityId: activityId, after: after, limit: limit + 1), limit: limit, id: \.id)
+            let page = Page(fetched: try r.signUps(activityId: activityId, after: after, limit: limit + 1), limit: limit, id: \.id)
+            return Page(items: try page.items.map { signUp in
+                let volunteer = try r.volunteer(id: signUp.volunteerId)
+                return RosterEntry(signUp: signUp, volunteerNumber: volunteer?.number ?? "", volunteerName: volunteer?.name ?? "")
+            }, nextAfter: page.nextAfter)
         }
     }
 
