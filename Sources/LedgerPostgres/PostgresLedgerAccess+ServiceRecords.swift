@@ -184,10 +184,10 @@ extension PostgresLedgerAccess {
 
     /// The UTC year of an instant, as the partitions count years.
     static func utcYear(_ instant: Date) -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.component(.year, from: instant)
+        LocalDate(instant, in: utc).year
     }
+
+    private static let utc = TimeZone(identifier: "UTC")!
 
     /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id). ON CONFLICT DO NOTHING covers
     /// the exclusion constraint: a record that overlaps one committed by another process is refused as a rule

@@ -95,7 +95,7 @@ extension PostgresLedgerAccess {
 
     func lockActivity(id: Int64) throws {
         // Held until the transaction ends: the places of one activity are counted by one process at a time.
-        try run("SELECT pg_advisory_xact_lock(\(PostgresSchema.LockNamespace.activity), \(Int32(truncatingIfNeeded: id & 0x7FFF_FFFF)))")
+        try run("SELECT pg_advisory_xact_lock(\(PostgresSchema.LockNamespace.activity), \(PostgresSchema.LockNamespace.key(id)))")
     }
 
     func save(_ recruitment: Recruitment) throws {

@@ -132,7 +132,7 @@ extension PostgresLedgerAccess {
         // serializes more.
         // Sent without waiting: the next statement queues behind the lock on the server.
         guard !lockedVolunteers.contains(id) else { return }
-        pipeline("SELECT pg_advisory_xact_lock(\(PostgresSchema.LockNamespace.volunteer), \(Int32(truncatingIfNeeded: id & 0x7FFF_FFFF)))")
+        pipeline("SELECT pg_advisory_xact_lock(\(PostgresSchema.LockNamespace.volunteer), \(PostgresSchema.LockNamespace.key(id)))")
         lockedVolunteers.insert(id)
     }
 
@@ -152,7 +152,7 @@ extension PostgresLedgerAccess {
     }
 
     func lockVolunteers(ids: [Int64]) throws {
-        let keys = ids.filter { !lockedVolunteers.contains($0) }.map { Int32(truncatingIfNeeded: $0 & 0x7FFF_FFFF) }
+        let keys = ids.filter { !lockedVolunteers.contains($0) }.map(PostgresSchema.LockNamespace.key)
         guard !keys.isEmpty else { return }
         // In the order given, as `lockVolunteer` one by one would take them.
         try run("""

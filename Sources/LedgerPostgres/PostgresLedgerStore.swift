@@ -68,7 +68,7 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     /// Creates the partitions of records and revisions for this year and the next where they are missing, and
-    /// returns how many it created. `migrate` does it too; a server repeats it daily, so that a new year's
+    /// returns how many it created. `migrate` does it too; a server repeats it every six hours, so that a new year's
     /// records never start in the default partition.
     @discardableResult
     public func createUpcomingPartitions() async throws -> Int {

@@ -283,7 +283,7 @@ extension PostgresSchema {
     }
 
     /// Creates the partitions of this year and the next (UTC) where they are missing: run by `migrate` and
-    /// daily by a server, so that the first records of a new year land in their own partition.
+    /// every six hours by a server, so that the first records of a new year land in their own partition.
     static let upcomingPartitions = """
         SELECT vledger_create_year_partitions(extract(year FROM now() AT TIME ZONE 'UTC')::integer,
                                               extract(year FROM now() AT TIME ZONE 'UTC')::integer + 1)

@@ -18,6 +18,10 @@ enum PostgresSchema {
         static let volunteer: Int32 = 0x564C_564F
         /// "VLAC": one activity's sign-ups.
         static let activity: Int32 = 0x564C_4143
+
+        /// The second key of an entity's lock: its id, folded into 31 bits (ids past 2^31 share locks, which only
+        /// serializes more). The triggers fold the same way: `(id & 2147483647)::integer`.
+        static func key(_ id: Int64) -> Int32 { Int32(truncatingIfNeeded: id & 0x7FFF_FFFF) }
     }
 
     static let migrations: [Migration] = [

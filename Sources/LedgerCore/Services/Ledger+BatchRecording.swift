@@ -45,13 +45,7 @@ extension Ledger {
         let organizations = organizationCache
         return try await store.write { w in
             // Access to the activity is checked once, before any row, so a stranger learns nothing row by row.
-            guard let activity = try w.activity(id: activityId),
-                  AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
-                throw LedgerError.notFound(entity: "activity", key: String(activityId))
-            }
-            guard AccessPolicy.canWriteOrganizationData(principal, organizationId: activity.organizationId) else {
-                throw LedgerError.forbidden("只能为本组织的活动登记时长 / hours can only be recorded on your own organization's activities")
-            }
+            let activity = try Self.writableActivity(id: activityId, in: w, by: principal, refusal: Self.hoursRefusal)
             let context = try RecordContext.load(in: w, organizationId: activity.organizationId, now: now, deadlineDays: deadlineDays, organizations: organizations)
             var head = try w.lockChain(organizationId: activity.organizationId)
             var records: [ServiceRecord] = []

@@ -90,17 +90,27 @@ extension Ledger {
         }
     }
 
+    /// An activity the principal may change: 404 when they may not read it (so that ids reveal nothing), 403 with
+    /// `refusal` when they may read but not write it.
+    static func writableActivity(id: Int64, in r: any LedgerReader, by principal: Principal, refusal: String) throws -> Activity {
+        guard let activity = try r.activity(id: id),
+              AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
+            throw LedgerError.notFound(entity: "activity", key: String(id))
+        }
+        guard AccessPolicy.canWriteOrganizationData(principal, organizationId: activity.organizationId) else {
+            throw LedgerError.forbidden(refusal)
+        }
+        return activity
+    }
+
+    /// Why staff of another organization may not record hours on an activity they can read.
+    static let hoursRefusal = "只能为本组织的活动登记时长 / hours can only be recorded on your own organization's activities"
+
     /// The activity and volunteer that hours (or a check-in) are recorded for: 404 when the principal may not
     /// read the activity, 403 when they may read but not write it; the volunteer must be a member of its organization.
     static func recordingTarget(activityId: Int64, volunteerNumber number: String, in w: any LedgerWriter,
                                 by principal: Principal) throws -> (Activity, Volunteer) {
-        guard let activity = try w.activity(id: activityId),
-              AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
-            throw LedgerError.notFound(entity: "activity", key: String(activityId))
-        }
-        guard AccessPolicy.canWriteOrganizationData(principal, organizationId: activity.organizationId) else {
-            throw LedgerError.forbidden("只能为本组织的活动登记时长 / hours can only be recorded on your own organization's activities")
-        }
+        let activity = try writableActivity(id: activityId, in: w, by: principal, refusal: hoursRefusal)
         guard let (volunteer, isMember) = try w.volunteer(number: number, memberOf: activity.organizationId) else {
             throw LedgerError.notFound(entity: "volunteer", key: number)
         }

@@ -50,7 +50,8 @@ extension Ledger {
         try LedgerDates.check(input.deadline, field: "deadline")
         let now = self.now.wholeSeconds
         return try await store.write { w in
-            let activity = try Self.writableActivity(id: activityId, in: w, by: principal)
+            let activity = try Self.writableActivity(id: activityId, in: w, by: principal,
+                                                     refusal: "只能管理本组织的活动 / you can only manage your own organization's activities")
             guard input.deadline <= activity.endAt else {
                 let zone = try w.organization(id: activity.organizationId)?.timeZone ?? .ledgerDefault
                 throw LedgerError.invalidField(field: "deadline", reason:
@@ -83,9 +84,7 @@ extension Ledger {
             let found = try r.openRecruitments(selected, after: after, limit: limit + 1)
             let page = Page(fetched: found, limit: limit, id: \.activityId)
             return Page(items: try page.items.compactMap { recruitment in
-                guard let activity = try r.activity(id: recruitment.activityId) else { return nil }
-                let counts = try r.signUpCounts(activityId: activity.id)
-                return OpenActivity(activity: activity, recruitment: recruitment, placesTaken: counts.placesTaken, waiting: counts.waiting)
+                try r.activity(id: recruitment.activityId).map { try Self.openActivity($0, recruitment, in: r) }
             }, nextAfter: page.nextAfter)
         }
     }
@@ -98,9 +97,14 @@ extension Ledger {
                     || principal.role == .volunteer else {
                 throw LedgerError.notFound(entity: "recruitment", key: String(activityId))
             }
-            let counts = try r.signUpCounts(activityId: activityId)
-            return OpenActivity(activity: activity, recruitment: recruitment, placesTaken: counts.placesTaken, waiting: counts.waiting)
+            return try Self.openActivity(activity, recruitment, in: r)
         }
+    }
+
+    /// The activity with its recruitment and the counts of its sign-ups.
+    private static func openActivity(_ activity: Activity, _ recruitment: Recruitment, in r: any LedgerReader) throws -> OpenActivity {
+        let counts = try r.signUpCounts(activityId: activity.id)
+        return OpenActivity(activity: activity, recruitment: recruitment, placesTaken: counts.placesTaken, waiting: counts.waiting)
     }
 
     /// Signs the principal's volunteer up for an activity before its deadline: a place while there is one, else
@@ -118,8 +122,7 @@ extension Ledger {
             guard let volunteer = try w.volunteer(id: volunteerId) else {
                 throw LedgerError.notFound(entity: "volunteer", key: String(volunteerId))
             }
-            let isMember = try w.memberships(volunteerId: volunteerId).contains { $0.organizationId == recruitment.organizationId }
-            guard recruitment.audience == .everyone || isMember else {
+            guard try recruitment.audience == .everyone || w.isMember(volunteerId: volunteerId, of: recruitment.organizationId) else {
                 throw LedgerError.forbidden("该活动仅限本组织成员报名 / this activity takes sign-ups from the organization's members only")
             }
             let missing = recruitment.missingSkills(of: volunteer)
@@ -182,8 +185,7 @@ extension Ledger {
                         throw LedgerError.invalidField(field: "decision", reason: "名额已满，候补者不能录用 / every place is taken; a waiting sign-up cannot be confirmed")
                     }
                 }
-                let isMember = try w.memberships(volunteerId: signUp.volunteerId).contains { $0.organizationId == signUp.organizationId }
-                if !isMember {
+                if try !w.isMember(volunteerId: signUp.volunteerId, of: signUp.organizationId) {
                     _ = try w.insert([Membership(volunteerId: signUp.volunteerId, organizationId: signUp.organizationId, joinedAt: now)])
                 }
             } else {
@@ -238,15 +240,4 @@ extension Ledger {
         }
     }
 
-    /// An activity the principal may change, with the 404/403 distinction of the other writes.
-    private static func writableActivity(id: Int64, in w: any LedgerWriter, by principal: Principal) throws -> Activity {
-        guard let activity = try w.activity(id: id),
-              AccessPolicy.canReadOrganizationData(principal, organizationId: activity.organizationId) else {
-            throw LedgerError.notFound(entity: "activity", key: String(id))
-        }
-        guard AccessPolicy.canWriteOrganizationData(principal, organizationId: activity.organizationId) else {
-            throw LedgerError.forbidden("只能管理本组织的活动 / you can only manage your own organization's activities")
-        }
-        return activity
-    }
 }

@@ -44,7 +44,12 @@ extension VolunteerReader {
     /// Two lookups; a server store answers with one.
     public func volunteer(number: String, memberOf organizationId: Int64) throws -> (volunteer: Volunteer, isMember: Bool)? {
         guard let volunteer = try volunteer(number: number) else { return nil }
-        return (volunteer, try memberships(volunteerId: volunteer.id).contains { $0.organizationId == organizationId })
+        return (volunteer, try isMember(volunteerId: volunteer.id, of: organizationId))
+    }
+
+    /// Whether the volunteer is a member of the organization.
+    public func isMember(volunteerId: Int64, of organizationId: Int64) throws -> Bool {
+        try memberships(volunteerId: volunteerId).contains { $0.organizationId == organizationId }
     }
 
     public func volunteers(numbers: [String]) throws -> [Volunteer] {
