@@ -222,7 +222,7 @@ extension Ledger {
     public func ownSignUps(after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<SignUp> {
         let limit = try InputCheck.limit(limit)
         guard principal.role == .volunteer, let volunteerId = principal.volunteerId else {
-            throw LedgerError.invalidField(field: "activityId", reason: "请指定活动 / name the activity whose sign-ups to list")
+            throw LedgerError.invalidField(field: "activity", reason: "请指定活动 / name the activity (`activity`) whose sign-ups to list")
         }
         return try await store.read { r in
             Page(fetched: try r.signUps(volunteerId: volunteerId, after: after, limit: limit + 1), limit: limit, id: \.id)
