@@ -20,12 +20,7 @@ struct VolunteerPages {
         pages.get("/me/certificates/:serial/qr.svg") { _, context in try await qrCode(context) }
     }
 
-    /// The volunteer behind the session; other roles have their own pages.
-    func volunteerId(_ context: WebRequestContext) throws -> (Principal, Int64) {
-        let principal = try context.require(.volunteer, "此页面仅供志愿者本人使用 / this page is for volunteers")
-        guard let id = principal.volunteerId else { throw LedgerError.forbidden("no volunteer behind this account") }
-        return (principal, id)
-    }
+    func volunteerId(_ context: WebRequestContext) throws -> (Principal, Int64) { try context.requireVolunteer() }
 
     struct OrganizationHours { var name: String; var hours: String; var records: Int }
     struct YearHours { var year: Int; var hours: String }
@@ -196,5 +191,14 @@ struct VolunteerPages {
         var headers: HTTPFields = [.contentType: "image/svg+xml"]
         SecurityHeaders.apply(to: &headers, signedIn: true)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: svg)))
+    }
+}
+
+extension WebRequestContext {
+    /// The volunteer behind the session; other roles have their own pages.
+    func requireVolunteer() throws -> (Principal, Int64) {
+        let principal = try require(.volunteer, "此页面仅供志愿者本人使用 / this page is for volunteers")
+        guard let id = principal.volunteerId else { throw LedgerError.forbidden("no volunteer behind this account") }
+        return (principal, id)
     }
 }

@@ -27,7 +27,8 @@ enum WebNavigation {
              Item(href: "/org/import", label: "nav_import"), Item(href: "/org/certificates", label: "nav_certificates")]
                 + (role == .organizationAdmin ? [Item(href: "/org/accounts", label: "nav_accounts")] : [])
         case .volunteer:
-            [Item(href: "/me", label: "nav_my_hours", exact: true), Item(href: "/me/certificates", label: "nav_my_certificates")]
+            [Item(href: "/me", label: "nav_my_hours", exact: true), Item(href: "/me/activities", label: "nav_sign_up"),
+             Item(href: "/me/certificates", label: "nav_my_certificates")]
         case .inspector:
             [Item(href: "/inspect", label: "nav_worklist", exact: true), Item(href: "/check", label: "nav_check")]
         case .platformAdmin:

@@ -218,6 +218,16 @@ extension Ledger {
         }
     }
 
+    /// One sign-up, for the volunteer who made it and whoever may read its organization's data.
+    public func signUp(id: Int64, by principal: Principal) async throws -> SignUp {
+        let found = try await store.read { try $0.signUp(id: id) }
+        guard let found, principal.role == .volunteer ? principal.volunteerId == found.volunteerId
+                : AccessPolicy.canReadOrganizationData(principal, organizationId: found.organizationId) else {
+            throw LedgerError.notFound(entity: "sign-up", key: String(id))
+        }
+        return found
+    }
+
     /// The principal volunteer's own sign-ups.
     public func ownSignUps(after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<SignUp> {
         let limit = try InputCheck.limit(limit)
