@@ -70,4 +70,43 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     window.setTimeout(poll, 1000);
   }
+
+  // The attendance screen renews its code when it expires (without script, reloading the page shows the current one).
+  const screen = document.getElementById("attendance-screen");
+  if (screen && window.fetch) {
+    const qr = document.getElementById("attendance-qr");
+    const code = document.getElementById("attendance-code");
+    const link = document.getElementById("attendance-link");
+    const countdown = document.getElementById("attendance-countdown");
+    let expiresAt = Number(screen.dataset.expiresAt);
+    const renew = () => {
+      fetch(screen.dataset.codeUrl, { credentials: "same-origin", cache: "no-store" })
+        .then((r) => { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+        .then((next) => {
+          qr.src = next.qr; code.textContent = next.code; link.href = next.url; link.textContent = next.url;
+          expiresAt = Number(next.expiresAt); screen.dataset.expiresAt = next.expiresAt;
+        })
+        .catch(() => { expiresAt = Date.now() + 3000; });
+    };
+    const tick = () => {
+      const left = Math.ceil((expiresAt - Date.now()) / 1000);
+      if (left <= 0) { expiresAt = Date.now() + 5000; renew(); }
+      countdown.textContent = left > 0 ? left + " s" : "";
+    };
+    tick();
+    setInterval(tick, 1000);
+  }
+
+  // The check-in page sends where the phone is, when the browser tells (the check-in works without it).
+  for (const form of document.querySelectorAll("form[data-geolocate]")) {
+    const status = document.getElementById("position-status");
+    if (!navigator.geolocation) { if (status) status.textContent = status.dataset.none || ""; continue; }
+    navigator.geolocation.getCurrentPosition((position) => {
+      form.elements.latitude.value = position.coords.latitude;
+      form.elements.longitude.value = position.coords.longitude;
+      form.elements.accuracy.value = Math.round(position.coords.accuracy);
+      if (status) status.textContent = (status.dataset.got || "") + " ±" + Math.round(position.coords.accuracy) + " m";
+    }, () => { if (status) status.textContent = status.dataset.none || ""; },
+    { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
+  }
 });

@@ -20,6 +20,24 @@ struct CheckInRoutes {
         var reason: String
     }
 
+    /// A self check-in or check-out: the code of the attendance screen, and where the phone was.
+    struct SelfCheckInInput: Decodable {
+        var code: String
+        var latitude: Double?
+        var longitude: Double?
+        var accuracy: Double?
+
+        func position() throws -> GeoPosition? {
+            try GeoPosition.checked(latitude: latitude, longitude: longitude, accuracy: accuracy)
+        }
+    }
+
+    struct AttendanceCodeBody: ResponseEncodable {
+        var code: String
+        var url: String
+        var expiresAt: String
+    }
+
     func register(on api: RouterGroup<LedgerRequestContext>) {
         api.post("activities/:id/check-ins") { request, context -> EditedResponse<CheckInBody> in
             let principal = try context.requirePrincipal()
@@ -44,6 +62,27 @@ struct CheckInRoutes {
             let input = try await request.decode(as: CheckOutInput.self, context: context)
             let (checkIn, record) = try await ledger.checkOut(checkInId: try context.id(), minutes: input.minutes, note: input.note,
                                                               by: principal)
+            let zone = try await ledger.timeZones(of: [checkIn.organizationId])[checkIn.organizationId] ?? .ledgerDefault
+            return CheckOutBody(checkIn: CheckInBody(checkIn, zone), record: RecordBody(record, zone))
+        }
+        api.get("activities/:id/attendance-code") { _, context -> AttendanceCodeBody in
+            let principal = try context.requirePrincipal()
+            let code = try await ledger.attendanceCode(activityId: try context.id(), by: principal)
+            return AttendanceCodeBody(code: code.code, url: code.url, expiresAt: Wire.time(code.expiresAt, TimeZone(secondsFromGMT: 0)!))
+        }
+        api.post("activities/:id/self-check-in") { request, context -> EditedResponse<CheckInBody> in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: SelfCheckInInput.self, context: context)
+            let (checkIn, isNew) = try await ledger.selfCheckIn(activityId: try context.id(), code: input.code,
+                                                                position: try input.position(), by: principal)
+            return EditedResponse(status: isNew ? .created : .ok, headers: [.location: "/api/v1/check-ins/\(checkIn.id)"],
+                                  response: try await body(checkIn))
+        }
+        api.post("activities/:id/self-check-out") { request, context -> CheckOutBody in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: SelfCheckInInput.self, context: context)
+            let (checkIn, record) = try await ledger.selfCheckOut(activityId: try context.id(), code: input.code,
+                                                                  position: try input.position(), by: principal)
             let zone = try await ledger.timeZones(of: [checkIn.organizationId])[checkIn.organizationId] ?? .ledgerDefault
             return CheckOutBody(checkIn: CheckInBody(checkIn, zone), record: RecordBody(record, zone))
         }
@@ -72,6 +111,8 @@ struct CheckInBody: ResponseEncodable {
     var closedBy: Int64?
     var recordId: Int64?
     var cancelReason: String?
+    var method: CheckInMethod
+    var position: GeoPosition?
 
     init(_ c: CheckIn, _ zone: TimeZone) {
         id = c.id
@@ -85,6 +126,8 @@ struct CheckInBody: ResponseEncodable {
         closedBy = c.closedBy
         recordId = c.recordId
         cancelReason = c.cancelReason
+        method = c.method
+        position = c.position
     }
 }
 

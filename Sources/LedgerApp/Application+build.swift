@@ -22,6 +22,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger,
     var ledger = Ledger(store: store, passwords: BcryptPasswordHasher())
     do {
         ledger.certificates = try await configuration.certificateSettings()
+        ledger.attendance = try configuration.attendanceCodes()
     } catch {
         try? await store.close()
         throw error
@@ -88,6 +89,12 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
 }
 
 extension AppConfiguration {
+    /// The rotating self check-in codes, keyed by the secret of the key file (added to it on first use).
+    public func attendanceCodes(listeningOn port: Int? = nil) throws -> AttendanceCodes {
+        AttendanceCodes(secret: try CertificateKeyFile.attendanceSecret(path: effectiveKeysFile),
+                        publicBaseURL: effectivePublicBaseURL(listeningOn: port))
+    }
+
     /// Opens (or creates) the key file and names the platform as issuer.
     public func certificateSettings(listeningOn port: Int? = nil) async throws -> CertificateSettings {
         let keyring = try await CertificateKeyring(path: effectiveKeysFile)

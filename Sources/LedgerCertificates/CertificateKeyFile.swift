@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LedgerCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -80,6 +81,9 @@ public struct CertificateKeyFile: Codable, Sendable {
     public static let format = "vledger-certificate-keys/1"
     public var format: String
     public var keys: [SigningKey]
+    /// The secret of the rotating self check-in codes (base64url), kept here so that it stays out of the database and
+    /// is backed up with the keys; added on first use.
+    var attendanceSecret: String? = nil
 
     public var activeKey: SigningKey? { keys.last { $0.status == .active } }
 
@@ -117,6 +121,16 @@ public struct CertificateKeyFile: Codable, Sendable {
             throw CertificateKeyFileError.damaged("key \(key.kid) does not match its public key")
         }
         return file
+    }
+
+    /// The secret of the attendance codes, created (and written to the file) on first use.
+    public static func attendanceSecret(path: String) throws -> [UInt8] {
+        try update(path: path) { file in
+            if let text = file.attendanceSecret, let secret = Base64URL.decode(text), secret.count >= 32 { return secret }
+            let secret = AttendanceCodes.generateSecret()
+            file.attendanceSecret = Base64URL.encode(secret)
+            return secret
+        }
     }
 
     /// Adds a new active key; the previous one is retired and keeps verifying what it signed.

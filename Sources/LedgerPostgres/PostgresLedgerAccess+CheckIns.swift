@@ -6,13 +6,15 @@ import PostgresNIO
 extension PostgresLedgerAccess {
     private static let checkInColumns = """
         id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, closed_at, closed_by,
-        record_id, cancel_reason
+        record_id, cancel_reason, method, latitude, longitude, accuracy
         """
 
     private static func checkIn(_ c: inout Columns) throws -> CheckIn {
         CheckIn(id: try c.next(), activityId: try c.next(), organizationId: try c.next(), volunteerId: try c.next(),
                 checkedInAt: try c.next(), checkedInBy: try c.next(), state: try StoredValue.decode(try c.next(), column: "check_ins.state"),
-                closedAt: try c.next(), closedBy: try c.next(), recordId: try c.next(), cancelReason: try c.next())
+                closedAt: try c.next(), closedBy: try c.next(), recordId: try c.next(), cancelReason: try c.next(),
+                method: try StoredValue.decode(try c.next(), column: "check_ins.method"),
+                position: GeoPosition.stored(latitude: try c.next(), longitude: try c.next(), accuracy: try c.next()))
     }
 
     func checkIn(id: Int64) throws -> CheckIn? {
@@ -56,9 +58,11 @@ extension PostgresLedgerAccess {
     /// The one INSERT of `insert` (a new id) and `restore` (the given id), always open; `close` closes it.
     private func store(_ checkIn: CheckIn, id: Int64?) throws -> CheckIn {
         let id = try row("""
-            INSERT INTO check_ins (id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state)
+            INSERT INTO check_ins (id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, method,
+                                   latitude, longitude, accuracy)
             VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('check_ins', 'id'))), \(checkIn.activityId), \(checkIn.organizationId), \(checkIn.volunteerId), \(Self.stored(checkIn.checkedInAt)),
-                    \(checkIn.checkedInBy), 'open')
+                    \(checkIn.checkedInBy), 'open', \(checkIn.method.rawValue), \(checkIn.position?.latitude), \(checkIn.position?.longitude),
+                    \(checkIn.position?.accuracy))
             RETURNING id
             """) { try $0.next(Int64.self) }
         var stored = checkIn

@@ -203,6 +203,7 @@ enum PostgresSchema {
         Migration(version: 4, name: "check_ins", statements: checkInStatements),
         Migration(version: partitionsVersion, name: "yearly_partitions", statements: partitionStatements),
         Migration(version: 6, name: "sign_ups", statements: signUpStatements),
+        Migration(version: 7, name: "self_check_in", statements: selfCheckInStatements),
     ]
 
     /// The table that records which migrations ran.
@@ -309,6 +310,15 @@ extension PostgresSchema {
     /// Migration 6: activities open for sign-up and volunteers' sign-ups, as `SQLiteSchema.signUpsSQL`. A volunteer
     /// has at most one active sign-up per activity (a partial unique index); places are counted under the
     /// activity's advisory lock.
+    /// Self check-in: how a volunteer was checked in (`staff`, or `self` with the attendance code) and where their
+    /// phone said it was.
+    static let selfCheckInStatements = [
+        "ALTER TABLE check_ins ADD COLUMN method text NOT NULL DEFAULT 'staff' CHECK (method IN ('staff', 'self'))",
+        "ALTER TABLE check_ins ADD COLUMN latitude double precision CHECK (latitude BETWEEN -90 AND 90)",
+        "ALTER TABLE check_ins ADD COLUMN longitude double precision CHECK (longitude BETWEEN -180 AND 180)",
+        "ALTER TABLE check_ins ADD COLUMN accuracy double precision CHECK (accuracy >= 0)",
+    ]
+
     static let signUpStatements = [
         """
             CREATE TABLE recruitments (

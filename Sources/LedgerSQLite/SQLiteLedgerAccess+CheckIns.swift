@@ -6,7 +6,7 @@ import LedgerCore
 extension SQLiteLedgerAccess {
     private static let checkInColumns = """
         id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, closed_at, closed_by,
-        record_id, cancel_reason
+        record_id, cancel_reason, method, latitude, longitude, accuracy
         """
 
     private static func checkIn(_ row: Row) throws -> CheckIn {
@@ -14,7 +14,8 @@ extension SQLiteLedgerAccess {
                 checkedInAt: Date(timeIntervalSince1970: TimeInterval(row[4] as Int64)), checkedInBy: row[5],
                 state: StoredValue.decode(row[6], column: "check_ins.state"),
                 closedAt: (row[7] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }, closedBy: row[8],
-                recordId: row[9], cancelReason: row[10])
+                recordId: row[9], cancelReason: row[10], method: StoredValue.decode(row[11], column: "check_ins.method"),
+                position: GeoPosition.stored(latitude: row[12], longitude: row[13], accuracy: row[14]))
     }
 
     private func checkIns(_ sql: String, _ arguments: StatementArguments) throws -> [CheckIn] {
@@ -55,10 +56,12 @@ extension SQLiteLedgerAccess {
     /// The one INSERT of `insert` (a new id) and `restore` (the given id), always open; `close` closes it.
     private func store(_ checkIn: CheckIn, id: Int64?) throws -> CheckIn {
         try db.cachedStatement(sql: """
-            INSERT INTO check_ins (id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state)
-            VALUES (?, ?, ?, ?, ?, ?, 'open')
+            INSERT INTO check_ins (id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, method,
+                                   latitude, longitude, accuracy)
+            VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)
             """).execute(arguments: [id, checkIn.activityId, checkIn.organizationId, checkIn.volunteerId,
-                                     Int64(checkIn.checkedInAt.timeIntervalSince1970), checkIn.checkedInBy])
+                                     Int64(checkIn.checkedInAt.timeIntervalSince1970), checkIn.checkedInBy, checkIn.method.rawValue,
+                                     checkIn.position?.latitude, checkIn.position?.longitude, checkIn.position?.accuracy])
         var stored = checkIn
         stored.id = db.lastInsertedRowID
         stored.state = .open

@@ -137,8 +137,20 @@ enum SQLiteSchema {
         migrator.registerMigration("v5-sign-ups") { db in
             try db.execute(sql: signUpsSQL)
         }
+        migrator.registerMigration("v6-self-check-in") { db in
+            try db.execute(sql: selfCheckInSQL)
+        }
         return migrator
     }
+
+    /// Self check-in: how a volunteer was checked in (`staff`, or `self` with the attendance code) and where their
+    /// phone said it was.
+    static let selfCheckInSQL = """
+        ALTER TABLE check_ins ADD COLUMN method TEXT NOT NULL DEFAULT 'staff' CHECK (method IN ('staff', 'self'));
+        ALTER TABLE check_ins ADD COLUMN latitude REAL CHECK (latitude BETWEEN -90 AND 90);
+        ALTER TABLE check_ins ADD COLUMN longitude REAL CHECK (longitude BETWEEN -180 AND 180);
+        ALTER TABLE check_ins ADD COLUMN accuracy REAL CHECK (accuracy >= 0);
+        """
 
     /// Issued certificates and the record revisions each covers. Serials and status-list indexes are
     /// unique by constraint, so that server processes sharing the file never hand out one twice;

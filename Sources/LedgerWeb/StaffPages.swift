@@ -244,6 +244,8 @@ struct StaffPages {
         var checkedInAt: String
         var state: String
         var isOpen: Bool
+        /// How the volunteer was checked in when it was by themselves, with where the phone was.
+        var selfService: String?
     }
 
     struct ActivityPage {
@@ -279,7 +281,7 @@ struct StaffPages {
             checkInRows.append(CheckInRow(id: checkIn.id, volunteer: volunteer.name, number: volunteer.number,
                                           checkedInAt: PageFormat.moment(checkIn.checkedInAt, zone),
                                           state: renderer.text("check_in_\(checkIn.state.rawValue)", context.language),
-                                          isOpen: checkIn.state == .open))
+                                          isOpen: checkIn.state == .open, selfService: selfServiceNote(checkIn, context.language)))
         }
         let page = ActivityPage(
             id: activity.id, title: activity.title, category: activity.category.chineseLabel, place: activity.place,
@@ -288,6 +290,15 @@ struct StaffPages {
             rows: rows, checkIns: checkInRows, checkInError: checkInError, checkInNumber: checkInNumber)
         return renderer.render("org/activity", title: activity.title, page: page, context: context,
                                status: checkInError == nil ? .ok : .unprocessableContent)
+    }
+
+    /// "Self check-in (30.27410, 120.15510 ±18 m)" for a self check-in, nil for one made by staff.
+    func selfServiceNote(_ checkIn: CheckIn, _ language: PageLanguage) -> String? {
+        guard checkIn.method == .selfService else { return nil }
+        let label = renderer.text("source_self_check_in", language)
+        guard let p = checkIn.position else { return label }
+        let accuracy = p.accuracy.map { " ±\(Int($0.rounded())) m" } ?? ""
+        return "\(label) (\(String(format: "%.5f", p.latitude)), \(String(format: "%.5f", p.longitude))\(accuracy))"
     }
 
     func checkIn(_ context: WebRequestContext) async throws -> Response {

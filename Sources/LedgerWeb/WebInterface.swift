@@ -43,6 +43,7 @@ public struct WebInterface: Sendable {
         StaffImportPages(ledger: ledger, renderer: renderer, jobs: importJobs).register(on: pages)
         StaffCertificatePages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffSignUpPages(ledger: ledger, renderer: renderer).register(on: pages)
+        AttendancePages(ledger: ledger, renderer: renderer).register(on: pages)
         VolunteerPages(ledger: ledger, renderer: renderer).register(on: pages)
         VolunteerSignUpPages(ledger: ledger, renderer: renderer).register(on: pages)
         InspectorPages(ledger: ledger, renderer: renderer).register(on: pages)

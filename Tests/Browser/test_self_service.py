@@ -7,7 +7,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import javascript_errors, screenshot
-from test_web_pages import CHINA, login, no_serious_accessibility_violations, session_opener, status_of
+from test_web_pages import CHINA, login, no_serious_accessibility_violations, session_opener, status_of, wait_until
 
 
 def create_activity(driver, url, title, day, start="09:00", end="12:00"):
@@ -77,4 +77,80 @@ def test_a_volunteer_signs_up_and_staff_confirm_from_the_roster(server, laptop, 
 
     phone.get(url + "/me/activities")
     assert phone.find_element(By.CSS_SELECTOR, "#my-sign-ups .tag").text == "已录用"
+    assert javascript_errors(phone) == [] and javascript_errors(laptop) == []
+
+
+def test_a_volunteer_scans_the_rotating_code_to_check_in_and_out(server, laptop, phone):
+    url = server["url"]
+    login(laptop, server, "org1-admin")
+    now = datetime.datetime.now(CHINA)
+    start, end = now - datetime.timedelta(minutes=30), now + datetime.timedelta(hours=2)
+    laptop.get(url + "/org/activities/new")
+    laptop.find_element(By.ID, "title").send_keys("广场清洁日")
+    laptop.find_element(By.ID, "place").send_keys("阳光社区广场")
+    laptop.find_element(By.ID, "leader").send_keys("周海明")
+    laptop.find_element(By.ID, "content").send_keys("清扫广场")
+    for field, moment in (("start", start), ("end", end)):
+        laptop.execute_script("arguments[0].value = arguments[1]", laptop.find_element(By.ID, field), moment.strftime("%Y-%m-%dT%H:%M"))
+    laptop.find_element(By.CSS_SELECTOR, "form[action='/org/activities/new'] button[type=submit]").click()
+    WebDriverWait(laptop, 30).until(EC.url_matches(r"/org/activities/\d+$"))
+    activity_url = laptop.current_url
+
+    # The screen at the site: a QR code of the check-in URL with an 8-digit code.
+    laptop.find_element(By.ID, "attendance-link").click()
+    WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.ID, "attendance-screen")))
+    first_code = laptop.find_element(By.ID, "attendance-code").text
+    first_link = laptop.find_element(By.CSS_SELECTOR, "#attendance-screen a#attendance-link").get_attribute("href")
+    first_step = int(laptop.find_element(By.ID, "attendance-screen").get_attribute("data-expires-at")) // 30000 - 1
+    assert re.fullmatch(r"\d{8}", first_code) and first_link.endswith("?code=" + first_code)
+    assert laptop.find_element(By.ID, "attendance-qr").get_attribute("src").startswith("data:image/svg+xml;base64,")
+    screenshot(laptop, "attendance-screen")
+    no_serious_accessibility_violations(laptop)
+
+    # The volunteer's phone opens the link, logs in on the way, and checks in with its position.
+    phone.delete_all_cookies()
+    phone.execute_cdp_cmd("Browser.grantPermissions", {"origin": url, "permissions": ["geolocation"]})
+    phone.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 30.2741, "longitude": 120.1551, "accuracy": 18})
+    phone.get(first_link)
+    WebDriverWait(phone, 30).until(EC.url_contains("/login"))
+    phone.find_element(By.ID, "username").send_keys("volunteer1")
+    phone.find_element(By.ID, "password").send_keys("demo-2026")
+    phone.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+    WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.ID, "self-check-button")))
+    assert "/a/" in phone.current_url
+    WebDriverWait(phone, 15).until(lambda d: "±18 m" in d.find_element(By.ID, "position-status").text)
+    screenshot(phone, "self-check-in")
+    no_serious_accessibility_violations(phone)
+    phone.find_element(By.ID, "self-check-button").click()
+    WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.ID, "check-in-done")))
+    checked_in = datetime.datetime.now()
+    assert "签退" in phone.find_element(By.ID, "self-check-button").text
+
+    laptop.get(activity_url)
+    row = laptop.find_element(By.CSS_SELECTOR, "#check-ins tbody tr")
+    assert "在场" in row.text and "扫码签到 (30.27410, 120.15510 ±18 m)" in row.text, row.text
+
+    # The screen renews its code by itself; a minute later the first code is refused.
+    laptop.get(activity_url + "/attendance")
+    wait_until(laptop, lambda d: d.find_element(By.ID, "attendance-code").text != first_code, timeout=45)
+    remaining = 62 - (datetime.datetime.now() - checked_in).total_seconds()
+    if remaining > 0:
+        import time
+        time.sleep(remaining)
+    wait_until(laptop, lambda d: int(d.find_element(By.ID, "attendance-screen").get_attribute("data-expires-at")) // 30000 - 1
+               >= first_step + 2, timeout=45)
+    code_now = laptop.find_element(By.ID, "attendance-code").text
+    link_now = laptop.find_element(By.CSS_SELECTOR, "#attendance-screen a#attendance-link").get_attribute("href")
+    assert code_now != first_code and link_now.endswith("?code=" + code_now)
+    phone.get(first_link)
+    assert "无效或已过期" in phone.find_element(By.ID, "check-in-error").text
+
+    # Scanning again checks out: the record is the volunteer's, source self check-in.
+    phone.get(link_now)
+    button = WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.ID, "self-check-button")))
+    assert button.text == "签退"
+    button.click()
+    WebDriverWait(phone, 30).until(EC.url_matches(r"/me/records/\d+$"))
+    assert "扫码签到" in phone.page_source
+    screenshot(phone, "self-check-out-record")
     assert javascript_errors(phone) == [] and javascript_errors(laptop) == []

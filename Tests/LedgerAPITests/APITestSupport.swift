@@ -42,7 +42,10 @@ struct APIFixture: Sendable {
     let recruitingB: Activity
     let signUpA: SignUp
     let signUpB: SignUp
-    /// Tokens by account name: admin, inspector, aAdmin, aStaff, bAdmin, bStaff, volunteerA, volunteerB.
+    /// A member of A who checked themselves in at `liveActivityA` at 10:00 with the attendance code (`selfCheckIn`).
+    let selfCheckedIn: Volunteer
+    let selfCheckIn: CheckIn
+    /// Tokens by account name: admin, inspector, aAdmin, aStaff, bAdmin, bStaff, volunteerA, volunteerB, selfCheckedIn.
     let tokens: [String: String]
 
     static let password = "correct-horse-42"
@@ -59,6 +62,7 @@ struct APIFixture: Sendable {
         ledger.certificates = CertificateSettings(
             authority: try await CertificateKeyring(path: directory.appendingPathComponent("keys.json").path, refreshInterval: .zero),
             publicBaseURL: APIFixture.publicBaseURL)
+        ledger.attendance = AttendanceCodes(secret: Array(repeating: 7, count: 32), publicBaseURL: APIFixture.publicBaseURL)
         let op = Principal.localOperator
         let a = try await ledger.createOrganization(Factory.organization(1), by: op)
         let b = try await ledger.createOrganization(Factory.organization(2), by: op)
@@ -77,7 +81,9 @@ struct APIFixture: Sendable {
         let walkInA = try await ledger.registerVolunteer(Factory.volunteer(11), organizationId: a.id, by: op).volunteer
         let walkInB = try await ledger.registerVolunteer(Factory.volunteer(12), organizationId: b.id, by: op).volunteer
         let morning = Factory.time(day: 15, hour: 10)
-        let atTen = Ledger(store: store, clock: { morning })
+        let selfCheckedIn = try await ledger.registerVolunteer(Factory.volunteer(13), organizationId: a.id, by: op).volunteer
+        var atTen = Ledger(store: store, clock: { morning })
+        atTen.attendance = ledger.attendance
         let checkInA = try await atTen.checkIn(volunteerNumber: volunteerA.number, activityId: liveActivityA.id, by: op)
         let checkInB = try await atTen.checkIn(volunteerNumber: volunteerB.number, activityId: liveActivityB.id, by: op)
         let accounts: [(String, Role, Int64?, Int64?)] = [
@@ -85,6 +91,7 @@ struct APIFixture: Sendable {
             ("aAdmin", .organizationAdmin, a.id, nil), ("aStaff", .organizationStaff, a.id, nil),
             ("bAdmin", .organizationAdmin, b.id, nil), ("bStaff", .organizationStaff, b.id, nil),
             ("volunteerA", .volunteer, nil, volunteerA.id), ("volunteerB", .volunteer, nil, volunteerB.id),
+            ("selfCheckedIn", .volunteer, nil, selfCheckedIn.id),
         ]
         var tokens: [String: String] = [:]
         for (name, role, organizationId, volunteerId) in accounts {
@@ -93,6 +100,10 @@ struct APIFixture: Sendable {
                              volunteerId: volunteerId), by: op)
             tokens[name] = try await ledger.login(username: name, password: password).token
         }
+        let selfCheckIn = try await atTen.selfCheckIn(
+            activityId: liveActivityA.id, code: ledger.attendance!.code(activityId: liveActivityA.id, at: morning).code,
+            position: GeoPosition(latitude: 30.25, longitude: 120.17, accuracy: 15),
+            by: Principal(userId: nil, role: .volunteer, volunteerId: selfCheckedIn.id)).checkIn
         var recruiting: [Activity] = []
         for organization in [a, b] {
             let activity = try await ledger.createActivity(Factory.activity(day: 20, title: "招募活动"), organizationId: organization.id, by: op)
@@ -107,7 +118,12 @@ struct APIFixture: Sendable {
                           volunteerA: volunteerA, volunteerB: volunteerB, recordA: recordA, recordB: recordB,
                           liveActivityA: liveActivityA, liveActivityB: liveActivityB, checkInA: checkInA, checkInB: checkInB,
                           walkInA: walkInA, walkInB: walkInB, recruitingA: recruiting[0], recruitingB: recruiting[1],
-                          signUpA: signUpA, signUpB: signUpB, tokens: tokens)
+                          signUpA: signUpA, signUpB: signUpB, selfCheckedIn: selfCheckedIn, selfCheckIn: selfCheckIn, tokens: tokens)
+    }
+
+    /// The attendance code shown now for `activity`.
+    func attendanceCode(_ activity: Activity) -> String {
+        ledger.attendance!.code(activityId: activity.id, at: Self.now).code
     }
 
     /// Runs `test` against the application `vledger serve` runs (the same `buildApplication`, middleware, web pages

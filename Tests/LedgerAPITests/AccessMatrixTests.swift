@@ -58,6 +58,9 @@ import Testing
         .init(.get,  "/check-ins/{checkIn}",                        .none,          401, 200,  200,  [200, 404], [200, 404], 404),
         .init(.post, "/check-ins/{checkIn}/check-out",              .checkOut,      401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.post, "/check-ins/{checkIn}/cancel",                 .void,          401, 200,  403,  [200, 404], [200, 404], 404),
+        .init(.get,  "/activities/{liveActivity}/attendance-code",  .none,          401, 200,  403,  [200, 404], [200, 404], 404),
+        .init(.post, "/activities/{liveActivity}/self-check-in",    .attendance,    401, 403,  403,  403,        403,        [200, 403]),
+        .init(.post, "/activities/{liveActivity}/self-check-out",   .attendance,    401, 403,  403,  403,        403,        [200, 409]),
         .init(.get,  "/open-activities",                            .none,          401, 200,  200,  200,        200,        200),
         .init(.get,  "/activities/{recruiting}/recruitment",        .none,          401, 200,  200,  [200, 404], [200, 404], 200),
         .init(.put,  "/activities/{recruiting}/recruitment",        .recruitment,   401, 200,  403,  [200, 404], [200, 404], 404),
@@ -237,9 +240,11 @@ extension AccessMatrixTests {
             }
         }
 
-        /// Whether a request answered with `status` is a write that stored something (logout only ends a session).
+        /// Whether a request answered with `status` is a write that stored something (logout only ends a session; a
+        /// self check-in answered 200 is the volunteer's open check-in there, unchanged).
         func changesState(expected status: Int) -> Bool {
             method != .get && template != "/auth/logout" && (200..<300).contains(status)
+                && !(template.hasSuffix("/self-check-in") && status == 200)
         }
 
         func path(_ fixture: APIFixture, _ side: Side) -> String {
@@ -258,7 +263,7 @@ extension AccessMatrixTests {
     /// The body a matrix request sends: valid input, so that only access decides the outcome.
     enum Payload: Sendable {
         case none, staffAccount, holidays, organization, registration, member, activity, record, batch, correction, void, importFile,
-             checkIn, checkOut, recruitment, confirm
+             checkIn, checkOut, recruitment, confirm, attendance
 
         /// Whether the body names the target organization's data.
         var targetsOrganization: Bool { self == .staffAccount || self == .record }
@@ -298,6 +303,8 @@ extension AccessMatrixTests {
                 return Factory.json(SignUpAPITests.RecruitmentPayload(audience: "members", capacity: 6, deadline: Factory.time(day: 19, hour: 12)))
             case .confirm:
                 return Factory.json(["decision": "confirm"])
+            case .attendance:
+                return Factory.json(["code": fixture.attendanceCode(fixture.liveActivity(side))])
             case .importFile:
                 let volunteer = fixture.volunteer(side)
                 return ByteBuffer(string: """

@@ -71,3 +71,11 @@ import Testing
         }
     }
 }
+
+/// The body of `selfCheckIn` and `selfCheckOut`.
+struct SelfCheckInPayload: Encodable {
+    var code: String
+    var latitude: Double?
+    var longitude: Double?
+    var accuracy: Double?
+}

@@ -110,7 +110,7 @@ import Testing
         let fixture = try await APIFixture.make()
         try await fixture.test { client in
             let staff = try await fixture.send(client, .get, "/api/v1/organizations/\(fixture.organizationA.id)/members", as: "aStaff")
-            let members = [fixture.volunteerA, fixture.walkInA]
+            let members = [fixture.volunteerA, fixture.walkInA, fixture.selfCheckedIn]
             #expect(staff.items.map { $0["documentNumber"] as? String } == members.map { Masking.documentNumber($0.documentNumber) })
             #expect(staff.items.map { $0["phone"] as? String } == members.map { Masking.phone($0.phone) })
             let admin = try await fixture.send(client, .get, "/api/v1/organizations/\(fixture.organizationA.id)/members", as: "admin")

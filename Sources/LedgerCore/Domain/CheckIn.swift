@@ -10,6 +10,44 @@ public enum CheckInState: String, Codable, Sendable, CaseIterable {
     case canceled
 }
 
+/// Who checked a volunteer in.
+public enum CheckInMethod: String, Codable, Sendable, CaseIterable {
+    /// Staff, by the volunteer's number.
+    case staff
+    /// The volunteer, by scanning the activity's rotating attendance code; its record has source `self_check_in`.
+    case selfService = "self"
+}
+
+/// Where a phone said it was, as the browser's Geolocation API reports it.
+public struct GeoPosition: Sendable, Hashable, Codable {
+    /// Degrees (WGS 84).
+    public var latitude: Double
+    public var longitude: Double
+    /// Radius of uncertainty in metres, if the device gave one.
+    public var accuracy: Double?
+
+    public init(latitude: Double, longitude: Double, accuracy: Double? = nil) {
+        self.latitude = latitude
+        self.longitude = longitude
+        self.accuracy = accuracy
+    }
+
+    /// A position with coordinates on the globe and a non-negative accuracy, else the field that is wrong.
+    public static func checked(latitude: Double?, longitude: Double?, accuracy: Double?) throws(LedgerError) -> GeoPosition? {
+        guard latitude != nil || longitude != nil || accuracy != nil else { return nil }
+        guard let latitude, latitude.isFinite, (-90...90).contains(latitude) else {
+            throw LedgerError.invalidField(field: "latitude", reason: "须为 -90 到 90 之间的度数 / must be degrees between -90 and 90, with longitude")
+        }
+        guard let longitude, longitude.isFinite, (-180...180).contains(longitude) else {
+            throw LedgerError.invalidField(field: "longitude", reason: "须为 -180 到 180 之间的度数 / must be degrees between -180 and 180, with latitude")
+        }
+        if let accuracy, !(accuracy.isFinite && accuracy >= 0 && accuracy <= 100_000) {
+            throw LedgerError.invalidField(field: "accuracy", reason: "须为 0 到 100000 米 / must be 0 to 100000 metres")
+        }
+        return GeoPosition(latitude: latitude, longitude: longitude, accuracy: accuracy)
+    }
+}
+
 /// A volunteer's on-site check-in at an activity. Staff check the volunteer in when they arrive and out
 /// when they leave; the check-out stores a service record (source `check_in`) over the time between the
 /// two, within the activity's window, under every rule a record obeys.
@@ -29,10 +67,13 @@ public struct CheckIn: Sendable, Hashable, Codable {
     public var recordId: Int64?
     /// Why it was canceled.
     public var cancelReason: String?
+    public var method: CheckInMethod
+    /// Where the volunteer's phone was at a self check-in, if the browser told.
+    public var position: GeoPosition?
 
     public init(id: Int64, activityId: Int64, organizationId: Int64, volunteerId: Int64, checkedInAt: Date,
                 checkedInBy: Int64?, state: CheckInState = .open, closedAt: Date? = nil, closedBy: Int64? = nil,
-                recordId: Int64? = nil, cancelReason: String? = nil) {
+                recordId: Int64? = nil, cancelReason: String? = nil, method: CheckInMethod = .staff, position: GeoPosition? = nil) {
         self.id = id
         self.activityId = activityId
         self.organizationId = organizationId
@@ -44,6 +85,8 @@ public struct CheckIn: Sendable, Hashable, Codable {
         self.closedBy = closedBy
         self.recordId = recordId
         self.cancelReason = cancelReason
+        self.method = method
+        self.position = position
     }
 
     /// Closes the check-in without recording anything: by staff who checked someone in by mistake, or by the
@@ -71,5 +114,13 @@ public enum CheckInRules {
     /// window, in whole seconds.
     public static func serviceSpan(checkedInAt: Date, checkedOutAt: Date, activity: Activity) -> (start: Date, end: Date) {
         (max(checkedInAt, activity.startAt).wholeSeconds, min(checkedOutAt, activity.endAt).wholeSeconds)
+    }
+}
+
+extension GeoPosition {
+    /// The stored columns as a position: none without both coordinates.
+    public static func stored(latitude: Double?, longitude: Double?, accuracy: Double?) -> GeoPosition? {
+        guard let latitude, let longitude else { return nil }
+        return GeoPosition(latitude: latitude, longitude: longitude, accuracy: accuracy)
     }
 }

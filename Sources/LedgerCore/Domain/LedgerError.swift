@@ -41,6 +41,10 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case alreadySignedUp(signUpId: Int64, state: SignUpState)
     case missingSkills([String])
     case signUpNotActive(signUpId: Int64, state: SignUpState)
+    /// The attendance code is not the activity's current (or previous) one.
+    case attendanceCodeInvalid
+    /// A self check-out with no open self check-in at the activity.
+    case notCheckedIn(activityId: Int64)
     /// Too many wrong passwords for this account or from this address: try again after the delay.
     case loginThrottled(retryAfterSeconds: Int)
     /// An uploaded file could not be read as text: its encoding is wrong, or a line breaks a limit.
@@ -58,7 +62,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
              .spotCheckState, .findingExists, .itemsUndecided, .checkInClosed, .alreadyCheckedIn,
-             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive: .conflict
+             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive, .notCheckedIn: .conflict
         default: .invalidInput
         }
     }
@@ -97,6 +101,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .alreadySignedUp: "already-signed-up"
         case .missingSkills: "missing-skills"
         case .signUpNotActive: "sign-up-not-active"
+        case .attendanceCodeInvalid: "attendance-code-invalid"
+        case .notCheckedIn: "not-checked-in"
         case .loginThrottled: "login-throttled"
         case .unreadableFile: "unreadable-file"
         case .uploadTooLarge: "upload-too-large"
@@ -113,6 +119,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateUsername: "username"
         case .duplicateActivityTitle: "title"
         case .reasonRequired: "reason"
+        case .attendanceCodeInvalid: "code"
         case .unreadableFile, .uploadTooLarge: "file"
         default: nil
         }
@@ -183,6 +190,10 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "该活动要求以下技能：\(skills.joined(separator: "、")) / the activity requires these skills: \(skills.joined(separator: ", "))"
         case .signUpNotActive(let id, let state):
             "报名 #\(id) 已\(state == .canceled ? "取消" : state == .declined ? "被婉拒" : "处理")，不能再更改 / sign-up #\(id) is \(state.rawValue) and can no longer change"
+        case .attendanceCodeInvalid:
+            "签到码无效或已过期，请重新扫描现场屏幕上的二维码 / the attendance code is wrong or has expired; scan the QR code on the screen at the site again"
+        case .notCheckedIn(let activityId):
+            "你尚未在活动 #\(activityId) 签到，不能签退 / you are not checked in at activity #\(activityId), so there is nothing to check out"
         case .loginThrottled(let seconds):
             "密码错误次数过多，请 \(seconds) 秒后再试 / too many wrong passwords; try again in \(seconds) seconds"
         case .unreadableFile(let reason):

@@ -34,31 +34,39 @@ extension Ledger {
         let organizations = organizationCache
         return try await store.write { w in
             let found = try Self.closableCheckIn(id: checkInId, in: w, by: principal)
-            // Locks in the order every writer takes them: the organization's chain, then the volunteer.
-            var head = try w.lockChain(organizationId: found.organizationId)
-            var checkIn = try Self.stillOpen(found, in: w)
-            guard let activity = try w.activity(id: checkIn.activityId) else {
-                throw LedgerError.notFound(entity: "activity", key: String(checkIn.activityId))
-            }
-            let context = try RecordContext.load(in: w, organizationId: checkIn.organizationId, now: now, deadlineDays: deadlineDays, organizations: organizations)
-            let span = CheckInRules.serviceSpan(checkedInAt: checkIn.checkedInAt, checkedOutAt: now, activity: activity)
-            let spanMinutes = ServiceTimeRules.spanMinutes(start: span.start, end: span.end)
-            guard spanMinutes >= 1 else {
-                throw LedgerError.invalidField(field: "checkOut", reason:
-                    "签到后在活动时间内不足一分钟，没有可登记的服务时长；签到有误请撤销 / less than a minute of the stay lies within the activity's time, so there is no service to record; cancel the check-in if it was a mistake")
-            }
-            let record = try Self.insertRecord(
-                in: w, context: context, volunteerId: checkIn.volunteerId, activity: activity, start: span.start, end: span.end,
-                minutes: minutes ?? spanMinutes, note: note,
-                source: .checkIn, actorId: principal.userId, recordedAt: now, chain: &head)
-            try w.advanceChain(organizationId: checkIn.organizationId, to: head)
-            checkIn.state = .checkedOut
-            checkIn.closedAt = now
-            checkIn.closedBy = principal.userId
-            checkIn.recordId = record.id
-            try w.close(checkIn)
-            return (checkIn, record)
+            return try Self.closeWithRecord(found, minutes: minutes, note: note, actorId: principal.userId, in: w, now: now,
+                                            deadlineDays: deadlineDays, organizations: organizations)
         }
+    }
+
+    /// Stores the record of an open check-in's stay and closes it, in the caller's transaction: the one check-out
+    /// path of staff and of volunteers checking themselves out (source `self_check_in` for a self check-in).
+    static func closeWithRecord(_ found: CheckIn, minutes: Int?, note: String, actorId: Int64?, in w: any LedgerWriter, now: Date,
+                                deadlineDays: Int, organizations: OrganizationCache) throws -> (CheckIn, ServiceRecord) {
+        // Locks in the order every writer takes them: the organization's chain, then the volunteer.
+        var head = try w.lockChain(organizationId: found.organizationId)
+        var checkIn = try Self.stillOpen(found, in: w)
+        guard let activity = try w.activity(id: checkIn.activityId) else {
+            throw LedgerError.notFound(entity: "activity", key: String(checkIn.activityId))
+        }
+        let context = try RecordContext.load(in: w, organizationId: checkIn.organizationId, now: now, deadlineDays: deadlineDays, organizations: organizations)
+        let span = CheckInRules.serviceSpan(checkedInAt: checkIn.checkedInAt, checkedOutAt: now, activity: activity)
+        let spanMinutes = ServiceTimeRules.spanMinutes(start: span.start, end: span.end)
+        guard spanMinutes >= 1 else {
+            throw LedgerError.invalidField(field: "checkOut", reason:
+                "签到后在活动时间内不足一分钟，没有可登记的服务时长；签到有误请撤销 / less than a minute of the stay lies within the activity's time, so there is no service to record; cancel the check-in if it was a mistake")
+        }
+        let record = try Self.insertRecord(
+            in: w, context: context, volunteerId: checkIn.volunteerId, activity: activity, start: span.start, end: span.end,
+            minutes: minutes ?? spanMinutes, note: note,
+            source: checkIn.method == .selfService ? .selfCheckIn : .checkIn, actorId: actorId, recordedAt: now, chain: &head)
+        try w.advanceChain(organizationId: checkIn.organizationId, to: head)
+        checkIn.state = .checkedOut
+        checkIn.closedAt = now
+        checkIn.closedBy = actorId
+        checkIn.recordId = record.id
+        try w.close(checkIn)
+        return (checkIn, record)
     }
 
     /// Cancels an open check-in made by mistake; nothing is recorded.
@@ -133,7 +141,7 @@ extension Ledger {
     }
 
     /// The check-in as it stands once its volunteer is locked (another process may have closed it), if still open.
-    private static func stillOpen(_ checkIn: CheckIn, in w: any LedgerWriter) throws -> CheckIn {
+    static func stillOpen(_ checkIn: CheckIn, in w: any LedgerWriter) throws -> CheckIn {
         try w.lockVolunteer(id: checkIn.volunteerId)
         let current = try w.checkIn(id: checkIn.id) ?? checkIn
         guard current.state == .open else { throw LedgerError.checkInNotOpen(checkInId: current.id, state: current.state) }

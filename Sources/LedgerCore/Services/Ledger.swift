@@ -23,6 +23,8 @@ public struct Ledger: Sendable {
     public var passwords: any PasswordHasher
     /// Keys, public URL and platform identity for certificates; nil where certificates are not served.
     public var certificates: CertificateSettings?
+    /// The rotating codes of self check-in (secret kept outside the database); nil where self check-in is off.
+    public var attendance: AttendanceCodes?
 
     public init(store: any LedgerStore, clock: @escaping @Sendable () -> Date = { Date() },
                 random: RandomSource = .system, passwords: any PasswordHasher = UnconfiguredPasswordHasher()) {

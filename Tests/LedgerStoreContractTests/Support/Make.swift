@@ -142,3 +142,15 @@ func expectLedgerError(_ expected: LedgerError, _ comment: Comment? = nil,
         Issue.record("expected \(expected.code), got \(error)", sourceLocation: sourceLocation)
     }
 }
+
+/// Expects `body` to fail with a `LedgerError` of stable code `code`, whatever its message.
+func expectLedgerErrorCode(_ code: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
+    do {
+        try await body()
+        Issue.record("expected \(code), but nothing was thrown", sourceLocation: sourceLocation)
+    } catch let error as LedgerError {
+        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
+    }
+}
