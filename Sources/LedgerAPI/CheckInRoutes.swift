@@ -32,6 +32,13 @@ struct CheckInRoutes {
         }
     }
 
+    struct SiteInput: Decodable {
+        var latitude: Double
+        var longitude: Double
+        var radius: Int
+        var presenceRequired: Bool?
+    }
+
     struct AttendanceCodeBody: ResponseEncodable {
         var code: String
         var url: String
@@ -64,6 +71,21 @@ struct CheckInRoutes {
                                                               by: principal)
             let zone = try await ledger.timeZones(of: [checkIn.organizationId])[checkIn.organizationId] ?? .ledgerDefault
             return CheckOutBody(checkIn: CheckInBody(checkIn, zone), record: RecordBody(record, zone))
+        }
+        api.put("activities/:id/site") { request, context -> ActivityBody in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: SiteInput.self, context: context)
+            let activity = try await ledger.setActivitySite(activityId: try context.id(), ActivitySite(
+                latitude: input.latitude, longitude: input.longitude, radius: input.radius, presenceRequired: input.presenceRequired ?? false),
+                by: principal)
+            let zone = try await ledger.timeZones(of: [activity.organizationId])[activity.organizationId] ?? .ledgerDefault
+            return ActivityBody(activity, zone)
+        }
+        api.delete("activities/:id/site") { _, context -> ActivityBody in
+            let principal = try context.requirePrincipal()
+            let activity = try await ledger.setActivitySite(activityId: try context.id(), nil, by: principal)
+            let zone = try await ledger.timeZones(of: [activity.organizationId])[activity.organizationId] ?? .ledgerDefault
+            return ActivityBody(activity, zone)
         }
         api.get("activities/:id/attendance-code") { _, context -> AttendanceCodeBody in
             let principal = try context.requirePrincipal()
@@ -113,6 +135,7 @@ struct CheckInBody: ResponseEncodable {
     var cancelReason: String?
     var method: CheckInMethod
     var position: GeoPosition?
+    var offSite: Bool
 
     init(_ c: CheckIn, _ zone: TimeZone) {
         id = c.id
@@ -128,6 +151,7 @@ struct CheckInBody: ResponseEncodable {
         cancelReason = c.cancelReason
         method = c.method
         position = c.position
+        offSite = c.offSite
     }
 }
 

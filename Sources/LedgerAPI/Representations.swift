@@ -86,6 +86,7 @@ struct ActivityBody: ResponseEncodable {
     var start: String
     var end: String
     var leader: String
+    var site: ActivitySite?
 
     init(_ a: Activity, _ zone: TimeZone) {
         id = a.id
@@ -98,6 +99,7 @@ struct ActivityBody: ResponseEncodable {
         start = Wire.time(a.startAt, zone)
         end = Wire.time(a.endAt, zone)
         leader = a.leader
+        site = a.site
     }
 }
 

@@ -4,18 +4,30 @@ import PostgresNIO
 
 /// Activities: `ActivityReader` and `ActivityWriter`.
 extension PostgresLedgerAccess {
-    static let activityColumns = "id, organization_id, title, content, category, place, start_at, end_at, leader, created_at"
+    static let activityColumns = """
+        id, organization_id, title, content, category, place, start_at, end_at, leader, created_at, site_latitude, site_longitude,
+        site_radius, presence_required
+        """
 
     static func activity(_ c: inout Columns) throws -> Activity {
         Activity(id: try c.next(), organizationId: try c.next(), title: try c.next(), content: try c.next(),
                  category: try StoredValue.decode(try c.next(), column: "activities.category"), place: try c.next(),
-                 startAt: try c.next(), endAt: try c.next(), leader: try c.next(), createdAt: try c.next())
+                 startAt: try c.next(), endAt: try c.next(), leader: try c.next(), createdAt: try c.next(),
+                 site: ActivitySite.stored(latitude: try c.next(), longitude: try c.next(), radius: try c.next(), presenceRequired: try c.next()))
     }
 
     /// The activities with these ids in one statement.
     func activities(ids: [Int64]) throws -> [Activity] {
         guard !ids.isEmpty else { return [] }
         return try rows("SELECT \(unescaped: Self.activityColumns) FROM activities WHERE id = ANY(\(ids))", Self.activity)
+    }
+
+    func updateSite(activityId: Int64, site: ActivitySite?) throws {
+        _ = try run("""
+            UPDATE activities SET site_latitude = \(site?.latitude), site_longitude = \(site?.longitude), site_radius = \(site?.radius),
+                presence_required = \(site?.presenceRequired ?? false)
+            WHERE id = \(activityId)
+            """)
     }
 
     func activity(id: Int64) throws -> Activity? {
@@ -52,11 +64,13 @@ extension PostgresLedgerAccess {
     /// The one INSERT of `insert` (id nil: a new one) and `restore` (the given id).
     func store(_ activity: Activity, id: Int64?) throws -> Activity {
         let id = try row("""
-            INSERT INTO activities (id, organization_id, title, content, category, place, start_at, end_at, leader, created_at)
+            INSERT INTO activities (id, organization_id, title, content, category, place, start_at, end_at, leader, created_at,
+                                    site_latitude, site_longitude, site_radius, presence_required)
             VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('activities', 'id'))),
                     \(activity.organizationId), \(activity.title), \(activity.content),
                     \(activity.category.rawValue), \(activity.place), \(Self.stored(activity.startAt)),
-                    \(Self.stored(activity.endAt)), \(activity.leader), \(Self.stored(activity.createdAt)))
+                    \(Self.stored(activity.endAt)), \(activity.leader), \(Self.stored(activity.createdAt)),
+                    \(activity.site?.latitude), \(activity.site?.longitude), \(activity.site?.radius), \(activity.site?.presenceRequired ?? false))
             RETURNING id
             """) { try $0.next(Int64.self) }
         var stored = activity

@@ -6,7 +6,7 @@ import PostgresNIO
 extension PostgresLedgerAccess {
     private static let checkInColumns = """
         id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, closed_at, closed_by,
-        record_id, cancel_reason, method, latitude, longitude, accuracy
+        record_id, cancel_reason, method, latitude, longitude, accuracy, off_site
         """
 
     private static func checkIn(_ c: inout Columns) throws -> CheckIn {
@@ -14,7 +14,8 @@ extension PostgresLedgerAccess {
                 checkedInAt: try c.next(), checkedInBy: try c.next(), state: try StoredValue.decode(try c.next(), column: "check_ins.state"),
                 closedAt: try c.next(), closedBy: try c.next(), recordId: try c.next(), cancelReason: try c.next(),
                 method: try StoredValue.decode(try c.next(), column: "check_ins.method"),
-                position: GeoPosition.stored(latitude: try c.next(), longitude: try c.next(), accuracy: try c.next()))
+                position: GeoPosition.stored(latitude: try c.next(), longitude: try c.next(), accuracy: try c.next()),
+                offSite: try c.next())
     }
 
     func checkIn(id: Int64) throws -> CheckIn? {
@@ -46,6 +47,11 @@ extension PostgresLedgerAccess {
             """, Self.checkIn)
     }
 
+    func offSiteRecordIds(among recordIds: [Int64]) throws -> Set<Int64> {
+        guard !recordIds.isEmpty else { return [] }
+        return Set(try rows("SELECT record_id FROM check_ins WHERE off_site AND record_id = ANY(\(recordIds))") { try $0.next(Int64.self) })
+    }
+
     func insert(_ checkIn: CheckIn) throws -> CheckIn {
         try store(checkIn, id: nil)
     }
@@ -59,10 +65,10 @@ extension PostgresLedgerAccess {
     private func store(_ checkIn: CheckIn, id: Int64?) throws -> CheckIn {
         let id = try row("""
             INSERT INTO check_ins (id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, method,
-                                   latitude, longitude, accuracy)
+                                   latitude, longitude, accuracy, off_site)
             VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('check_ins', 'id'))), \(checkIn.activityId), \(checkIn.organizationId), \(checkIn.volunteerId), \(Self.stored(checkIn.checkedInAt)),
                     \(checkIn.checkedInBy), 'open', \(checkIn.method.rawValue), \(checkIn.position?.latitude), \(checkIn.position?.longitude),
-                    \(checkIn.position?.accuracy))
+                    \(checkIn.position?.accuracy), \(checkIn.offSite))
             RETURNING id
             """) { try $0.next(Int64.self) }
         var stored = checkIn

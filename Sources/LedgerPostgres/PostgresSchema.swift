@@ -204,6 +204,7 @@ enum PostgresSchema {
         Migration(version: partitionsVersion, name: "yearly_partitions", statements: partitionStatements),
         Migration(version: 6, name: "sign_ups", statements: signUpStatements),
         Migration(version: 7, name: "self_check_in", statements: selfCheckInStatements),
+        Migration(version: 8, name: "activity_sites", statements: activitySiteStatements),
     ]
 
     /// The table that records which migrations ran.
@@ -317,6 +318,15 @@ extension PostgresSchema {
         "ALTER TABLE check_ins ADD COLUMN latitude double precision CHECK (latitude BETWEEN -90 AND 90)",
         "ALTER TABLE check_ins ADD COLUMN longitude double precision CHECK (longitude BETWEEN -180 AND 180)",
         "ALTER TABLE check_ins ADD COLUMN accuracy double precision CHECK (accuracy >= 0)",
+    ]
+
+    /// Where an activity's self check-ins are expected, and which check-ins were away from it.
+    static let activitySiteStatements = [
+        "ALTER TABLE activities ADD COLUMN site_latitude double precision CHECK (site_latitude BETWEEN -90 AND 90)",
+        "ALTER TABLE activities ADD COLUMN site_longitude double precision CHECK (site_longitude BETWEEN -180 AND 180)",
+        "ALTER TABLE activities ADD COLUMN site_radius integer CHECK (site_radius > 0)",
+        "ALTER TABLE activities ADD COLUMN presence_required boolean NOT NULL DEFAULT false",
+        "ALTER TABLE check_ins ADD COLUMN off_site boolean NOT NULL DEFAULT false",
     ]
 
     static let signUpStatements = [

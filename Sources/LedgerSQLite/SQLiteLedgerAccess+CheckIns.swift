@@ -6,7 +6,7 @@ import LedgerCore
 extension SQLiteLedgerAccess {
     private static let checkInColumns = """
         id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, closed_at, closed_by,
-        record_id, cancel_reason, method, latitude, longitude, accuracy
+        record_id, cancel_reason, method, latitude, longitude, accuracy, off_site
         """
 
     private static func checkIn(_ row: Row) throws -> CheckIn {
@@ -15,7 +15,7 @@ extension SQLiteLedgerAccess {
                 state: StoredValue.decode(row[6], column: "check_ins.state"),
                 closedAt: (row[7] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }, closedBy: row[8],
                 recordId: row[9], cancelReason: row[10], method: StoredValue.decode(row[11], column: "check_ins.method"),
-                position: GeoPosition.stored(latitude: row[12], longitude: row[13], accuracy: row[14]))
+                position: GeoPosition.stored(latitude: row[12], longitude: row[13], accuracy: row[14]), offSite: row[15])
     }
 
     private func checkIns(_ sql: String, _ arguments: StatementArguments) throws -> [CheckIn] {
@@ -44,6 +44,10 @@ extension SQLiteLedgerAccess {
         try checkIns("activity_id = ? AND id > ? ORDER BY id LIMIT ?", [activityId, after ?? 0, limit])
     }
 
+    func offSiteRecordIds(among recordIds: [Int64]) throws -> Set<Int64> {
+        Set(try rows("SELECT record_id FROM check_ins WHERE off_site = 1 AND record_id IN", ids: recordIds).map { $0[0] as Int64 })
+    }
+
     func insert(_ checkIn: CheckIn) throws -> CheckIn {
         try store(checkIn, id: nil)
     }
@@ -57,11 +61,12 @@ extension SQLiteLedgerAccess {
     private func store(_ checkIn: CheckIn, id: Int64?) throws -> CheckIn {
         try db.cachedStatement(sql: """
             INSERT INTO check_ins (id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, method,
-                                   latitude, longitude, accuracy)
-            VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)
+                                   latitude, longitude, accuracy, off_site)
+            VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
             """).execute(arguments: [id, checkIn.activityId, checkIn.organizationId, checkIn.volunteerId,
                                      Int64(checkIn.checkedInAt.timeIntervalSince1970), checkIn.checkedInBy, checkIn.method.rawValue,
-                                     checkIn.position?.latitude, checkIn.position?.longitude, checkIn.position?.accuracy])
+                                     checkIn.position?.latitude, checkIn.position?.longitude, checkIn.position?.accuracy,
+                                     checkIn.offSite])
         var stored = checkIn
         stored.id = db.lastInsertedRowID
         stored.state = .open

@@ -140,6 +140,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v6-self-check-in") { db in
             try db.execute(sql: selfCheckInSQL)
         }
+        migrator.registerMigration("v7-activity-sites") { db in
+            try db.execute(sql: activitySitesSQL)
+        }
         return migrator
     }
 
@@ -150,6 +153,15 @@ enum SQLiteSchema {
         ALTER TABLE check_ins ADD COLUMN latitude REAL CHECK (latitude BETWEEN -90 AND 90);
         ALTER TABLE check_ins ADD COLUMN longitude REAL CHECK (longitude BETWEEN -180 AND 180);
         ALTER TABLE check_ins ADD COLUMN accuracy REAL CHECK (accuracy >= 0);
+        """
+
+    /// Where an activity's self check-ins are expected, and which check-ins were away from it.
+    static let activitySitesSQL = """
+        ALTER TABLE activities ADD COLUMN site_latitude REAL CHECK (site_latitude BETWEEN -90 AND 90);
+        ALTER TABLE activities ADD COLUMN site_longitude REAL CHECK (site_longitude BETWEEN -180 AND 180);
+        ALTER TABLE activities ADD COLUMN site_radius INTEGER CHECK (site_radius > 0);
+        ALTER TABLE activities ADD COLUMN presence_required INTEGER NOT NULL DEFAULT 0 CHECK (presence_required IN (0, 1));
+        ALTER TABLE check_ins ADD COLUMN off_site INTEGER NOT NULL DEFAULT 0 CHECK (off_site IN (0, 1));
         """
 
     /// Issued certificates and the record revisions each covers. Serials and status-list indexes are

@@ -28,7 +28,7 @@ struct APIFixture: Sendable {
     /// One record of volunteerA on activityA, one of volunteerB on activityB.
     let recordA: ServiceRecord
     let recordB: ServiceRecord
-    /// Activities under way at `now` (June 15, 08:00 to 18:00), with volunteerA and volunteerB checked in
+    /// Activities under way at `now` (June 15, 08:00 to 18:00; a site of 500 m that does not require presence), with volunteerA and volunteerB checked in
     /// since 10:00 (`checkInA`, `checkInB`), and a member of each organization not checked in (`walkInA`, `walkInB`).
     let liveActivityA: Activity
     let liveActivityB: Activity
@@ -76,8 +76,12 @@ struct APIFixture: Sendable {
         let recordB = try await ledger.recordService(
             RecordInput(volunteerNumber: volunteerB.number, activityId: activityB.id,
                         start: Factory.time(day: 10, hour: 9), end: Factory.time(day: 10, hour: 11)), by: op)
-        let liveActivityA = try await ledger.createActivity(Factory.activity(day: 15, title: "现场服务日"), organizationId: a.id, by: op)
-        let liveActivityB = try await ledger.createActivity(Factory.activity(day: 15, title: "现场服务日"), organizationId: b.id, by: op)
+        // Both live activities take self check-ins anywhere, flagging those beyond 500 m of the square.
+        let square = ActivitySite(latitude: 30.25, longitude: 120.17, radius: 500, presenceRequired: false)
+        let liveActivityA = try await ledger.setActivitySite(activityId: try await ledger.createActivity(
+            Factory.activity(day: 15, title: "现场服务日"), organizationId: a.id, by: op).id, square, by: op)
+        let liveActivityB = try await ledger.setActivitySite(activityId: try await ledger.createActivity(
+            Factory.activity(day: 15, title: "现场服务日"), organizationId: b.id, by: op).id, square, by: op)
         let walkInA = try await ledger.registerVolunteer(Factory.volunteer(11), organizationId: a.id, by: op).volunteer
         let walkInB = try await ledger.registerVolunteer(Factory.volunteer(12), organizationId: b.id, by: op).volunteer
         let morning = Factory.time(day: 15, hour: 10)

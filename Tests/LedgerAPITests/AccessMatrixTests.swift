@@ -58,6 +58,8 @@ import Testing
         .init(.get,  "/check-ins/{checkIn}",                        .none,          401, 200,  200,  [200, 404], [200, 404], 404),
         .init(.post, "/check-ins/{checkIn}/check-out",              .checkOut,      401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.post, "/check-ins/{checkIn}/cancel",                 .void,          401, 200,  403,  [200, 404], [200, 404], 404),
+        .init(.put,  "/activities/{liveActivity}/site",              .site,          401, 200,  403,  [200, 404], [200, 404], 404),
+        .init(.delete, "/activities/{liveActivity}/site",            .none,          401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.get,  "/activities/{liveActivity}/attendance-code",  .none,          401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.post, "/activities/{liveActivity}/self-check-in",    .attendance,    401, 403,  403,  403,        403,        [200, 403]),
         .init(.post, "/activities/{liveActivity}/self-check-out",   .attendance,    401, 403,  403,  403,        403,        [200, 409]),
@@ -263,7 +265,7 @@ extension AccessMatrixTests {
     /// The body a matrix request sends: valid input, so that only access decides the outcome.
     enum Payload: Sendable {
         case none, staffAccount, holidays, organization, registration, member, activity, record, batch, correction, void, importFile,
-             checkIn, checkOut, recruitment, confirm, attendance
+             checkIn, checkOut, recruitment, confirm, attendance, site
 
         /// Whether the body names the target organization's data.
         var targetsOrganization: Bool { self == .staffAccount || self == .record }
@@ -303,6 +305,8 @@ extension AccessMatrixTests {
                 return Factory.json(SignUpAPITests.RecruitmentPayload(audience: "members", capacity: 6, deadline: Factory.time(day: 19, hour: 12)))
             case .confirm:
                 return Factory.json(["decision": "confirm"])
+            case .site:
+                return Factory.json(["latitude": 30.259, "longitude": 120.15, "radius": 200])
             case .attendance:
                 return Factory.json(["code": fixture.attendanceCode(fixture.liveActivity(side))])
             case .importFile:

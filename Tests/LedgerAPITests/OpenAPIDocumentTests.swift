@@ -193,6 +193,9 @@ struct OperationSample: Sendable, CustomStringConvertible {
             "GET /api/v1/check-ins/{id}": .init(),
             "POST /api/v1/check-ins/{id}/check-out": .init(body: json(["minutes": 100])),
             "GET /api/v1/activities/{id}/attendance-code": .init(pathId: String(f.liveActivityA.id)),
+            "PUT /api/v1/activities/{id}/site": .init(body: json(["latitude": 30.259, "longitude": 120.15, "radius": 200]),
+                                                      pathId: String(f.activityA.id)),
+            "DELETE /api/v1/activities/{id}/site": .init(pathId: String(f.activityB.id)),
             "POST /api/v1/activities/{id}/self-check-in": .init(
                 body: json(SelfCheckInPayload(code: f.attendanceCode(f.liveActivityA), latitude: 30.25, longitude: 120.17, accuracy: 12)),
                 pathId: String(f.liveActivityA.id), token: f.tokens["selfCheckedIn"]),
@@ -231,6 +234,7 @@ struct OperationSample: Sendable, CustomStringConvertible {
             ("POST /api/v1/activities/{id}/self-check-out", .init(body: json(["code": f.attendanceCode(f.liveActivityA)]),
                                                                   pathId: String(f.liveActivityA.id)), "selfCheckedIn", 409),
             ("GET /api/v1/activities/{id}/attendance-code", .init(pathId: String(f.activityA.id)), "aStaff", 409),
+            ("PUT /api/v1/activities/{id}/site", .init(body: json(["latitude": 30.259, "longitude": 120.15, "radius": 5])), "aStaff", 422),
             ("POST /api/v1/activities/{id}/sign-ups", .init(pathId: String(f.recruitingA.id)), "volunteerA", 409),
             ("POST /api/v1/sign-ups/{id}/decision", .init(body: json(["decision": "confirm"])), "bStaff", 404),
             ("PUT /api/v1/activities/{id}/recruitment", .init(body: json(SignUpAPITests.RecruitmentPayload(

@@ -111,4 +111,62 @@ struct SelfCheckInTests {
             #expect(listed.map(\.id) == [checkIn.checkIn.id])
         }
     }
+
+    @Test(arguments: Backend.all)
+    func awayFromTheSiteACheckInIsRefusedWherePresenceIsRequiredElseFlagged(_ backend: Backend) async throws {
+        try await withStore(backend) { t in
+            let ledger = Self.ledger(t, at: Make.now)
+            let organization = try await ledger.createOrganization(Make.organizationInput(1), by: Self.op)
+            let activity = try await ledger.createActivity(Make.activityInput(day: 15), organizationId: organization.id, by: Self.op)
+            var members: [Volunteer] = []
+            for n in 1...3 { members.append(try await ledger.registerVolunteer(Make.registration(n), organizationId: organization.id, by: Self.op).volunteer) }
+            let code = Self.codes.code(activityId: activity.id, at: Make.now).code
+            // West Lake's Broken Bridge; 1 km east is the Wulin square side, 150 m is still on the causeway.
+            let site = ActivitySite(latitude: 30.2590, longitude: 120.1500, radius: 200, presenceRequired: true)
+            let near = GeoPosition(latitude: 30.2590, longitude: 120.15156, accuracy: 10)   // about 150 m east
+            let far = GeoPosition(latitude: 30.2590, longitude: 120.16040, accuracy: 10)    // about 1 km east
+            #expect(abs(site.distance(to: near) - 150) < 5 && abs(site.distance(to: far) - 1000) < 10)
+
+            await expectLedgerErrorCode("invalid-field") {
+                _ = try await ledger.setActivitySite(activityId: activity.id, ActivitySite(latitude: 30.259, longitude: 120.15, radius: 5,
+                                                                                           presenceRequired: true), by: Self.op)
+            }
+            let stored = try await ledger.setActivitySite(activityId: activity.id, site, by: Self.op)
+            #expect(try await ledger.activity(id: activity.id, by: Self.op).site == site && stored.site == site)
+
+            // Presence required: 1 km away and no position are refused, 150 m is on site.
+            do {
+                _ = try await ledger.selfCheckIn(activityId: activity.id, code: code, position: far, by: Self.volunteer(members[0]))
+                Issue.record("a check-in 1 km away was taken")
+            } catch let error as LedgerError {
+                guard case .notOnSite(let distance?, 200) = error else { Issue.record("\(error)"); return }
+                #expect((990...1010).contains(distance))
+            }
+            await expectLedgerError(.notOnSite(distanceMeters: nil, radius: 200)) {
+                _ = try await ledger.selfCheckIn(activityId: activity.id, code: code, position: nil, by: Self.volunteer(members[0]))
+            }
+            let onSite = try await ledger.selfCheckIn(activityId: activity.id, code: code, position: near, by: Self.volunteer(members[0])).checkIn
+            #expect(!onSite.offSite)
+
+            // Presence not required: away is accepted and flagged; the flag follows the record and doubles its risk weight.
+            var relaxed = site
+            relaxed.presenceRequired = false
+            _ = try await ledger.setActivitySite(activityId: activity.id, relaxed, by: Self.op)
+            let away = try await ledger.selfCheckIn(activityId: activity.id, code: code, position: far, by: Self.volunteer(members[1])).checkIn
+            #expect(away.offSite)
+            #expect(try await ledger.checkIn(id: away.id, by: Self.op).offSite)
+            let later = Self.ledger(t, at: Make.june(15, 14))
+            let laterCode = Self.codes.code(activityId: activity.id, at: Make.june(15, 14)).code
+            let (_, flagged) = try await later.selfCheckOut(activityId: activity.id, code: laterCode, position: nil, by: Self.volunteer(members[1]))
+            let (_, plain) = try await later.selfCheckOut(activityId: activity.id, code: laterCode, position: nil, by: Self.volunteer(members[0]))
+            let offSite = try await t.store.read { try $0.offSiteRecordIds(among: [flagged.id, plain.id]) }
+            #expect(offSite == [flagged.id])
+            #expect(RecordRisk.factor(flagged, offSite: true) == 2 * RecordRisk.factor(plain))
+
+            // Clearing the site takes check-ins anywhere again.
+            _ = try await ledger.setActivitySite(activityId: activity.id, nil, by: Self.op)
+            let anywhere = try await ledger.selfCheckIn(activityId: activity.id, code: code, position: far, by: Self.volunteer(members[2])).checkIn
+            #expect(!anywhere.offSite && anywhere.position == far)
+        }
+    }
 }

@@ -70,10 +70,14 @@ public struct CheckIn: Sendable, Hashable, Codable {
     public var method: CheckInMethod
     /// Where the volunteer's phone was at a self check-in, if the browser told.
     public var position: GeoPosition?
+    /// A self check-in away from the activity's site (or without a position where the activity has one), accepted
+    /// because the activity does not require presence; its record weighs more in spot checks.
+    public var offSite: Bool
 
     public init(id: Int64, activityId: Int64, organizationId: Int64, volunteerId: Int64, checkedInAt: Date,
                 checkedInBy: Int64?, state: CheckInState = .open, closedAt: Date? = nil, closedBy: Int64? = nil,
-                recordId: Int64? = nil, cancelReason: String? = nil, method: CheckInMethod = .staff, position: GeoPosition? = nil) {
+                recordId: Int64? = nil, cancelReason: String? = nil, method: CheckInMethod = .staff, position: GeoPosition? = nil,
+                offSite: Bool = false) {
         self.id = id
         self.activityId = activityId
         self.organizationId = organizationId
@@ -87,6 +91,7 @@ public struct CheckIn: Sendable, Hashable, Codable {
         self.cancelReason = cancelReason
         self.method = method
         self.position = position
+        self.offSite = offSite
     }
 
     /// Closes the check-in without recording anything: by staff who checked someone in by mistake, or by the

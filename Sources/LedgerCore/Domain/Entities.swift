@@ -88,9 +88,11 @@ public struct Activity: Sendable, Hashable, Codable {
     /// 活动负责人.
     public var leader: String
     public var createdAt: Date
+    /// Where self check-ins are expected, if staff set it.
+    public var site: ActivitySite?
 
     public init(id: Int64, organizationId: Int64, title: String, content: String, category: ServiceCategory,
-                place: String, startAt: Date, endAt: Date, leader: String, createdAt: Date) {
+                place: String, startAt: Date, endAt: Date, leader: String, createdAt: Date, site: ActivitySite? = nil) {
         self.id = id
         self.organizationId = organizationId
         self.title = title
@@ -101,6 +103,7 @@ public struct Activity: Sendable, Hashable, Codable {
         self.endAt = endAt
         self.leader = leader
         self.createdAt = createdAt
+        self.site = site
     }
 }
 

@@ -45,6 +45,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case attendanceCodeInvalid
     /// A self check-out with no open self check-in at the activity.
     case notCheckedIn(activityId: Int64)
+    /// A self check-in away from a site that requires presence; nil distance: the phone gave no position.
+    case notOnSite(distanceMeters: Int?, radius: Int)
     /// Too many wrong passwords for this account or from this address: try again after the delay.
     case loginThrottled(retryAfterSeconds: Int)
     /// An uploaded file could not be read as text: its encoding is wrong, or a line breaks a limit.
@@ -62,7 +64,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
              .spotCheckState, .findingExists, .itemsUndecided, .checkInClosed, .alreadyCheckedIn,
-             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive, .notCheckedIn: .conflict
+             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive, .notCheckedIn, .notOnSite: .conflict
         default: .invalidInput
         }
     }
@@ -103,6 +105,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .signUpNotActive: "sign-up-not-active"
         case .attendanceCodeInvalid: "attendance-code-invalid"
         case .notCheckedIn: "not-checked-in"
+        case .notOnSite: "not-on-site"
         case .loginThrottled: "login-throttled"
         case .unreadableFile: "unreadable-file"
         case .uploadTooLarge: "upload-too-large"
@@ -194,6 +197,9 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "签到码无效或已过期，请重新扫描现场屏幕上的二维码 / the attendance code is wrong or has expired; scan the QR code on the screen at the site again"
         case .notCheckedIn(let activityId):
             "你尚未在活动 #\(activityId) 签到，不能签退 / you are not checked in at activity #\(activityId), so there is nothing to check out"
+        case .notOnSite(let distance, let radius):
+            distance.map { "你距活动地点约 \($0) 米，须在 \(radius) 米内才能签到 / you are about \($0) m from the activity's site; check-in needs you within \(radius) m" }
+                ?? "该活动须在现场签到，请允许浏览器获取位置后重试 / this activity needs you on site: allow the browser to share your position and try again"
         case .loginThrottled(let seconds):
             "密码错误次数过多，请 \(seconds) 秒后再试 / too many wrong passwords; try again in \(seconds) seconds"
         case .unreadableFile(let reason):

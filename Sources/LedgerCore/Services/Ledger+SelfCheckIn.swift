@@ -54,8 +54,29 @@ extension Ledger {
                 if open.activityId == activity.id { return (open, false) }
                 throw LedgerError.alreadyCheckedIn(checkInId: open.id, activityId: open.activityId)
             }
+            var offSite = false
+            if let site = activity.site, !site.covers(position) {
+                guard !site.presenceRequired else {
+                    throw LedgerError.notOnSite(distanceMeters: position.map { Int(site.distance(to: $0).rounded()) }, radius: site.radius)
+                }
+                offSite = true
+            }
             return (try w.insert(CheckIn(id: 0, activityId: activity.id, organizationId: activity.organizationId, volunteerId: volunteerId,
-                                         checkedInAt: now, checkedInBy: principal.userId, method: .selfService, position: position)), true)
+                                         checkedInAt: now, checkedInBy: principal.userId, method: .selfService, position: position,
+                                         offSite: offSite)), true)
+        }
+    }
+
+    /// Sets where an activity of the principal's organization takes place for self check-in (nil: anywhere).
+    public func setActivitySite(activityId: Int64, _ site: ActivitySite?, by principal: Principal) async throws -> Activity {
+        let site = try site.map { try ActivitySite.checked(latitude: $0.latitude, longitude: $0.longitude, radius: $0.radius,
+                                                           presenceRequired: $0.presenceRequired) }
+        return try await store.write { w in
+            var activity = try Self.writableActivity(id: activityId, in: w, by: principal,
+                                                     refusal: "只能管理本组织的活动 / you can only manage your own organization's activities")
+            try w.updateSite(activityId: activity.id, site: site)
+            activity.site = site
+            return activity
         }
     }
 

@@ -54,10 +54,12 @@ enum SpotCheckPopulation {
             var after: Int64?
             while true {
                 let page = try r.records(filter, after: after, limit: 1000)
+                let offSite = campaign.weighting.usesRisk ? try r.offSiteRecordIds(among: page.map(\.id)) : []
                 for record in page where record.minutes >= (campaign.scope.minimumMinutes ?? 0) {
                     entries.append(SpotCheckPopulationEntry(
                         member: PopulationMember(id: String(record.id), stratum: organization.creditCode,
-                                                 weight: RecordRisk.weight(record, campaign.weighting), stage: stage),
+                                                 weight: RecordRisk.weight(record, campaign.weighting, offSite: offSite.contains(record.id)),
+                                                 stage: stage),
                         entityId: record.id, organizationId: organization.id))
                 }
                 guard page.count == 1000, let last = page.last else { break }

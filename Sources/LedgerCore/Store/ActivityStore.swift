@@ -19,6 +19,8 @@ extension ActivityReader {
 
 public protocol ActivityWriter {
     func insert(_ activity: Activity) throws -> Activity
+    /// Sets or clears where the activity's self check-ins are expected.
+    func updateSite(activityId: Int64, site: ActivitySite?) throws
     /// Keeps the given id, for copying a ledger between backends.
     func restore(_ activity: Activity) throws
 }

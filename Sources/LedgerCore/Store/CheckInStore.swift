@@ -11,6 +11,8 @@ public protocol CheckInReader {
     func checkIns(activityId: Int64, after: Int64?, limit: Int) throws -> [CheckIn]
     /// Every check-in, by id.
     func checkIns(after: Int64?, limit: Int) throws -> [CheckIn]
+    /// Those of `recordIds` whose record came from a self check-in flagged as off site.
+    func offSiteRecordIds(among recordIds: [Int64]) throws -> Set<Int64>
 }
 
 public protocol CheckInWriter {

@@ -138,12 +138,13 @@ public enum RecordRisk {
         record.minutes > longRecordMinutes || record.revision > 1
     }
 
-    public static func factor(_ record: ServiceRecord) -> Int {
-        (record.isLate ? 2 : 1) * (isAnomalous(record) ? 2 : 1)
+    /// Twice for a late entry, twice for an anomaly, twice for a self check-in away from the activity's site.
+    public static func factor(_ record: ServiceRecord, offSite: Bool = false) -> Int {
+        (record.isLate ? 2 : 1) * (isAnomalous(record) ? 2 : 1) * (offSite ? 2 : 1)
     }
 
     /// The sampling weight of a record under `weighting`: minutes and/or the risk factor.
-    public static func weight(_ record: ServiceRecord, _ weighting: SpotCheckWeighting) -> Int {
-        (weighting.usesHours ? record.minutes : 1) * (weighting.usesRisk ? factor(record) : 1)
+    public static func weight(_ record: ServiceRecord, _ weighting: SpotCheckWeighting, offSite: Bool = false) -> Int {
+        (weighting.usesHours ? record.minutes : 1) * (weighting.usesRisk ? factor(record, offSite: offSite) : 1)
     }
 }
