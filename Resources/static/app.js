@@ -109,4 +109,16 @@ document.addEventListener("DOMContentLoaded", () => {
     }, () => { if (status) status.textContent = status.dataset.none || ""; },
     { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
   }
+
+  // Staff at the site set the activity's check-in site from their own phone's position.
+  const here = document.getElementById("site-here");
+  if (here && navigator.geolocation) {
+    here.hidden = false;
+    here.addEventListener("click", () => {
+      navigator.geolocation.getCurrentPosition((position) => {
+        document.getElementById("site-latitude").value = position.coords.latitude.toFixed(6);
+        document.getElementById("site-longitude").value = position.coords.longitude.toFixed(6);
+      }, () => {}, { enableHighAccuracy: true, timeout: 10000 });
+    });
+  }
 });

@@ -12,6 +12,7 @@ struct AttendancePages {
     func register(on pages: RouterGroup<WebRequestContext>) {
         pages.get("/org/activities/:id/attendance") { _, context in try await screen(context) }
         pages.get("/org/activities/:id/attendance.json") { _, context in try await currentCode(context) }
+        pages.post("/org/activities/:id/site") { _, context in try await setSite(context) }
         pages.get("/a/:id") { request, context in try await checkInPage(request, context, error: nil) }
         pages.post("/a/:id") { request, context in try await checkInOrOut(request, context) }
     }
@@ -27,16 +28,27 @@ struct AttendancePages {
         var qr: String
         var expiresAt: Int64
         var error: String?
+        var site: SiteForm
+        var siteErrors: [String: String]
     }
 
-    func screen(_ context: WebRequestContext) async throws -> Response {
+    /// The site form, as stored or as typed.
+    struct SiteForm {
+        var latitude = "", longitude = "", radius = "200", presenceRequired = false, isSet = false
+    }
+
+    func screen(_ context: WebRequestContext, site typed: SiteForm? = nil, siteErrors: FieldErrors = FieldErrors()) async throws -> Response {
         let scope = try StaffScope(context)
         let id = try context.pathID()
         let activity = try await ledger.activity(id: id, by: scope.principal)
         let zone = try await scope.timeZone(ledger)
+        let stored = activity.site.map {
+            SiteForm(latitude: String($0.latitude), longitude: String($0.longitude), radius: String($0.radius),
+                     presenceRequired: $0.presenceRequired, isSet: true)
+        }
         var page = ScreenPage(id: id, title: activity.title,
                               time: "\(PageFormat.time(activity.startAt, zone)) – \(PageFormat.time(activity.endAt, zone))",
-                              code: "", url: "", qr: "", expiresAt: 0)
+                              code: "", url: "", qr: "", expiresAt: 0, site: typed ?? stored ?? SiteForm(), siteErrors: siteErrors.dictionary)
         do {
             let code = try await ledger.attendanceCode(activityId: id, by: scope.principal)
             page.code = code.code
@@ -47,7 +59,36 @@ struct AttendancePages {
             page.error = BilingualText.pick(error.message, context.language)
         }
         return renderer.render("org/attendance", title: "\(renderer.text("attendance_screen", context.language)) · \(activity.title)",
-                               page: page, context: context)
+                               page: page, context: context, status: siteErrors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    /// Sets the activity's site from the form (often the staff phone's own position), or clears it.
+    func setSite(_ context: WebRequestContext) async throws -> Response {
+        let scope = try StaffScope(context)
+        let id = try context.pathID()
+        let f = context.form
+        if f["clear"] != nil {
+            _ = try await ledger.setActivitySite(activityId: id, nil, by: scope.principal)
+            return WebRedirect.to("/org/activities/\(id)/attendance")
+        }
+        let form = SiteForm(latitude: String((f["latitude"] ?? "").prefix(30)), longitude: String((f["longitude"] ?? "").prefix(30)),
+                            radius: String((f["radius"] ?? "").prefix(10)), presenceRequired: f["presenceRequired"] != nil, isSet: false)
+        var errors = FieldErrors()
+        let latitude = Double(form.latitude.trimmingCharacters(in: .whitespaces))
+        let longitude = Double(form.longitude.trimmingCharacters(in: .whitespaces))
+        let radius = Int(form.radius.trimmingCharacters(in: .whitespaces))
+        if latitude == nil { errors.add("latitude", renderer.text("error_number", context.language)) }
+        if longitude == nil { errors.add("longitude", renderer.text("error_number", context.language)) }
+        if radius == nil { errors.add("radius", renderer.text("error_whole_number", context.language)) }
+        guard errors.isEmpty, let latitude, let longitude, let radius else { return try await screen(context, site: form, siteErrors: errors) }
+        do {
+            _ = try await ledger.setActivitySite(activityId: id, ActivitySite(latitude: latitude, longitude: longitude, radius: radius,
+                                                                              presenceRequired: form.presenceRequired), by: scope.principal)
+            return WebRedirect.to("/org/activities/\(id)/attendance")
+        } catch let error as LedgerError where error.kind == .invalidInput {
+            errors.add(error, context.language, defaultField: "latitude")
+            return try await screen(context, site: form, siteErrors: errors)
+        }
     }
 
     /// The screen's next code, fetched by its script when the current one expires.

@@ -296,9 +296,10 @@ struct StaffPages {
     func selfServiceNote(_ checkIn: CheckIn, _ language: PageLanguage) -> String? {
         guard checkIn.method == .selfService else { return nil }
         let label = renderer.text("source_self_check_in", language)
-        guard let p = checkIn.position else { return label }
+        let away = checkIn.offSite ? " · " + renderer.text("off_site", language) : ""
+        guard let p = checkIn.position else { return label + away }
         let accuracy = p.accuracy.map { " ±\(Int($0.rounded())) m" } ?? ""
-        return "\(label) (\(String(format: "%.5f", p.latitude)), \(String(format: "%.5f", p.longitude))\(accuracy))"
+        return "\(label) (\(String(format: "%.5f", p.latitude)), \(String(format: "%.5f", p.longitude))\(accuracy))\(away)"
     }
 
     func checkIn(_ context: WebRequestContext) async throws -> Response {

@@ -107,10 +107,27 @@ def test_a_volunteer_scans_the_rotating_code_to_check_in_and_out(server, laptop,
     screenshot(laptop, "attendance-screen")
     no_serious_accessibility_violations(laptop)
 
+    # Staff set the check-in site from the laptop's own position, 200 m, presence not required.
+    laptop.execute_cdp_cmd("Browser.grantPermissions", {"origin": url, "permissions": ["geolocation"]})
+    laptop.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 30.2741, "longitude": 120.1551, "accuracy": 10})
+    laptop.find_element(By.ID, "site-radius").clear()
+    laptop.find_element(By.ID, "site-radius").send_keys("5")
+    laptop.find_element(By.ID, "site-here").click()
+    wait_until(laptop, lambda d: d.find_element(By.ID, "site-latitude").get_attribute("value") == "30.274100")
+    laptop.find_element(By.CSS_SELECTOR, "form[data-site-form] button[type=submit]:not([name])").click()
+    assert "20" in WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.ID, "site-radius-error"))).text
+    assert laptop.find_element(By.ID, "site-latitude").get_attribute("value") == "30.274100"  # kept as typed
+    laptop.find_element(By.ID, "site-radius").clear()
+    laptop.find_element(By.ID, "site-radius").send_keys("200")
+    laptop.find_element(By.CSS_SELECTOR, "form[data-site-form] button[type=submit]:not([name])").click()
+    WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "form[data-site-form] button[name=clear]")))
+    assert laptop.find_element(By.ID, "site-longitude").get_attribute("value") == "120.1551"
+
     # The volunteer's phone opens the link, logs in on the way, and checks in with its position.
     phone.delete_all_cookies()
     phone.execute_cdp_cmd("Browser.grantPermissions", {"origin": url, "permissions": ["geolocation"]})
-    phone.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 30.2741, "longitude": 120.1551, "accuracy": 18})
+    # The volunteer is about 960 m east of the site: accepted (presence is not required) and flagged.
+    phone.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 30.2741, "longitude": 120.1651, "accuracy": 18})
     phone.get(first_link)
     WebDriverWait(phone, 30).until(EC.url_contains("/login"))
     phone.find_element(By.ID, "username").send_keys("volunteer1")
@@ -128,7 +145,7 @@ def test_a_volunteer_scans_the_rotating_code_to_check_in_and_out(server, laptop,
 
     laptop.get(activity_url)
     row = laptop.find_element(By.CSS_SELECTOR, "#check-ins tbody tr")
-    assert "在场" in row.text and "扫码签到 (30.27410, 120.15510 ±18 m)" in row.text, row.text
+    assert "在场" in row.text and "扫码签到 (30.27410, 120.16510 ±18 m) · 不在活动地点" in row.text, row.text
 
     # The screen renews its code by itself; a minute later the first code is refused.
     laptop.get(activity_url + "/attendance")
