@@ -66,6 +66,22 @@ struct AccountRoutes {
         var password: String
     }
 
+    struct RedeemInput: Decodable {
+        var code: String
+        var documentNumber: String
+        var username: String
+        var password: String
+    }
+
+    struct InvitationBody: ResponseEncodable {
+        var id: Int64
+        var volunteerId: Int64
+        /// Shown once: only its hash is stored.
+        var code: String
+        var url: String
+        var expiresAt: String
+    }
+
     func register(on api: RouterGroup<LedgerRequestContext>) {
         api.post("auth/login") { request, context -> LoginBody in
             let input = try await request.decode(as: LoginInput.self, context: context)
@@ -80,6 +96,20 @@ struct AccountRoutes {
             }
             return LoginBody(token: grant.token, expiresAt: Wire.time(grant.expiresAt, .ledgerDefault),
                              account: AccountBody(grant.account))
+        }
+        api.post("volunteers/:id/invitations") { _, context -> EditedResponse<InvitationBody> in
+            let principal = try context.requirePrincipal()
+            let issued = try await ledger.inviteVolunteer(volunteerId: try context.id(), by: principal)
+            return EditedResponse(status: .created, response: InvitationBody(
+                id: issued.invitation.id, volunteerId: issued.invitation.volunteerId, code: issued.code, url: issued.url,
+                expiresAt: Wire.time(issued.invitation.expiresAt, .ledgerDefault)))
+        }
+        api.post("invitations/redeem") { request, context -> EditedResponse<AccountBody> in
+            let input = try await request.decode(as: RedeemInput.self, context: context)
+            let account = try await ledger.redeemInvitation(code: input.code, documentNumber: input.documentNumber,
+                                                            username: input.username, password: input.password)
+            context.logger.notice("invitation redeemed", metadata: ["username": "\(account.username)", "volunteerId": "\(account.volunteerId ?? 0)"])
+            return EditedResponse(status: .created, response: AccountBody(account))
         }
         api.post("auth/logout") { _, context -> HTTPResponse.Status in
             _ = try context.requirePrincipal()

@@ -143,6 +143,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v7-activity-sites") { db in
             try db.execute(sql: activitySitesSQL)
         }
+        migrator.registerMigration("v8-login-invitations") { db in
+            try db.execute(sql: invitationsSQL)
+        }
         return migrator
     }
 
@@ -162,6 +165,28 @@ enum SQLiteSchema {
         ALTER TABLE activities ADD COLUMN site_radius INTEGER CHECK (site_radius > 0);
         ALTER TABLE activities ADD COLUMN presence_required INTEGER NOT NULL DEFAULT 0 CHECK (presence_required IN (0, 1));
         ALTER TABLE check_ins ADD COLUMN off_site INTEGER NOT NULL DEFAULT 0 CHECK (off_site IN (0, 1));
+        """
+
+    /// Invitations for members to open their own login: only the code's hash is kept; an invitation is used once.
+    static let invitationsSQL = """
+        CREATE TABLE login_invitations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            code_hash TEXT NOT NULL UNIQUE,
+            created_by INTEGER,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER,
+            user_id INTEGER REFERENCES users(id),
+            CHECK ((used_at IS NULL) = (user_id IS NULL))
+        );
+        CREATE INDEX login_invitations_by_volunteer ON login_invitations (volunteer_id);
+        CREATE TRIGGER login_invitations_no_delete BEFORE DELETE ON login_invitations
+            BEGIN SELECT RAISE(ABORT, 'invitations are never deleted'); END;
+        CREATE TRIGGER login_invitations_used_once BEFORE UPDATE ON login_invitations
+            WHEN OLD.used_at IS NOT NULL OR NEW.code_hash IS NOT OLD.code_hash OR NEW.volunteer_id IS NOT OLD.volunteer_id
+            BEGIN SELECT RAISE(ABORT, 'an invitation is used once'); END;
         """
 
     /// Issued certificates and the record revisions each covers. Serials and status-list indexes are

@@ -45,6 +45,8 @@ struct APIFixture: Sendable {
     /// A member of A who checked themselves in at `liveActivityA` at 10:00 with the attendance code (`selfCheckIn`).
     let selfCheckedIn: Volunteer
     let selfCheckIn: CheckIn
+    /// The code of an invitation for `walkInB`, by B's staff, not yet redeemed.
+    let invitationCodeB: String
     /// Tokens by account name: admin, inspector, aAdmin, aStaff, bAdmin, bStaff, volunteerA, volunteerB, selfCheckedIn.
     let tokens: [String: String]
 
@@ -108,6 +110,8 @@ struct APIFixture: Sendable {
             activityId: liveActivityA.id, code: ledger.attendance!.code(activityId: liveActivityA.id, at: morning).code,
             position: GeoPosition(latitude: 30.25, longitude: 120.17, accuracy: 15),
             by: Principal(userId: nil, role: .volunteer, volunteerId: selfCheckedIn.id)).checkIn
+        let invitationCodeB = try await ledger.inviteVolunteer(
+            volunteerId: walkInB.id, by: Principal(userId: nil, role: .organizationStaff, organizationId: b.id)).code
         var recruiting: [Activity] = []
         for organization in [a, b] {
             let activity = try await ledger.createActivity(Factory.activity(day: 20, title: "招募活动"), organizationId: organization.id, by: op)
@@ -122,7 +126,8 @@ struct APIFixture: Sendable {
                           volunteerA: volunteerA, volunteerB: volunteerB, recordA: recordA, recordB: recordB,
                           liveActivityA: liveActivityA, liveActivityB: liveActivityB, checkInA: checkInA, checkInB: checkInB,
                           walkInA: walkInA, walkInB: walkInB, recruitingA: recruiting[0], recruitingB: recruiting[1],
-                          signUpA: signUpA, signUpB: signUpB, selfCheckedIn: selfCheckedIn, selfCheckIn: selfCheckIn, tokens: tokens)
+                          signUpA: signUpA, signUpB: signUpB, selfCheckedIn: selfCheckedIn, selfCheckIn: selfCheckIn,
+                          invitationCodeB: invitationCodeB, tokens: tokens)
     }
 
     /// The attendance code shown now for `activity`.
@@ -183,6 +188,7 @@ struct APIFixture: Sendable {
             snapshot.holidays = try r.holidays()
             snapshot.recruitments = try r.recruitments(after: nil, limit: 500)
             snapshot.signUps = try r.signUps(after: nil, limit: 500)
+            snapshot.invitations = try r.invitations(after: nil, limit: 500)
             // Account ids are assigned in sequence and accounts are never deleted.
             while let user = try r.user(id: Int64(snapshot.users.count + 1)) { snapshot.users.append(user) }
             return snapshot
@@ -204,6 +210,7 @@ struct LedgerSnapshot: Equatable, Sendable {
     var holidays: [HolidayEntry] = []
     var recruitments: [Recruitment] = []
     var signUps: [SignUp] = []
+    var invitations: [LoginInvitation] = []
     var users: [UserAccount] = []
 
     /// Distinct registered volunteers.

@@ -38,6 +38,7 @@ import Testing
         .init(.post, "/organizations/{org}/members",                .member,        401, 200,  403,  [200, 403], [200, 403], 403),
         .init(.get,  "/volunteers/{volunteer}",                     .none,          401, 200,  200,  [200, 404], [200, 404], [200, 404]),
         .init(.get,  "/volunteers/{volunteer}/memberships",         .none,          401, 200,  200,  [200, 404], [200, 404], [200, 404]),
+        .init(.post, "/volunteers/{walkIn}/invitations",            .none,          401, 403,  403,  [201, 404], [201, 404], 403),
         .init(.get,  "/volunteers/{volunteer}/summary",             .none,          401, 200,  200,  [200, 404], [200, 404], [200, 404]),
         .init(.post, "/organizations/{org}/activities",             .activity,      401, 201,  403,  [201, 403], [201, 403], 403),
         .init(.get,  "/activities",                                 .none,          401, 200,  200,  200,        200,        403),
@@ -253,6 +254,7 @@ extension AccessMatrixTests {
             template
                 .replacingOccurrences(of: "{org}", with: String(fixture.organization(side).id))
                 .replacingOccurrences(of: "{volunteer}", with: String(fixture.volunteer(side).id))
+                .replacingOccurrences(of: "{walkIn}", with: String(fixture.walkIn(side).id))
                 .replacingOccurrences(of: "{activity}", with: String(fixture.activity(side).id))
                 .replacingOccurrences(of: "{record}", with: String(fixture.record(side).id))
                 .replacingOccurrences(of: "{liveActivity}", with: String(fixture.liveActivity(side).id))

@@ -193,6 +193,9 @@ struct OperationSample: Sendable, CustomStringConvertible {
             "GET /api/v1/check-ins/{id}": .init(),
             "POST /api/v1/check-ins/{id}/check-out": .init(body: json(["minutes": 100])),
             "GET /api/v1/activities/{id}/attendance-code": .init(pathId: String(f.liveActivityA.id)),
+            "POST /api/v1/volunteers/{id}/invitations": .init(pathId: String(f.walkInA.id), token: f.tokens["aStaff"]),
+            "POST /api/v1/invitations/redeem": .init(body: json([
+                "code": f.invitationCodeB, "documentNumber": f.walkInB.documentNumber, "username": "walkin-b", "password": "a-long-password"])),
             "PUT /api/v1/activities/{id}/site": .init(body: json(["latitude": 30.259, "longitude": 120.15, "radius": 200]),
                                                       pathId: String(f.activityA.id)),
             "DELETE /api/v1/activities/{id}/site": .init(pathId: String(f.activityB.id)),
@@ -229,6 +232,10 @@ struct OperationSample: Sendable, CustomStringConvertible {
             ("POST /api/v1/check-ins/{id}/cancel", .init(body: json(["reason": "再次撤销"]), pathId: String(f.checkInB.id)), "admin", 409),
             ("POST /api/v1/activities/{id}/check-ins", .init(body: json(["volunteerNumber": f.walkInA.number])), "admin", 409),
             ("GET /api/v1/check-ins/{id}", .init(), "bStaff", 404),
+            ("POST /api/v1/invitations/redeem", .init(body: json([
+                "code": f.invitationCodeB, "documentNumber": f.walkInB.documentNumber, "username": "walkin-b2", "password": "a-long-password"])),
+             nil, 422),
+            ("POST /api/v1/volunteers/{id}/invitations", .init(pathId: String(f.volunteerA.id), token: f.tokens["aStaff"]), "aStaff", 409),
             ("POST /api/v1/activities/{id}/self-check-in", .init(body: json(["code": "00000000"]), pathId: String(f.liveActivityA.id)),
              "volunteerA", 422),
             ("POST /api/v1/activities/{id}/self-check-out", .init(body: json(["code": f.attendanceCode(f.liveActivityA)]),

@@ -47,6 +47,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case notCheckedIn(activityId: Int64)
     /// A self check-in away from a site that requires presence; nil distance: the phone gave no position.
     case notOnSite(distanceMeters: Int?, radius: Int)
+    /// The volunteer of an invitation already has a login.
+    case alreadyHasLogin(volunteerNumber: String)
     /// Too many wrong passwords for this account or from this address: try again after the delay.
     case loginThrottled(retryAfterSeconds: Int)
     /// An uploaded file could not be read as text: its encoding is wrong, or a line breaks a limit.
@@ -64,7 +66,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
              .spotCheckState, .findingExists, .itemsUndecided, .checkInClosed, .alreadyCheckedIn,
-             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive, .notCheckedIn, .notOnSite: .conflict
+             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive, .notCheckedIn, .notOnSite, .alreadyHasLogin: .conflict
         default: .invalidInput
         }
     }
@@ -106,6 +108,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .attendanceCodeInvalid: "attendance-code-invalid"
         case .notCheckedIn: "not-checked-in"
         case .notOnSite: "not-on-site"
+        case .alreadyHasLogin: "already-has-login"
         case .loginThrottled: "login-throttled"
         case .unreadableFile: "unreadable-file"
         case .uploadTooLarge: "upload-too-large"
@@ -197,6 +200,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "签到码无效或已过期，请重新扫描现场屏幕上的二维码 / the attendance code is wrong or has expired; scan the QR code on the screen at the site again"
         case .notCheckedIn(let activityId):
             "你尚未在活动 #\(activityId) 签到，不能签退 / you are not checked in at activity #\(activityId), so there is nothing to check out"
+        case .alreadyHasLogin(let number):
+            "志愿者 \(number) 已有登录账号，可用原账号登录或请平台重置密码 / volunteer \(number) already has a login: sign in with it, or ask the platform to reset its password"
         case .notOnSite(let distance, let radius):
             distance.map { "你距活动地点约 \($0) 米，须在 \(radius) 米内才能签到 / you are about \($0) m from the activity's site; check-in needs you within \(radius) m" }
                 ?? "该活动须在现场签到，请允许浏览器获取位置后重试 / this activity needs you on site: allow the browser to share your position and try again"

@@ -32,14 +32,7 @@ extension Ledger {
     /// Creates an account. The platform creates any; an organization admin creates staff and admins of
     /// their own organization.
     public func createAccount(_ input: AccountInput, by principal: Principal) async throws -> UserAccount {
-        let username = try InputCheck.required(input.username, field: "username", maxLength: 64)
-        guard username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-@".contains($0)) }) else {
-            throw LedgerError.invalidField(field: "username",
-                reason: "只能包含字母、数字和 . _ - @ / may contain only letters, digits and . _ - @")
-        }
-        guard input.password.count >= 8, input.password.count <= 72 else {
-            throw LedgerError.invalidField(field: "password", reason: "长度须为 8 到 72 个字符 / must be 8 to 72 characters")
-        }
+        let username = try Self.checkedCredentials(username: input.username, password: input.password)
         switch input.role {
         case .platformAdmin, .inspector:
             guard principal.role == .platformAdmin else {
@@ -127,6 +120,19 @@ extension Ledger {
         let hash = Self.tokenHash(token)
         let now = self.now
         try await store.write { try $0.revokeSession(tokenHash: hash, at: now) }
+    }
+
+    /// The username, trimmed, once it and the password meet the rules of every account.
+    static func checkedCredentials(username typed: String, password: String) throws -> String {
+        let username = try InputCheck.required(typed, field: "username", maxLength: 64)
+        guard username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-@".contains($0)) }) else {
+            throw LedgerError.invalidField(field: "username",
+                reason: "只能包含字母、数字和 . _ - @ / may contain only letters, digits and . _ - @")
+        }
+        guard password.count >= 8, password.count <= 72 else {
+            throw LedgerError.invalidField(field: "password", reason: "长度须为 8 到 72 个字符 / must be 8 to 72 characters")
+        }
+        return username
     }
 
     static func tokenHash(_ token: String) -> String {

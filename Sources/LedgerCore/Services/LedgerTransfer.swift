@@ -148,6 +148,11 @@ public struct LedgerTransfer: Sendable {
             return rows
         }
         try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
+            let rows = try r.invitations(after: after, limit: batchSize)
+            try handoff.send(.invitations(rows))
+            return rows
+        }
+        try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
             let rows = try r.spotCheckCampaigns(after: after, limit: batchSize)
             for campaign in rows {
                 // A campaign's population is written in one piece, as the freeze wrote it.
@@ -178,7 +183,7 @@ public struct LedgerTransfer: Sendable {
     public static let copiedTables: Set<String> = [
         "certificates", "certificate_records", "check_ins", "spot_check_campaigns", "spot_check_population",
         "spot_check_sample", "spot_check_assignments", "spot_check_findings", "inspector_exclusions", "certificate_reviews",
-        "recruitments", "sign_ups",
+        "recruitments", "sign_ups", "login_invitations",
     ]
 
     // MARK: Target side
@@ -245,6 +250,9 @@ public struct LedgerTransfer: Sendable {
             case .signUps(let rows):
                 for row in rows { try w.restore(row) }
                 count("sign_ups", rows.count)
+            case .invitations(let rows):
+                for row in rows { try w.restore(row) }
+                count("login_invitations", rows.count)
             case .campaign(let copy):
                 try w.restore(copy.campaign)
                 try w.insertPopulation(copy.population, campaignId: copy.campaign.id)
@@ -338,6 +346,7 @@ enum TransferBatch: Sendable {
     case checkIns([CheckIn])
     case recruitments([Recruitment])
     case signUps([SignUp])
+    case invitations([LoginInvitation])
     case campaign(CampaignCopy)
     case inspectorExclusions([InspectorExclusion])
     case certificateReviews([CertificateReview])
