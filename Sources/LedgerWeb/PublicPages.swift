@@ -23,6 +23,8 @@ struct PublicPages {
         var username: String
         var next: String
         var error: String?
+        /// After a login was opened with an invitation.
+        var invited = false
     }
 
     struct CheckPage {
@@ -45,7 +47,8 @@ struct PublicPages {
             if let account = context.account { return WebRedirect.to(WebNavigation.home(of: account.role)) }
             let next = WebRedirect.safeLocal(request.uri.queryParameters.get("next"), fallback: "")
             return renderer.render("login", title: renderer.text("login_title", context.language),
-                                   page: LoginPage(username: "", next: next), context: context)
+                                   page: LoginPage(username: "", next: next, invited: request.uri.queryParameters.get("invited") == "1"),
+                                   context: context)
         }
         pages.post("/login") { _, context -> Response in
             let username = context.form["username"] ?? ""

@@ -155,9 +155,11 @@ struct StaffPages {
         var hours: String
         var records: Int
         var rows: [RecordRow]
+        var id: Int64
+        var notice: String?
     }
 
-    func volunteer(_ context: WebRequestContext) async throws -> Response {
+    func volunteer(_ context: WebRequestContext, notice: String? = nil) async throws -> Response {
         let scope = try StaffScope(context)
         let id = try context.pathID()
         let volunteer = try await ledger.volunteer(id: id, by: scope.principal)
@@ -171,8 +173,9 @@ struct StaffPages {
             volunteer: VolunteerRow(href: "", number: volunteer.number, name: volunteer.name, phone: volunteer.phone,
                                     document: volunteer.documentNumber),
             sex: volunteer.sex.chineseLabel, birthDate: volunteer.birthDate.description, hours: PageFormat.hours(summary.minutes),
-            records: summary.records, rows: rows)
-        return renderer.render("org/volunteer", title: volunteer.name, page: page, context: context)
+            records: summary.records, rows: rows, id: volunteer.id, notice: notice)
+        return renderer.render("org/volunteer", title: volunteer.name, page: page, context: context,
+                               status: notice == nil ? .ok : .conflict)
     }
 
     // MARK: Activities

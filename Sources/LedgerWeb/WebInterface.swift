@@ -44,6 +44,7 @@ public struct WebInterface: Sendable {
         StaffCertificatePages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffSignUpPages(ledger: ledger, renderer: renderer).register(on: pages)
         AttendancePages(ledger: ledger, renderer: renderer).register(on: pages)
+        InvitationPages(ledger: ledger, renderer: renderer).register(on: pages)
         VolunteerPages(ledger: ledger, renderer: renderer).register(on: pages)
         VolunteerSignUpPages(ledger: ledger, renderer: renderer).register(on: pages)
         InspectorPages(ledger: ledger, renderer: renderer).register(on: pages)

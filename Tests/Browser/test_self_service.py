@@ -7,7 +7,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import javascript_errors, screenshot
-from test_web_pages import CHINA, login, no_serious_accessibility_violations, session_opener, status_of, wait_until
+from test_web_pages import CHINA, login, no_serious_accessibility_violations, resident_id, session_opener, status_of, wait_until
 
 
 def create_activity(driver, url, title, day, start="09:00", end="12:00"):
@@ -170,4 +170,59 @@ def test_a_volunteer_scans_the_rotating_code_to_check_in_and_out(server, laptop,
     WebDriverWait(phone, 30).until(EC.url_matches(r"/me/records/\d+$"))
     assert "扫码签到" in phone.page_source
     screenshot(phone, "self-check-out-record")
+    assert javascript_errors(phone) == [] and javascript_errors(laptop) == []
+
+
+def test_staff_invite_a_member_who_opens_their_own_login(server, laptop, phone):
+    url = server["url"]
+    login(laptop, server, "org1-admin")
+    laptop.get(url + "/org/volunteers/new")
+    number = resident_id("33010219950505123")
+    laptop.find_element(By.ID, "documentNumber").send_keys(number)
+    laptop.find_element(By.ID, "name").send_keys("林受邀")
+    laptop.find_element(By.ID, "phone").send_keys("13800138123")
+    laptop.find_element(By.CSS_SELECTOR, "form[action='/org/volunteers/new'] button[type=submit]").click()
+    WebDriverWait(laptop, 30).until(EC.url_matches(r"/org/volunteers/\d+$"))
+    volunteer_url = laptop.current_url
+
+    laptop.find_element(By.ID, "invite-button").click()
+    code = WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.ID, "invitation-code"))).text
+    link = laptop.find_element(By.ID, "invitation-link").get_attribute("href")
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code) and link.endswith("/invite?code=" + code)
+    assert laptop.find_element(By.ID, "invitation-qr").get_attribute("src").startswith("data:image/svg+xml;base64,")
+    screenshot(laptop, "invitation")
+
+    # The volunteer opens the link on their phone: the code alone is not enough.
+    phone.delete_all_cookies()
+    phone.get(link)
+    assert phone.find_element(By.ID, "code").get_attribute("value") == code
+    phone.find_element(By.ID, "documentNumber").send_keys("330102199505050000")
+    phone.find_element(By.ID, "username").send_keys("lin-shouyao")
+    phone.find_element(By.ID, "password").send_keys("my-own-password")
+    phone.find_element(By.ID, "passwordAgain").send_keys("my-own-password")
+    phone.find_element(By.CSS_SELECTOR, "form[action='/invite'] button[type=submit]").click()
+    assert "证件号码不符" in WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.ID, "documentNumber-error"))).text
+    screenshot(phone, "invitation-redeem-error")
+    no_serious_accessibility_violations(phone)
+    phone.find_element(By.ID, "documentNumber").clear()
+    phone.find_element(By.ID, "documentNumber").send_keys(number)
+    phone.find_element(By.ID, "password").send_keys("my-own-password")
+    phone.find_element(By.ID, "passwordAgain").send_keys("my-own-password")
+    phone.find_element(By.CSS_SELECTOR, "form[action='/invite'] button[type=submit]").click()
+    WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.ID, "login-invited")))
+    login(phone, server, "lin-shouyao", password="my-own-password")
+    assert phone.current_url.endswith("/me") and "林受邀" in phone.page_source
+
+    # The code is spent, and the member now has a login: no second invitation.
+    phone.delete_all_cookies()
+    phone.get(link)
+    phone.find_element(By.ID, "documentNumber").send_keys(number)
+    phone.find_element(By.ID, "username").send_keys("lin-second")
+    phone.find_element(By.ID, "password").send_keys("my-own-password")
+    phone.find_element(By.ID, "passwordAgain").send_keys("my-own-password")
+    phone.find_element(By.CSS_SELECTOR, "form[action='/invite'] button[type=submit]").click()
+    assert "已使用" in WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.ID, "code-error"))).text
+    laptop.get(volunteer_url)
+    laptop.find_element(By.ID, "invite-button").click()
+    assert "已有登录账号" in WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.ID, "invitation-error"))).text
     assert javascript_errors(phone) == [] and javascript_errors(laptop) == []
