@@ -47,7 +47,7 @@ struct AttendancePages {
                      presenceRequired: $0.presenceRequired, isSet: true)
         }
         var page = ScreenPage(id: id, title: activity.title,
-                              time: "\(PageFormat.time(activity.startAt, zone)) – \(PageFormat.time(activity.endAt, zone))",
+                              time: PageFormat.span(activity, zone),
                               code: "", url: "", qr: "", expiresAt: 0, site: typed ?? stored ?? SiteForm(), siteErrors: siteErrors.dictionary)
         do {
             let code = try await ledger.attendanceCode(activityId: id, by: scope.principal)
@@ -138,7 +138,7 @@ struct AttendancePages {
         let open = try await ledger.ownOpenCheckIn(by: principal)
         let here = open?.activityId == activity.id ? open : nil
         let page = CheckInPage(id: id, title: activity.title, place: activity.place,
-                               time: "\(PageFormat.time(activity.startAt, zone)) – \(PageFormat.time(activity.endAt, zone))",
+                               time: PageFormat.span(activity, zone),
                                code: code, checkedInAt: here.map { PageFormat.moment($0.checkedInAt, zone) }, justCheckedIn: justCheckedIn,
                                error: error)
         return renderer.render("me/check-in", title: activity.title, page: page, context: context,

@@ -32,6 +32,11 @@ enum PageFormat {
         return text
     }
 
+    /// An activity's time, `2026-03-01 09:00 – 2026-03-01 12:00`.
+    static func span(_ activity: Activity, _ zone: TimeZone) -> String {
+        "\(time(activity.startAt, zone)) – \(time(activity.endAt, zone))"
+    }
+
     static func hours(_ minutes: Int) -> String { HoursFormat.hours(fromMinutes: minutes) }
 
     /// Parses `2026-03-01T09:00` or `2026-03-01 09:00` as a time in `zone`; nil when it is not one.

@@ -66,7 +66,7 @@ struct StaffRecordPages {
         for index in shown.indices { shown[index].error = errors[shown[index].index] }
         let members = try await ledger.members(organizationId: scope.organizationId, after: nil, limit: 500, by: scope.principal).items
         let page = BatchPage(activityId: activity.id, activity: activity.title,
-                             window: "\(PageFormat.time(activity.startAt, zone)) – \(PageFormat.time(activity.endAt, zone))",
+                             window: PageFormat.span(activity, zone),
                              rows: shown, members: members.map { MemberOption(number: $0.number, name: $0.name) },
                              formError: formError, errorCount: errors.count, hasErrors: !errors.isEmpty)
         return renderer.render("org/record-batch", title: renderer.text("record_hours", context.language), page: page, context: context,

@@ -66,7 +66,7 @@ struct StaffSignUpPages {
             Choice(value: $0.rawValue, label: renderer.text("audience_\($0.rawValue)", context.language), selected: $0.rawValue == shown.audience)
         }
         let page = Page(id: id, title: activity.title,
-                        time: "\(PageFormat.time(activity.startAt, zone)) – \(PageFormat.time(activity.endAt, zone))",
+                        time: PageFormat.span(activity, zone),
                         isOpen: current != nil, placesTaken: current?.placesTaken ?? 0, capacity: current?.recruitment.capacity ?? 0,
                         waiting: current?.waiting ?? 0, form: shown, audiences: audiences, roster: rows, errors: errors.dictionary)
         return renderer.render("org/sign-ups", title: "\(renderer.text("recruitment", context.language)) · \(activity.title)",

@@ -81,7 +81,7 @@ struct VolunteerSignUpPages {
             let a = item.activity, zone = zones[a.organizationId] ?? .ledgerDefault
             rows.append(OpenActivityRow(
                 id: a.id, title: a.title, organization: try await organizationName(a.organizationId), category: a.category.chineseLabel,
-                place: a.place, time: "\(PageFormat.time(a.startAt, zone)) – \(PageFormat.time(a.endAt, zone))",
+                place: a.place, time: PageFormat.span(a, zone),
                 deadline: PageFormat.time(item.recruitment.deadline, zone),
                 places: "\(item.placesLeft) / \(item.recruitment.capacity)", waiting: item.waiting, full: item.placesLeft == 0,
                 skills: item.recruitment.requiredSkills.isEmpty ? nil : item.recruitment.requiredSkills.joined(separator: "、"),
