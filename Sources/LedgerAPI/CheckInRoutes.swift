@@ -90,7 +90,8 @@ struct CheckInRoutes {
         api.get("activities/:id/attendance-code") { _, context -> AttendanceCodeBody in
             let principal = try context.requirePrincipal()
             let code = try await ledger.attendanceCode(activityId: try context.id(), by: principal)
-            return AttendanceCodeBody(code: code.code, url: code.url, expiresAt: Wire.time(code.expiresAt, TimeZone(secondsFromGMT: 0)!))
+            let zone = try await ledger.timeZones(of: [code.organizationId])[code.organizationId] ?? .ledgerDefault
+            return AttendanceCodeBody(code: code.code, url: code.url, expiresAt: Wire.time(code.expiresAt, zone))
         }
         api.post("activities/:id/self-check-in") { request, context -> EditedResponse<CheckInBody> in
             let principal = try context.requirePrincipal()

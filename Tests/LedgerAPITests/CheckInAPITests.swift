@@ -54,7 +54,7 @@ import Testing
             let code = try #require(shown.json["code"] as? String)
             #expect(code.count == 8 && code == f.attendanceCode(f.liveActivityA))
             #expect(shown.json["url"] as? String == "\(APIFixture.publicBaseURL)/a/\(f.liveActivityA.id)?code=\(code)")
-            #expect(shown.json["expiresAt"] as? String == "2026-06-15T04:00:30Z")
+            #expect(shown.json["expiresAt"] as? String == "2026-06-15T12:00:30+08:00")
             #expect(try await f.send(client, .get, live + "/attendance-code", as: "bStaff").status == .notFound)
 
             // Staff cannot check themselves in; a wrong code and a position off the globe are refused beside their fields.

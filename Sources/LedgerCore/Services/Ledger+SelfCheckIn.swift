@@ -2,6 +2,8 @@ import Foundation
 
 /// The code on an activity's attendance screen, the URL its QR code opens, and when it is replaced.
 public struct AttendanceCode: Sendable, Hashable {
+    /// The organization of the activity, whose time zone shows `expiresAt`.
+    public var organizationId: Int64
     public var code: String
     public var url: String
     public var expiresAt: Date
@@ -28,7 +30,7 @@ extension Ledger {
                                             activityEnd: LocalDateTime(activity.endAt, in: zone).description)
         }
         let current = codes.code(activityId: activity.id, at: now)
-        return AttendanceCode(code: current.code, url: codes.url(activityId: activity.id, code: current.code), expiresAt: current.expiresAt)
+        return AttendanceCode(organizationId: activity.organizationId, code: current.code, url: codes.url(activityId: activity.id, code: current.code), expiresAt: current.expiresAt)
     }
 
     /// Checks the principal volunteer in at an activity with the code of its attendance screen (扫码签到), now, with
