@@ -31,6 +31,7 @@ public func buildRouter(ledger: Ledger) -> Router<LedgerRequestContext> {
     RecordRoutes(ledger: ledger).register(on: api)
     CheckInRoutes(ledger: ledger).register(on: api)
     SignUpRoutes(ledger: ledger).register(on: api)
+    ClaimRoutes(ledger: ledger).register(on: api)
     ImportExportRoutes(ledger: ledger).register(on: api)
     SpotCheckRoutes(ledger: ledger).register(on: api, router: router)
     let certificates = CertificateRoutes(ledger: ledger)

@@ -146,6 +146,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v8-login-invitations") { db in
             try db.execute(sql: invitationsSQL)
         }
+        migrator.registerMigration("v9-hours-claims") { db in
+            try db.execute(sql: claimsSQL)
+        }
         return migrator
     }
 
@@ -187,6 +190,46 @@ enum SQLiteSchema {
         CREATE TRIGGER login_invitations_used_once BEFORE UPDATE ON login_invitations
             WHEN OLD.used_at IS NOT NULL OR NEW.code_hash IS NOT OLD.code_hash OR NEW.volunteer_id IS NOT OLD.volunteer_id
             BEGIN SELECT RAISE(ABORT, 'an invitation is used once'); END;
+        """
+
+    /// Volunteers' hour claims (补录申请) and the images attached to them, stored once by content hash. A claim is
+    /// decided once; an approved one names its record.
+    static let claimsSQL = """
+        CREATE TABLE claim_evidence (
+            hash TEXT PRIMARY KEY CHECK (length(hash) = 64),
+            content_type TEXT NOT NULL,
+            bytes BLOB NOT NULL
+        );
+        CREATE TABLE hours_claims (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            activity_id INTEGER NOT NULL REFERENCES activities(id),
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            start_at INTEGER NOT NULL,
+            end_at INTEGER NOT NULL,
+            minutes INTEGER NOT NULL CHECK (minutes > 0),
+            note TEXT NOT NULL,
+            evidence_hash TEXT REFERENCES claim_evidence(hash),
+            is_late INTEGER NOT NULL CHECK (is_late IN (0, 1)),
+            state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+            submitted_at INTEGER NOT NULL,
+            decided_at INTEGER,
+            decided_by INTEGER,
+            reason TEXT,
+            record_id INTEGER REFERENCES service_records(id),
+            CHECK ((state = 'pending') = (decided_at IS NULL)),
+            CHECK ((state = 'approved') = (record_id IS NOT NULL))
+        );
+        CREATE INDEX hours_claims_by_organization ON hours_claims (organization_id, state, id);
+        CREATE INDEX hours_claims_by_volunteer ON hours_claims (volunteer_id, id);
+        CREATE TRIGGER hours_claims_no_delete BEFORE DELETE ON hours_claims
+            BEGIN SELECT RAISE(ABORT, 'hour claims are never deleted; reject them'); END;
+        CREATE TRIGGER hours_claims_decided_once BEFORE UPDATE ON hours_claims
+            WHEN OLD.state <> 'pending' OR NEW.id IS NOT OLD.id OR NEW.volunteer_id IS NOT OLD.volunteer_id
+              OR NEW.start_at IS NOT OLD.start_at OR NEW.end_at IS NOT OLD.end_at OR NEW.minutes IS NOT OLD.minutes
+            BEGIN SELECT RAISE(ABORT, 'an hour claim is decided once'); END;
+        CREATE TRIGGER claim_evidence_no_change BEFORE UPDATE ON claim_evidence
+            BEGIN SELECT RAISE(ABORT, 'evidence is stored once by its hash'); END;
         """
 
     /// Issued certificates and the record revisions each covers. Serials and status-list indexes are

@@ -45,6 +45,7 @@ public struct WebInterface: Sendable {
         StaffSignUpPages(ledger: ledger, renderer: renderer).register(on: pages)
         AttendancePages(ledger: ledger, renderer: renderer).register(on: pages)
         InvitationPages(ledger: ledger, renderer: renderer).register(on: pages)
+        ClaimPages(ledger: ledger, renderer: renderer).register(on: pages)
         VolunteerPages(ledger: ledger, renderer: renderer).register(on: pages)
         VolunteerSignUpPages(ledger: ledger, renderer: renderer).register(on: pages)
         InspectorPages(ledger: ledger, renderer: renderer).register(on: pages)

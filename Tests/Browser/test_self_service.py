@@ -226,3 +226,57 @@ def test_staff_invite_a_member_who_opens_their_own_login(server, laptop, phone):
     laptop.find_element(By.ID, "invite-button").click()
     assert "已有登录账号" in WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.ID, "invitation-error"))).text
     assert javascript_errors(phone) == [] and javascript_errors(laptop) == []
+
+
+def test_a_volunteer_claims_hours_with_a_photo_and_staff_approve(server, laptop, phone, tmp_path):
+    url = server["url"]
+    login(laptop, server, "org1-admin")
+    day = (datetime.datetime.now(CHINA) - datetime.timedelta(days=2)).date()
+    create_activity(laptop, url, "纸质签到的敬老活动", day, start="14:00", end="17:00")
+    photo = tmp_path / "sign-in-sheet.png"
+    photo.write_bytes(bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + bytes(200))
+
+    login(phone, server, "volunteer1")
+    phone.find_element(By.CSS_SELECTOR, "nav a[href='/me/claims']").click()
+    WebDriverWait(phone, 30).until(EC.url_contains("/me/claims"))
+    option = phone.find_element(By.XPATH, "//select[@id='activityId']/option[contains(., '纸质签到的敬老活动')]")
+    option.click()
+    # Outside the activity's time: refused beside the form, nothing stored.
+    for field, time in (("start", "12:00"), ("end", "13:00")):
+        phone.execute_script("arguments[0].value = arguments[1]", phone.find_element(By.ID, field), f"{day}T{time}")
+    phone.find_element(By.ID, "note").send_keys("活动使用纸质签到表")
+    phone.find_element(By.CSS_SELECTOR, "form[action='/me/claims'] button[type=submit]").click()
+    error = WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".error")))
+    assert "活动时间" in error.text, error.text
+    assert phone.find_elements(By.CSS_SELECTOR, "#my-claims li[data-claim]") == []
+    for field, time in (("start", "14:00"), ("end", "16:30")):
+        phone.execute_script("arguments[0].value = arguments[1]", phone.find_element(By.ID, field), f"{day}T{time}")
+    phone.find_element(By.ID, "evidence").send_keys(str(photo))
+    phone.find_element(By.CSS_SELECTOR, "form[action='/me/claims'] button[type=submit]").click()
+    WebDriverWait(phone, 30).until(EC.url_contains("#my-claims"))
+    mine = phone.find_element(By.CSS_SELECTOR, "#my-claims li[data-claim]")
+    assert "待审核" in mine.text and "2.50" in mine.text, mine.text
+    screenshot(phone, "volunteer-claims")
+    no_serious_accessibility_violations(phone)
+    claim_id = mine.get_attribute("data-claim")
+
+    # Staff see it with its photo and approve: one record, source hours claim.
+    laptop.get(url + "/org/claims")
+    item = laptop.find_element(By.CSS_SELECTOR, f"#claims li[data-claim='{claim_id}']")
+    assert "余雪梅" in item.text and "2.50" in item.text
+    status, image = status_of(session_opener(laptop), item.find_element(By.CLASS_NAME, "claim-evidence").get_attribute("href"))
+    assert status == 200 and image.startswith(b"\x89PNG")
+    screenshot(laptop, "staff-claims")
+    no_serious_accessibility_violations(laptop)
+    item.find_element(By.CSS_SELECTOR, "button.approve").click()
+    WebDriverWait(laptop, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#claims li[data-claim='{claim_id}']") == [])
+    laptop.get(url + "/org/claims?all=1")
+    approved = laptop.find_element(By.CSS_SELECTOR, f"#claims li[data-claim='{claim_id}']")
+    assert "已批准" in approved.text
+    approved.find_element(By.LINK_TEXT, "服务记录").click()
+    WebDriverWait(laptop, 30).until(EC.url_matches(r"/org/records/\d+$"))
+    assert "补录申请" in laptop.page_source and "2.50" in laptop.page_source
+
+    phone.get(url + "/me/claims")
+    assert "已批准" in phone.find_element(By.CSS_SELECTOR, f"#my-claims li[data-claim='{claim_id}']").text
+    assert javascript_errors(phone) == [] and javascript_errors(laptop) == []

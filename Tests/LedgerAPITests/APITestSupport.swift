@@ -47,6 +47,10 @@ struct APIFixture: Sendable {
     let selfCheckIn: CheckIn
     /// The code of an invitation for `walkInB`, by B's staff, not yet redeemed.
     let invitationCodeB: String
+    /// Pending hour claims of volunteerA on activityA and volunteerB on activityB, June 10 12:00 to 13:00, with a PNG.
+    let claimA: HoursClaim
+    let claimB: HoursClaim
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 1, count: 32)
     /// Tokens by account name: admin, inspector, aAdmin, aStaff, bAdmin, bStaff, volunteerA, volunteerB, selfCheckedIn.
     let tokens: [String: String]
 
@@ -112,6 +116,12 @@ struct APIFixture: Sendable {
             by: Principal(userId: nil, role: .volunteer, volunteerId: selfCheckedIn.id)).checkIn
         let invitationCodeB = try await ledger.inviteVolunteer(
             volunteerId: walkInB.id, by: Principal(userId: nil, role: .organizationStaff, organizationId: b.id)).code
+        var claims: [HoursClaim] = []
+        for (volunteer, activity) in [(volunteerA, activityA), (volunteerB, activityB)] {
+            claims.append(try await ledger.submitHoursClaim(HoursClaimInput(
+                activityId: activity.id, start: Factory.time(day: 10, hour: 12), end: Factory.time(day: 10, hour: 13), note: "忘记签到",
+                evidence: png), by: Principal(userId: nil, role: .volunteer, volunteerId: volunteer.id)))
+        }
         var recruiting: [Activity] = []
         for organization in [a, b] {
             let activity = try await ledger.createActivity(Factory.activity(day: 20, title: "招募活动"), organizationId: organization.id, by: op)
@@ -127,7 +137,7 @@ struct APIFixture: Sendable {
                           liveActivityA: liveActivityA, liveActivityB: liveActivityB, checkInA: checkInA, checkInB: checkInB,
                           walkInA: walkInA, walkInB: walkInB, recruitingA: recruiting[0], recruitingB: recruiting[1],
                           signUpA: signUpA, signUpB: signUpB, selfCheckedIn: selfCheckedIn, selfCheckIn: selfCheckIn,
-                          invitationCodeB: invitationCodeB, tokens: tokens)
+                          invitationCodeB: invitationCodeB, claimA: claims[0], claimB: claims[1], tokens: tokens)
     }
 
     /// The attendance code shown now for `activity`.
@@ -189,6 +199,7 @@ struct APIFixture: Sendable {
             snapshot.recruitments = try r.recruitments(after: nil, limit: 500)
             snapshot.signUps = try r.signUps(after: nil, limit: 500)
             snapshot.invitations = try r.invitations(after: nil, limit: 500)
+            snapshot.claims = try r.claims(organizationId: nil, volunteerId: nil, state: nil, after: nil, limit: 500)
             // Account ids are assigned in sequence and accounts are never deleted.
             while let user = try r.user(id: Int64(snapshot.users.count + 1)) { snapshot.users.append(user) }
             return snapshot
@@ -211,6 +222,7 @@ struct LedgerSnapshot: Equatable, Sendable {
     var recruitments: [Recruitment] = []
     var signUps: [SignUp] = []
     var invitations: [LoginInvitation] = []
+    var claims: [HoursClaim] = []
     var users: [UserAccount] = []
 
     /// Distinct registered volunteers.

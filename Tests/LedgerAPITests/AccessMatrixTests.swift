@@ -65,6 +65,10 @@ import Testing
         .init(.post, "/activities/{liveActivity}/self-check-in",    .attendance,    401, 403,  403,  403,        403,        [200, 403]),
         .init(.post, "/activities/{liveActivity}/self-check-out",   .attendance,    401, 403,  403,  403,        403,        [200, 409]),
         .init(.get,  "/open-activities",                            .none,          401, 200,  200,  200,        200,        200),
+        .init(.post, "/hours-claims",                               .claim,         401, 403,  403,  403,        403,        [201, 403]),
+        .init(.get,  "/hours-claims",                               .none,          401, 200,  200,  200,        200,        200),
+        .init(.post, "/hours-claims/{claim}/decision",              .approve,       401, 200,  403,  [200, 404], [200, 404], 404),
+        .init(.get,  "/hours-claims/{claim}/evidence",              .none,          401, 200,  200,  [200, 404], [200, 404], [200, 404]),
         .init(.get,  "/activities/{recruiting}/recruitment",        .none,          401, 200,  200,  [200, 404], [200, 404], 200),
         .init(.put,  "/activities/{recruiting}/recruitment",        .recruitment,   401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.post, "/activities/{recruiting}/sign-ups",           .none,          401, 403,  403,  403,        403,        [409, 201]),
@@ -261,13 +265,14 @@ extension AccessMatrixTests {
                 .replacingOccurrences(of: "{checkIn}", with: String(fixture.checkIn(side).id))
                 .replacingOccurrences(of: "{recruiting}", with: String(fixture.recruiting(side).id))
                 .replacingOccurrences(of: "{signUp}", with: String(fixture.signUp(side).id))
+                .replacingOccurrences(of: "{claim}", with: String(side == .a ? fixture.claimA.id : fixture.claimB.id))
         }
     }
 
     /// The body a matrix request sends: valid input, so that only access decides the outcome.
     enum Payload: Sendable {
         case none, staffAccount, holidays, organization, registration, member, activity, record, batch, correction, void, importFile,
-             checkIn, checkOut, recruitment, confirm, attendance, site
+             checkIn, checkOut, recruitment, confirm, attendance, site, claim, approve
 
         /// Whether the body names the target organization's data.
         var targetsOrganization: Bool { self == .staffAccount || self == .record }
@@ -307,6 +312,11 @@ extension AccessMatrixTests {
                 return Factory.json(SignUpAPITests.RecruitmentPayload(audience: "members", capacity: 6, deadline: Factory.time(day: 19, hour: 12)))
             case .confirm:
                 return Factory.json(["decision": "confirm"])
+            case .claim:
+                return Factory.json(ClaimPayload(activityId: fixture.activity(side).id, start: Factory.time(day: 10, hour: 17),
+                                                 end: Factory.time(day: 10, hour: 18), note: "纸质签到表"))
+            case .approve:
+                return Factory.json(["decision": "approve"])
             case .site:
                 return Factory.json(["latitude": 30.259, "longitude": 120.15, "radius": 200])
             case .attendance:

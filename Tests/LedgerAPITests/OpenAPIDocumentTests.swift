@@ -193,6 +193,12 @@ struct OperationSample: Sendable, CustomStringConvertible {
             "GET /api/v1/check-ins/{id}": .init(),
             "POST /api/v1/check-ins/{id}/check-out": .init(body: json(["minutes": 100])),
             "GET /api/v1/activities/{id}/attendance-code": .init(pathId: String(f.liveActivityA.id)),
+            "POST /api/v1/hours-claims": .init(body: json(ClaimPayload(
+                activityId: f.activityA.id, start: Factory.time(day: 10, hour: 17), end: Factory.time(day: 10, hour: 18), note: "纸质签到表",
+                evidence: Data(APIFixture.png).base64EncodedString())), token: f.tokens["volunteerA"]),
+            "GET /api/v1/hours-claims": .init(query: "state=pending&limit=10"),
+            "POST /api/v1/hours-claims/{id}/decision": .init(body: json(["decision": "approve"])),
+            "GET /api/v1/hours-claims/{id}/evidence": .init(),
             "POST /api/v1/volunteers/{id}/invitations": .init(pathId: String(f.walkInA.id), token: f.tokens["aStaff"]),
             "POST /api/v1/invitations/redeem": .init(body: json([
                 "code": f.invitationCodeB, "documentNumber": f.walkInB.documentNumber, "username": "walkin-b", "password": "a-long-password"])),
@@ -232,6 +238,10 @@ struct OperationSample: Sendable, CustomStringConvertible {
             ("POST /api/v1/check-ins/{id}/cancel", .init(body: json(["reason": "再次撤销"]), pathId: String(f.checkInB.id)), "admin", 409),
             ("POST /api/v1/activities/{id}/check-ins", .init(body: json(["volunteerNumber": f.walkInA.number])), "admin", 409),
             ("GET /api/v1/check-ins/{id}", .init(), "bStaff", 404),
+            ("POST /api/v1/hours-claims/{id}/decision", .init(body: json(["decision": "reject", "reason": "再议"])), "admin", 409),
+            ("POST /api/v1/hours-claims", .init(body: json(ClaimPayload(
+                activityId: f.activityA.id, start: Factory.time(day: 10, hour: 12), end: Factory.time(day: 10, hour: 13), note: "扫描件",
+                evidence: "JVBERi0xLjc="))), "volunteerA", 422),
             ("POST /api/v1/invitations/redeem", .init(body: json([
                 "code": f.invitationCodeB, "documentNumber": f.walkInB.documentNumber, "username": "walkin-b2", "password": "a-long-password"])),
              nil, 422),
@@ -313,6 +323,7 @@ struct DocumentedExchange {
             case "records": return String(fixture.recordA.id)
             case "check-ins": return String(fixture.checkInA.id)
             case "sign-ups": return String(fixture.signUpA.id)
+            case "hours-claims": return String(fixture.claimA.id)
             default:
                 Issue.record("\(operation.key): no fixture id for \(segments[index - 1]); teach DocumentedExchange.uri")
                 return "0"

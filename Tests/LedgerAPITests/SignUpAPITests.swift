@@ -79,3 +79,12 @@ struct SelfCheckInPayload: Encodable {
     var longitude: Double?
     var accuracy: Double?
 }
+
+/// The body of `submitHoursClaim`.
+struct ClaimPayload: Encodable {
+    var activityId: Int64
+    var start: Date
+    var end: Date
+    var note: String
+    var evidence: String?
+}

@@ -109,7 +109,7 @@ public struct Activity: Sendable, Hashable, Codable {
 
 /// How a service record entered the ledger.
 public enum RecordSource: String, Codable, Sendable, CaseIterable {
-    case manual, `import`, checkIn = "check_in", selfCheckIn = "self_check_in"
+    case manual, `import`, checkIn = "check_in", selfCheckIn = "self_check_in", claim
 }
 
 /// What a revision did to its record.

@@ -49,6 +49,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case notOnSite(distanceMeters: Int?, radius: Int)
     /// The volunteer of an invitation already has a login.
     case alreadyHasLogin(volunteerNumber: String)
+    /// A claim already decided the other way.
+    case claimDecided(claimId: Int64, state: HoursClaimState)
     /// Too many wrong passwords for this account or from this address: try again after the delay.
     case loginThrottled(retryAfterSeconds: Int)
     /// An uploaded file could not be read as text: its encoding is wrong, or a line breaks a limit.
@@ -66,7 +68,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
              .spotCheckState, .findingExists, .itemsUndecided, .checkInClosed, .alreadyCheckedIn,
-             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive, .notCheckedIn, .notOnSite, .alreadyHasLogin: .conflict
+             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive, .notCheckedIn, .notOnSite, .alreadyHasLogin, .claimDecided: .conflict
         default: .invalidInput
         }
     }
@@ -109,6 +111,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notCheckedIn: "not-checked-in"
         case .notOnSite: "not-on-site"
         case .alreadyHasLogin: "already-has-login"
+        case .claimDecided: "claim-decided"
         case .loginThrottled: "login-throttled"
         case .unreadableFile: "unreadable-file"
         case .uploadTooLarge: "upload-too-large"
@@ -200,6 +203,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "签到码无效或已过期，请重新扫描现场屏幕上的二维码 / the attendance code is wrong or has expired; scan the QR code on the screen at the site again"
         case .notCheckedIn(let activityId):
             "你尚未在活动 #\(activityId) 签到，不能签退 / you are not checked in at activity #\(activityId), so there is nothing to check out"
+        case .claimDecided(let id, let state):
+            "补录申请 #\(id) 已\(state == .approved ? "批准" : "驳回")，不能再更改 / hours claim #\(id) is already \(state.rawValue) and can no longer change"
         case .alreadyHasLogin(let number):
             "志愿者 \(number) 已有登录账号，可用原账号登录或请平台重置密码 / volunteer \(number) already has a login: sign in with it, or ask the platform to reset its password"
         case .notOnSite(let distance, let radius):

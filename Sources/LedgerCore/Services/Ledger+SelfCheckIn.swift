@@ -134,7 +134,7 @@ extension Ledger {
     }
 
     /// A volunteer takes part with a confirmed sign-up, or, where the activity takes no sign-ups, as a member.
-    private static func checkMayTakePart(volunteerId: Int64, in activity: Activity, _ r: any LedgerReader) throws {
+    static func checkMayTakePart(volunteerId: Int64, in activity: Activity, _ r: any LedgerReader) throws {
         if try r.recruitment(activityId: activity.id) != nil {
             guard let signUp = try r.activeSignUp(activityId: activity.id, volunteerId: volunteerId), signUp.state == .confirmed else {
                 throw LedgerError.forbidden("只有报名已被录用的志愿者可以签到 / only volunteers whose sign-up was confirmed can check in")

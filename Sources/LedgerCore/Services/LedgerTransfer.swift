@@ -147,6 +147,16 @@ public struct LedgerTransfer: Sendable {
             try handoff.send(.signUps(rows))
             return rows
         }
+        try page(after: nil as String?, next: { $0.last?.hash }, limit: batchSize) { after in
+            let rows = try r.evidence(after: after, limit: batchSize)
+            try handoff.send(.evidence(rows))
+            return rows
+        }
+        try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
+            let rows = try r.claims(organizationId: nil, volunteerId: nil, state: nil, after: after, limit: batchSize)
+            try handoff.send(.claims(rows))
+            return rows
+        }
         try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
             let rows = try r.invitations(after: after, limit: batchSize)
             try handoff.send(.invitations(rows))
@@ -183,7 +193,7 @@ public struct LedgerTransfer: Sendable {
     public static let copiedTables: Set<String> = [
         "certificates", "certificate_records", "check_ins", "spot_check_campaigns", "spot_check_population",
         "spot_check_sample", "spot_check_assignments", "spot_check_findings", "inspector_exclusions", "certificate_reviews",
-        "recruitments", "sign_ups", "login_invitations",
+        "recruitments", "sign_ups", "login_invitations", "claim_evidence", "hours_claims",
     ]
 
     // MARK: Target side
@@ -250,6 +260,12 @@ public struct LedgerTransfer: Sendable {
             case .signUps(let rows):
                 for row in rows { try w.restore(row) }
                 count("sign_ups", rows.count)
+            case .evidence(let rows):
+                for row in rows { try w.save(row) }
+                count("claim_evidence", rows.count)
+            case .claims(let rows):
+                for row in rows { try w.restore(row) }
+                count("hours_claims", rows.count)
             case .invitations(let rows):
                 for row in rows { try w.restore(row) }
                 count("login_invitations", rows.count)
@@ -347,6 +363,8 @@ enum TransferBatch: Sendable {
     case recruitments([Recruitment])
     case signUps([SignUp])
     case invitations([LoginInvitation])
+    case evidence([ClaimEvidence])
+    case claims([HoursClaim])
     case campaign(CampaignCopy)
     case inspectorExclusions([InspectorExclusion])
     case certificateReviews([CertificateReview])
