@@ -163,7 +163,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerStoreContractTests",
-            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerCertificates", "LedgerPasswords"]
+            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerCertificates", "LedgerPasswords",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "LedgerAPITests",

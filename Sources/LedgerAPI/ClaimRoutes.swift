@@ -3,7 +3,8 @@ import Hummingbird
 import LedgerCore
 
 /// Hour claims (补录申请): volunteers claim hours nothing recorded, with an optional image of the paper sign-in sheet;
-/// staff of the activity's organization approve (one record, source `claim`) or reject them.
+/// stays of check-ins nobody checked out wait among them (origin `auto_close`); staff of the activity's organization approve
+/// them (one record, source `claim`, with adjusted minutes if need be) or reject them; the volunteer may ask for a correction.
 struct ClaimRoutes {
     let ledger: Ledger
 
@@ -20,6 +21,12 @@ struct ClaimRoutes {
     struct DecisionInput: Decodable {
         var decision: ClaimDecision
         var reason: String?
+        /// Minutes of actual service when staff adjust an approval (at most the claim's span).
+        var minutes: Int?
+    }
+
+    struct CorrectionInput: Decodable {
+        var note: String
     }
 
     static let decoder: JSONDecoder = {
@@ -64,7 +71,13 @@ struct ClaimRoutes {
         api.post("hours-claims/:id/decision") { request, context -> ClaimBody in
             let principal = try context.requirePrincipal()
             let input = try await request.decode(as: DecisionInput.self, context: context)
-            return try await body(try await ledger.decideHoursClaim(id: try context.id(), input.decision, reason: input.reason, by: principal))
+            return try await body(try await ledger.decideHoursClaim(id: try context.id(), input.decision, reason: input.reason,
+                                                                    minutes: input.minutes, by: principal))
+        }
+        api.post("hours-claims/:id/correction") { request, context -> ClaimBody in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: CorrectionInput.self, context: context)
+            return try await body(try await ledger.requestClaimCorrection(id: try context.id(), note: input.note, by: principal))
         }
         api.get("hours-claims/:id/evidence") { _, context -> Response in
             let principal = try context.requirePrincipal()
@@ -99,6 +112,9 @@ struct ClaimBody: ResponseEncodable {
     var decidedBy: Int64?
     var reason: String?
     var recordId: Int64?
+    var origin: ClaimOrigin
+    var checkInId: Int64?
+    var correction: String?
 
     init(_ c: HoursClaim, _ zone: TimeZone) {
         id = c.id
@@ -118,5 +134,8 @@ struct ClaimBody: ResponseEncodable {
         decidedBy = c.decidedBy
         reason = c.reason
         recordId = c.recordId
+        origin = c.origin
+        checkInId = c.checkInId
+        correction = c.correction
     }
 }

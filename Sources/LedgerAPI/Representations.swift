@@ -11,6 +11,21 @@ enum Wire {
     }
 }
 
+/// An organization's settings (`getOrganizationSettings`, `updateOrganizationSettings`).
+struct OrganizationSettingsBody: ResponseEncodable {
+    var organizationId: Int64
+    var checkOutGraceMinutes: Int
+
+    struct Input: Decodable {
+        var checkOutGraceMinutes: Int
+    }
+
+    init(_ s: OrganizationSettings) {
+        organizationId = s.organizationId
+        checkOutGraceMinutes = s.checkOutGraceMinutes
+    }
+}
+
 struct OrganizationBody: ResponseEncodable {
     var id: Int64
     var creditCode: String

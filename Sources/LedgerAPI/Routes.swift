@@ -162,6 +162,16 @@ struct OrganizationRoutes {
             let principal = try context.requirePrincipal()
             return OrganizationBody(try await ledger.organization(id: try context.id(), by: principal))
         }
+        api.get("organizations/:id/settings") { _, context -> OrganizationSettingsBody in
+            let principal = try context.requirePrincipal()
+            return OrganizationSettingsBody(try await ledger.organizationSettings(organizationId: try context.id(), by: principal))
+        }
+        api.put("organizations/:id/settings") { request, context -> OrganizationSettingsBody in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: OrganizationSettingsBody.Input.self, context: context)
+            return OrganizationSettingsBody(try await ledger.updateOrganizationSettings(
+                organizationId: try context.id(), checkOutGraceMinutes: input.checkOutGraceMinutes, by: principal))
+        }
         api.get("organizations/:id/summary") { request, context -> HoursSummaryBody in
             let principal = try context.requirePrincipal()
             let period = DayRange(from: try request.queryDate("from"), to: try request.queryDate("to"))

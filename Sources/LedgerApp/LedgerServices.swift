@@ -48,8 +48,9 @@ struct PeriodicService: Service {
         }, failure: "certificate key file unreadable; keeping the keys last read")
     }
 
-    /// Every five minutes, closes check-ins left open 12 hours after their activity ended (nothing is recorded
-    /// for them). Harmless with several servers on one database: each check-in is closed once, under its lock.
+    /// Every five minutes, closes check-ins left open past their activity's end and the organization's grace: their
+    /// stays wait as hour claims for staff. Harmless with several servers on one database: each check-in is closed once,
+    /// under its lock.
     static func forgottenCheckIns(_ ledger: Ledger, logger: Logger) -> PeriodicService {
         PeriodicService(interval: .seconds(300), logger: logger, round: {
             let closed = try await ledger.closeForgottenCheckIns()

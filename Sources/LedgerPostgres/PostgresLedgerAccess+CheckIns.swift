@@ -28,10 +28,12 @@ extension PostgresLedgerAccess {
             """, Self.checkIn)
     }
 
-    func openCheckIns(activityEndedBefore endedBefore: Date, limit: Int) throws -> [CheckIn] {
+    func forgottenCheckIns(at now: Date, defaultGraceMinutes: Int, limit: Int) throws -> [CheckIn] {
         try rows("""
             SELECT \(unescaped: Self.checkInColumns) FROM check_ins
-            WHERE state = 'open' AND activity_id IN (SELECT id FROM activities WHERE end_at < \(Self.stored(endedBefore)))
+            WHERE state = 'open' AND activity_id IN (
+                SELECT a.id FROM activities a LEFT JOIN organization_settings s ON s.organization_id = a.organization_id
+                WHERE a.end_at + COALESCE(s.check_out_grace_minutes, \(defaultGraceMinutes)) * interval '1 minute' <= \(Self.stored(now)))
             ORDER BY id LIMIT \(limit)
             """, Self.checkIn)
     }

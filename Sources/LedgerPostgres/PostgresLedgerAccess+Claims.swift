@@ -2,11 +2,11 @@ import Foundation
 import LedgerCore
 import PostgresNIO
 
-/// Hour claims and their evidence on PostgreSQL (tables of migration 10, `PostgresSchema.claimStatements`).
+/// Hour claims, their evidence and organizations' settings on PostgreSQL (tables of migration 10, `PostgresSchema.claimStatements`).
 extension PostgresLedgerAccess {
     private static let claimColumns = """
         id, activity_id, organization_id, volunteer_id, start_at, end_at, minutes, note, evidence_hash, is_late, state, submitted_at,
-        decided_at, decided_by, reason, record_id
+        decided_at, decided_by, reason, record_id, origin, check_in_id, correction
         """
 
     private static func claim(_ c: inout Columns) throws -> HoursClaim {
@@ -14,7 +14,8 @@ extension PostgresLedgerAccess {
                    startAt: try c.next(), endAt: try c.next(), minutes: try c.next(), note: try c.next(), evidenceHash: try c.next(),
                    isLate: try c.next(), state: try StoredValue.decode(try c.next(), column: "hours_claims.state"),
                    submittedAt: try c.next(), decidedAt: try c.next(), decidedBy: try c.next(), reason: try c.next(),
-                   recordId: try c.next())
+                   recordId: try c.next(), origin: try StoredValue.decode(try c.next(), column: "hours_claims.origin"),
+                   checkInId: try c.next(), correction: try c.next())
     }
 
     private static func evidence(_ c: inout Columns) throws -> ClaimEvidence {
@@ -56,12 +57,13 @@ extension PostgresLedgerAccess {
     private func storeClaim(_ claim: HoursClaim, id: Int64?) throws -> HoursClaim {
         let id = try row("""
             INSERT INTO hours_claims (id, activity_id, organization_id, volunteer_id, start_at, end_at, minutes, note, evidence_hash,
-                                      is_late, state, submitted_at, decided_at, decided_by, reason, record_id)
+                                      is_late, state, submitted_at, decided_at, decided_by, reason, record_id, origin, check_in_id,
+                                      correction)
             VALUES (COALESCE(\(id)::bigint, nextval(pg_get_serial_sequence('hours_claims', 'id'))), \(claim.activityId),
                     \(claim.organizationId), \(claim.volunteerId), \(Self.stored(claim.startAt)), \(Self.stored(claim.endAt)),
                     \(claim.minutes), \(claim.note), \(claim.evidenceHash), \(claim.isLate), \(claim.state.rawValue),
                     \(Self.stored(claim.submittedAt)), \(claim.decidedAt.map(Self.stored)), \(claim.decidedBy), \(claim.reason),
-                    \(claim.recordId))
+                    \(claim.recordId), \(claim.origin.rawValue), \(claim.checkInId), \(claim.correction))
             RETURNING id
             """) { try $0.next(Int64.self) }
         var stored = claim
@@ -78,6 +80,29 @@ extension PostgresLedgerAccess {
         if decided == nil {
             throw LedgerError.claimDecided(claimId: claim.id, state: try self.claim(id: claim.id)?.state ?? claim.state)
         }
+    }
+
+    func saveCorrection(_ claim: HoursClaim) throws {
+        let saved = try row("""
+            UPDATE hours_claims SET correction = \(claim.correction) WHERE id = \(claim.id) AND state = 'pending' RETURNING id
+            """) { try $0.next(Int64.self) }
+        if saved == nil {
+            throw LedgerError.claimDecided(claimId: claim.id, state: try self.claim(id: claim.id)?.state ?? claim.state)
+        }
+    }
+
+    func organizationSettings(organizationId: Int64) throws -> OrganizationSettings? {
+        try row("""
+            SELECT organization_id, check_out_grace_minutes FROM organization_settings WHERE organization_id = \(organizationId)
+            """) { OrganizationSettings(organizationId: try $0.next(), checkOutGraceMinutes: try $0.next()) }
+    }
+
+    func save(_ settings: OrganizationSettings) throws {
+        try run("""
+            INSERT INTO organization_settings (organization_id, check_out_grace_minutes)
+            VALUES (\(settings.organizationId), \(settings.checkOutGraceMinutes))
+            ON CONFLICT (organization_id) DO UPDATE SET check_out_grace_minutes = EXCLUDED.check_out_grace_minutes
+            """)
     }
 
     func save(_ evidence: ClaimEvidence) throws {

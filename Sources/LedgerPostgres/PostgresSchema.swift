@@ -371,6 +371,17 @@ extension PostgresSchema {
     /// Hour claims and their evidence, as `SQLiteSchema.claimsSQL`. The record an approval stored is checked by the
     /// ledger (records are partitioned, so no foreign key points at them).
     static let claimStatements = [
+        "ALTER TABLE check_ins DROP CONSTRAINT check_ins_state_check",
+        """
+            ALTER TABLE check_ins ADD CONSTRAINT check_ins_state_check
+                CHECK (state IN ('open', 'checked_out', 'canceled', 'auto_closed'))
+            """,
+        """
+            CREATE TABLE organization_settings (
+                organization_id bigint PRIMARY KEY REFERENCES organizations (id),
+                check_out_grace_minutes integer NOT NULL CHECK (check_out_grace_minutes BETWEEN 0 AND 1440)
+            )
+            """,
         """
             CREATE TABLE claim_evidence (
                 hash text PRIMARY KEY CHECK (length(hash) = 64),
@@ -396,6 +407,10 @@ extension PostgresSchema {
                 decided_by bigint,
                 reason text,
                 record_id bigint,
+                origin text NOT NULL CHECK (origin IN ('volunteer', 'auto_close')),
+                check_in_id bigint UNIQUE REFERENCES check_ins (id),
+                correction text,
+                CHECK ((origin = 'auto_close') = (check_in_id IS NOT NULL)),
                 CHECK ((state = 'pending') = (decided_at IS NULL)),
                 CHECK ((state = 'approved') = (record_id IS NOT NULL))
             )

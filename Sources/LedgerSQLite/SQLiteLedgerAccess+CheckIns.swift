@@ -31,9 +31,13 @@ extension SQLiteLedgerAccess {
         try checkIns("volunteer_id = ? AND state = 'open'", [volunteerId]).first
     }
 
-    func openCheckIns(activityEndedBefore endedBefore: Date, limit: Int) throws -> [CheckIn] {
-        try checkIns("state = 'open' AND activity_id IN (SELECT id FROM activities WHERE end_at < ?) ORDER BY id LIMIT ?",
-                     [Int64(endedBefore.timeIntervalSince1970.rounded(.down)), limit])
+    func forgottenCheckIns(at now: Date, defaultGraceMinutes: Int, limit: Int) throws -> [CheckIn] {
+        try checkIns("""
+            state = 'open' AND activity_id IN (
+                SELECT a.id FROM activities a LEFT JOIN organization_settings s ON s.organization_id = a.organization_id
+                WHERE a.end_at + 60 * COALESCE(s.check_out_grace_minutes, ?) <= ?)
+            ORDER BY id LIMIT ?
+            """, [defaultGraceMinutes, Int64(now.timeIntervalSince1970.rounded(.down)), limit])
     }
 
     func checkIns(after: Int64?, limit: Int) throws -> [CheckIn] {

@@ -2,11 +2,11 @@ import Foundation
 import GRDB
 import LedgerCore
 
-/// Hour claims and their evidence on SQLite (tables of migration `v9-hours-claims`).
+/// Hour claims, their evidence and organizations' settings on SQLite (tables of migration `v9-hours-claims`).
 extension SQLiteLedgerAccess {
     private static let claimColumns = """
         id, activity_id, organization_id, volunteer_id, start_at, end_at, minutes, note, evidence_hash, is_late, state, submitted_at,
-        decided_at, decided_by, reason, record_id
+        decided_at, decided_by, reason, record_id, origin, check_in_id, correction
         """
 
     private static func claim(_ row: Row) throws -> HoursClaim {
@@ -14,7 +14,8 @@ extension SQLiteLedgerAccess {
                        endAt: date(row[5]), minutes: row[6], note: row[7], evidenceHash: row[8], isLate: row[9],
                        state: StoredValue.decode(row[10], column: "hours_claims.state"), submittedAt: date(row[11]),
                        decidedAt: (row[12] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }, decidedBy: row[13],
-                       reason: row[14], recordId: row[15])
+                       reason: row[14], recordId: row[15], origin: StoredValue.decode(row[16], column: "hours_claims.origin"),
+                       checkInId: row[17], correction: row[18])
     }
 
     func claim(id: Int64) throws -> HoursClaim? {
@@ -53,11 +54,13 @@ extension SQLiteLedgerAccess {
     private func storeClaim(_ claim: HoursClaim, id: Int64?) throws -> HoursClaim {
         try execute("""
             INSERT INTO hours_claims (id, activity_id, organization_id, volunteer_id, start_at, end_at, minutes, note, evidence_hash,
-                                      is_late, state, submitted_at, decided_at, decided_by, reason, record_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      is_late, state, submitted_at, decided_at, decided_by, reason, record_id, origin, check_in_id,
+                                      correction)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [id, claim.activityId, claim.organizationId, claim.volunteerId, Self.seconds(claim.startAt), Self.seconds(claim.endAt),
                   claim.minutes, claim.note, claim.evidenceHash, claim.isLate, claim.state.rawValue, Self.seconds(claim.submittedAt),
-                  claim.decidedAt.map(Self.seconds), claim.decidedBy, claim.reason, claim.recordId])
+                  claim.decidedAt.map(Self.seconds), claim.decidedBy, claim.reason, claim.recordId, claim.origin.rawValue,
+                  claim.checkInId, claim.correction])
         var stored = claim
         stored.id = db.lastInsertedRowID
         return stored
@@ -70,6 +73,25 @@ extension SQLiteLedgerAccess {
         if db.changesCount != 1 {
             throw LedgerError.claimDecided(claimId: claim.id, state: try self.claim(id: claim.id)?.state ?? claim.state)
         }
+    }
+
+    func saveCorrection(_ claim: HoursClaim) throws {
+        try execute("UPDATE hours_claims SET correction = ? WHERE id = ? AND state = 'pending'", [claim.correction, claim.id])
+        if db.changesCount != 1 {
+            throw LedgerError.claimDecided(claimId: claim.id, state: try self.claim(id: claim.id)?.state ?? claim.state)
+        }
+    }
+
+    func organizationSettings(organizationId: Int64) throws -> OrganizationSettings? {
+        try row("SELECT organization_id, check_out_grace_minutes FROM organization_settings WHERE organization_id = ?", [organizationId])
+            .map { OrganizationSettings(organizationId: $0[0], checkOutGraceMinutes: $0[1]) }
+    }
+
+    func save(_ settings: OrganizationSettings) throws {
+        try execute("""
+            INSERT INTO organization_settings (organization_id, check_out_grace_minutes) VALUES (?, ?)
+            ON CONFLICT (organization_id) DO UPDATE SET check_out_grace_minutes = excluded.check_out_grace_minutes
+            """, [settings.organizationId, settings.checkOutGraceMinutes])
     }
 
     func save(_ evidence: ClaimEvidence) throws {

@@ -193,8 +193,49 @@ enum SQLiteSchema {
         """
 
     /// Volunteers' hour claims (补录申请) and the images attached to them, stored once by content hash. A claim is
-    /// decided once; an approved one names its record.
+    /// decided once; an approved one names its record. Check-ins gain the state `auto_closed` (SQLite rebuilds the table
+    /// to widen its CHECK), whose stay waits as a claim; organizations set their check-out grace.
     static let claimsSQL = """
+        DROP TRIGGER check_ins_no_delete;
+        DROP TRIGGER check_ins_closed_once;
+        CREATE TABLE check_ins_widened (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            activity_id INTEGER NOT NULL REFERENCES activities(id),
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            checked_in_at INTEGER NOT NULL,
+            checked_in_by INTEGER,
+            state TEXT NOT NULL CHECK (state IN ('open', 'checked_out', 'canceled', 'auto_closed')),
+            closed_at INTEGER,
+            closed_by INTEGER,
+            record_id INTEGER REFERENCES service_records(id),
+            cancel_reason TEXT,
+            method TEXT NOT NULL DEFAULT 'staff' CHECK (method IN ('staff', 'self')),
+            latitude REAL CHECK (latitude BETWEEN -90 AND 90),
+            longitude REAL CHECK (longitude BETWEEN -180 AND 180),
+            accuracy REAL CHECK (accuracy >= 0),
+            off_site INTEGER NOT NULL DEFAULT 0 CHECK (off_site IN (0, 1)),
+            CHECK ((state = 'open') = (closed_at IS NULL)),
+            CHECK ((state = 'checked_out') = (record_id IS NOT NULL))
+        );
+        INSERT INTO check_ins_widened (id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state,
+                                       closed_at, closed_by, record_id, cancel_reason, method, latitude, longitude, accuracy, off_site)
+            SELECT id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, closed_at, closed_by,
+                   record_id, cancel_reason, method, latitude, longitude, accuracy, off_site FROM check_ins;
+        DROP TABLE check_ins;
+        ALTER TABLE check_ins_widened RENAME TO check_ins;
+        CREATE UNIQUE INDEX check_ins_one_open_per_volunteer ON check_ins (volunteer_id) WHERE state = 'open';
+        CREATE INDEX check_ins_by_activity ON check_ins (activity_id, id);
+        CREATE TRIGGER check_ins_no_delete BEFORE DELETE ON check_ins
+            BEGIN SELECT RAISE(ABORT, 'check-ins are never deleted; cancel them'); END;
+        CREATE TRIGGER check_ins_closed_once BEFORE UPDATE ON check_ins
+            WHEN OLD.state <> 'open' OR NEW.id IS NOT OLD.id OR NEW.activity_id IS NOT OLD.activity_id
+              OR NEW.volunteer_id IS NOT OLD.volunteer_id OR NEW.checked_in_at IS NOT OLD.checked_in_at
+            BEGIN SELECT RAISE(ABORT, 'a check-in is closed once and then frozen'); END;
+        CREATE TABLE organization_settings (
+            organization_id INTEGER PRIMARY KEY REFERENCES organizations(id),
+            check_out_grace_minutes INTEGER NOT NULL CHECK (check_out_grace_minutes BETWEEN 0 AND 1440)
+        );
         CREATE TABLE claim_evidence (
             hash TEXT PRIMARY KEY CHECK (length(hash) = 64),
             content_type TEXT NOT NULL,
@@ -217,6 +258,10 @@ enum SQLiteSchema {
             decided_by INTEGER,
             reason TEXT,
             record_id INTEGER REFERENCES service_records(id),
+            origin TEXT NOT NULL CHECK (origin IN ('volunteer', 'auto_close')),
+            check_in_id INTEGER UNIQUE REFERENCES check_ins(id),
+            correction TEXT,
+            CHECK ((origin = 'auto_close') = (check_in_id IS NOT NULL)),
             CHECK ((state = 'pending') = (decided_at IS NULL)),
             CHECK ((state = 'approved') = (record_id IS NOT NULL))
         );

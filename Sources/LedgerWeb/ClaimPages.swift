@@ -3,7 +3,8 @@ import Hummingbird
 import LedgerCore
 
 /// Hour claims on the web: a volunteer claims hours nothing recorded, with a photo of the paper sign-in sheet; staff
-/// review their organization's claims (the photo, the late mark) and approve or reject them.
+/// review their organization's claims (the photo, the late mark, stays the server closed at the activity's end) and
+/// approve them, adjusting the hours when needed, or reject them; a volunteer asks for a correction of a pending one.
 struct ClaimPages {
     let ledger: Ledger
     let renderer: PageRenderer
@@ -11,6 +12,7 @@ struct ClaimPages {
     func register(on pages: RouterGroup<WebRequestContext>) {
         pages.get("/me/claims") { _, context in try await volunteerClaims(context, form: ClaimForm(), errors: FieldErrors()) }
         pages.post("/me/claims") { _, context in try await submit(context) }
+        pages.post("/me/claims/:id/correction") { _, context in try await requestCorrection(context) }
         pages.get("/org/claims") { request, context in try await staffClaims(request, context, error: nil) }
         pages.post("/org/claims/:id/decision") { request, context in try await decide(request, context) }
         pages.get("/claims/:id/evidence") { _, context in try await evidence(context) }
@@ -30,6 +32,8 @@ struct ClaimPages {
         var hasEvidence: Bool
         var isPending: Bool
         var recordHref: String?
+        var isAutoClose: Bool
+        var correction: String?
     }
 
     /// Rows for `claims`, with activity titles (and volunteer names for staff) looked up once each.
@@ -52,7 +56,8 @@ struct ClaimPages {
                 time: "\(PageFormat.time(claim.startAt, zone)) – \(PageFormat.time(claim.endAt, zone))", hours: PageFormat.hours(claim.minutes),
                 note: claim.note, state: renderer.text("claim_\(claim.state.rawValue)", language), stateClass: claim.state.rawValue,
                 reason: claim.reason, isLate: claim.isLate, hasEvidence: claim.evidenceHash != nil, isPending: claim.state == .pending,
-                recordHref: claim.recordId.map { (principal.role == .volunteer ? "/me/records/" : "/org/records/") + String($0) }))
+                recordHref: claim.recordId.map { (principal.role == .volunteer ? "/me/records/" : "/org/records/") + String($0) },
+                isAutoClose: claim.origin == .autoClose, correction: claim.correction))
         }
         return rows
     }
@@ -63,7 +68,7 @@ struct ClaimPages {
         var activityId = "", start = "", end = "", minutes = "", note = ""
     }
 
-    func volunteerClaims(_ context: WebRequestContext, form: ClaimForm, errors: FieldErrors) async throws -> Response {
+    func volunteerClaims(_ context: WebRequestContext, form: ClaimForm, errors: FieldErrors, correctionError: String? = nil) async throws -> Response {
         let (principal, _) = try context.requireVolunteer()
         let activities = try await ledger.claimableActivities(by: principal)
         let zones = try await ledger.timeZones(of: Set(activities.map(\.organizationId)))
@@ -73,12 +78,12 @@ struct ClaimPages {
         }
         let claims = try await ledger.hoursClaims(state: nil, after: nil, limit: 100, by: principal).items
         let titles = Dictionary(activities.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
-        struct Page { var form: ClaimForm; var activities: [Choice]; var claims: [ClaimRow]; var errors: [String: String] }
+        struct Page { var form: ClaimForm; var activities: [Choice]; var claims: [ClaimRow]; var errors: [String: String]; var correctionError: String? }
         let page = Page(form: form, activities: choices,
                         claims: try await rows(claims, principal: principal, names: false, language: context.language, activityTitles: titles),
-                        errors: errors.dictionary)
+                        errors: errors.dictionary, correctionError: correctionError)
         return renderer.render("me/claims", title: renderer.text("nav_my_claims", context.language), page: page, context: context,
-                               status: errors.isEmpty ? .ok : .unprocessableContent)
+                               status: errors.isEmpty && correctionError == nil ? .ok : .unprocessableContent)
     }
 
     func submit(_ context: WebRequestContext) async throws -> Response {
@@ -112,6 +117,19 @@ struct ClaimPages {
         }
     }
 
+    /// The volunteer asks staff to correct a pending claim, e.g. the time they left when the server closed their check-in.
+    func requestCorrection(_ context: WebRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireVolunteer()
+        let id = try context.pathID()
+        do {
+            _ = try await ledger.requestClaimCorrection(id: id, note: String((context.form["note"] ?? "").prefix(600)), by: principal)
+            return WebRedirect.to("/me/claims#my-claims")
+        } catch let error as LedgerError where error.kind == .invalidInput || error.kind == .conflict {
+            return try await volunteerClaims(context, form: ClaimForm(), errors: FieldErrors(),
+                                             correctionError: "#\(id): " + BilingualText.pick(error.message, context.language))
+        }
+    }
+
     // MARK: Staff
 
     func staffClaims(_ request: Request, _ context: WebRequestContext, error: String?) async throws -> Response {
@@ -131,8 +149,16 @@ struct ClaimPages {
         guard let decision = ClaimDecision(rawValue: context.form["decision"] ?? "") else {
             return try await staffClaims(request, context, error: renderer.text("error_choice", context.language))
         }
+        // Staff may adjust the hours of an approval (the form shows the claim's own); an unreadable figure is refused.
+        var minutes: Int?
+        if decision == .approve, let text = context.form["hours"] {
+            guard let parsed = PageFormat.parseHours(String(text.prefix(10))) else {
+                return try await staffClaims(request, context, error: "#\(id): " + renderer.text("error_hours", context.language))
+            }
+            minutes = parsed
+        }
         do {
-            _ = try await ledger.decideHoursClaim(id: id, decision, reason: context.form["reason"], by: scope.principal)
+            _ = try await ledger.decideHoursClaim(id: id, decision, reason: context.form["reason"], minutes: minutes, by: scope.principal)
             return WebRedirect.to("/org/claims")
         } catch let error as LedgerError where error.kind == .conflict || error.kind == .invalidInput {
             return try await staffClaims(request, context, error: "#\(id): " + BilingualText.pick(error.message, context.language))

@@ -46,6 +46,7 @@ public struct WebInterface: Sendable {
         AttendancePages(ledger: ledger, renderer: renderer).register(on: pages)
         InvitationPages(ledger: ledger, renderer: renderer).register(on: pages)
         ClaimPages(ledger: ledger, renderer: renderer).register(on: pages)
+        OrganizationSettingsPages(ledger: ledger, renderer: renderer).register(on: pages)
         VolunteerPages(ledger: ledger, renderer: renderer).register(on: pages)
         VolunteerSignUpPages(ledger: ledger, renderer: renderer).register(on: pages)
         InspectorPages(ledger: ledger, renderer: renderer).register(on: pages)

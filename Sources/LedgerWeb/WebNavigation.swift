@@ -25,7 +25,7 @@ enum WebNavigation {
             [Item(href: "/org", label: "nav_org_home", exact: true), Item(href: "/org/volunteers", label: "nav_volunteers"),
              Item(href: "/org/activities", label: "nav_activities"), Item(href: "/org/records", label: "nav_records"),
              Item(href: "/org/claims", label: "nav_claims"), Item(href: "/org/import", label: "nav_import"), Item(href: "/org/certificates", label: "nav_certificates")]
-                + (role == .organizationAdmin ? [Item(href: "/org/accounts", label: "nav_accounts")] : [])
+                + (role == .organizationAdmin ? [Item(href: "/org/accounts", label: "nav_accounts"), Item(href: "/org/settings", label: "nav_settings")] : [])
         case .volunteer:
             [Item(href: "/me", label: "nav_my_hours", exact: true), Item(href: "/me/activities", label: "nav_sign_up"),
              Item(href: "/me/claims", label: "nav_my_claims"),

@@ -256,9 +256,16 @@ def test_a_volunteer_claims_hours_with_a_photo_and_staff_approve(server, laptop,
     WebDriverWait(phone, 30).until(EC.url_contains("#my-claims"))
     mine = phone.find_element(By.CSS_SELECTOR, "#my-claims li[data-claim]")
     assert "待审核" in mine.text and "2.50" in mine.text, mine.text
+    claim_id = mine.get_attribute("data-claim")
+    # The volunteer asks for a correction while it is pending; staff see it beside the claim.
+    mine.find_element(By.CSS_SELECTOR, "details.correction-form summary").click()
+    mine.find_element(By.ID, f"correction-{claim_id}").send_keys("实际 16:00 离开")
+    mine.find_element(By.CSS_SELECTOR, f"form[action='/me/claims/{claim_id}/correction'] button[type=submit]").click()
+    WebDriverWait(phone, 30).until(EC.url_contains("#my-claims"))
+    mine = phone.find_element(By.CSS_SELECTOR, f"#my-claims li[data-claim='{claim_id}']")
+    assert "实际 16:00 离开" in mine.find_element(By.CLASS_NAME, "correction").text
     screenshot(phone, "volunteer-claims")
     no_serious_accessibility_violations(phone)
-    claim_id = mine.get_attribute("data-claim")
 
     # Staff see it with its photo and approve: one record, source hours claim.
     laptop.get(url + "/org/claims")
@@ -268,6 +275,19 @@ def test_a_volunteer_claims_hours_with_a_photo_and_staff_approve(server, laptop,
     assert status == 200 and image.startswith(b"\x89PNG")
     screenshot(laptop, "staff-claims")
     no_serious_accessibility_violations(laptop)
+    assert "实际 16:00 离开" in item.find_element(By.CLASS_NAME, "correction").text
+    # Staff adjust the hours to the correction: an unreadable figure is refused and nothing is decided.
+    hours = item.find_element(By.CSS_SELECTOR, "input.hours")
+    assert hours.get_attribute("value") == "2.50"
+    hours.clear()
+    hours.send_keys("两小时")
+    item.find_element(By.CSS_SELECTOR, "button.approve").click()
+    error = WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.ID, "claims-error")))
+    assert f"#{claim_id}" in error.text
+    item = laptop.find_element(By.CSS_SELECTOR, f"#claims li[data-claim='{claim_id}']")
+    hours = item.find_element(By.CSS_SELECTOR, "input.hours")
+    hours.clear()
+    hours.send_keys("2")
     item.find_element(By.CSS_SELECTOR, "button.approve").click()
     WebDriverWait(laptop, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#claims li[data-claim='{claim_id}']") == [])
     laptop.get(url + "/org/claims?all=1")
@@ -275,8 +295,32 @@ def test_a_volunteer_claims_hours_with_a_photo_and_staff_approve(server, laptop,
     assert "已批准" in approved.text
     approved.find_element(By.LINK_TEXT, "服务记录").click()
     WebDriverWait(laptop, 30).until(EC.url_matches(r"/org/records/\d+$"))
-    assert "补录申请" in laptop.page_source and "2.50" in laptop.page_source
+    assert "补录申请" in laptop.page_source and "2.00" in laptop.page_source and "16:00" in laptop.page_source
 
     phone.get(url + "/me/claims")
     assert "已批准" in phone.find_element(By.CSS_SELECTOR, f"#my-claims li[data-claim='{claim_id}']").text
     assert javascript_errors(phone) == [] and javascript_errors(laptop) == []
+
+
+def test_an_organization_admin_sets_how_long_a_forgotten_check_out_waits(server, laptop):
+    url = server["url"]
+    login(laptop, server, "org1-admin")
+    laptop.find_element(By.CSS_SELECTOR, "nav a[href='/org/settings']").click()
+    WebDriverWait(laptop, 30).until(EC.url_contains("/org/settings"))
+    grace = laptop.find_element(By.ID, "checkOutGraceMinutes")
+    assert grace.get_attribute("value") == "120"
+    grace.clear()
+    grace.send_keys("两天")
+    laptop.find_element(By.CSS_SELECTOR, "form[action='/org/settings'] button[type=submit]").click()
+    error = WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.ID, "checkOutGraceMinutes-error")))
+    assert "0 到 1440" in error.text
+    grace = laptop.find_element(By.ID, "checkOutGraceMinutes")
+    grace.clear()
+    grace.send_keys("30")
+    laptop.find_element(By.CSS_SELECTOR, "form[action='/org/settings'] button[type=submit]").click()
+    WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.ID, "settings-notice")))
+    laptop.get(url + "/org/settings")
+    assert laptop.find_element(By.ID, "checkOutGraceMinutes").get_attribute("value") == "30"
+    screenshot(laptop, "organization-settings")
+    no_serious_accessibility_violations(laptop)
+    assert javascript_errors(laptop) == []

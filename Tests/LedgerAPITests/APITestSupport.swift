@@ -188,6 +188,7 @@ struct APIFixture: Sendable {
             for organization in organizations {
                 snapshot.members[organization.id] = try r.members(organizationId: organization.id, after: nil, limit: 500)
                 snapshot.chainHeads[organization.id] = try r.chainHead(organizationId: organization.id)
+                snapshot.settings[organization.id] = try r.organizationSettings(organizationId: organization.id)
             }
             snapshot.activities = try r.activities(organizationId: nil, after: nil, limit: 500)
             snapshot.checkIns = try snapshot.activities.flatMap { try r.checkIns(activityId: $0.id, after: nil, limit: 500) }
@@ -223,6 +224,7 @@ struct LedgerSnapshot: Equatable, Sendable {
     var signUps: [SignUp] = []
     var invitations: [LoginInvitation] = []
     var claims: [HoursClaim] = []
+    var settings: [Int64: OrganizationSettings] = [:]
     var users: [UserAccount] = []
 
     /// Distinct registered volunteers.

@@ -69,6 +69,9 @@ import Testing
         .init(.get,  "/hours-claims",                               .none,          401, 200,  200,  200,        200,        200),
         .init(.post, "/hours-claims/{claim}/decision",              .approve,       401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.get,  "/hours-claims/{claim}/evidence",              .none,          401, 200,  200,  [200, 404], [200, 404], [200, 404]),
+        .init(.post, "/hours-claims/{claim}/correction",            .claimCorrection, 401, 404, 404, 404,       404,        [200, 404]),
+        .init(.get,  "/organizations/{org}/settings",               .none,          401, 200,  200,  [200, 404], [200, 404], 404),
+        .init(.put,  "/organizations/{org}/settings",               .settings,      401, 200,  403,  [200, 404], [403, 404], 404),
         .init(.get,  "/activities/{recruiting}/recruitment",        .none,          401, 200,  200,  [200, 404], [200, 404], 200),
         .init(.put,  "/activities/{recruiting}/recruitment",        .recruitment,   401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.post, "/activities/{recruiting}/sign-ups",           .none,          401, 403,  403,  403,        403,        [409, 201]),
@@ -272,7 +275,7 @@ extension AccessMatrixTests {
     /// The body a matrix request sends: valid input, so that only access decides the outcome.
     enum Payload: Sendable {
         case none, staffAccount, holidays, organization, registration, member, activity, record, batch, correction, void, importFile,
-             checkIn, checkOut, recruitment, confirm, attendance, site, claim, approve
+             checkIn, checkOut, recruitment, confirm, attendance, site, claim, approve, claimCorrection, settings
 
         /// Whether the body names the target organization's data.
         var targetsOrganization: Bool { self == .staffAccount || self == .record }
@@ -317,6 +320,10 @@ extension AccessMatrixTests {
                                                  end: Factory.time(day: 10, hour: 18), note: "纸质签到表"))
             case .approve:
                 return Factory.json(["decision": "approve"])
+            case .claimCorrection:
+                return Factory.json(["note": "实际 17:30 离开"])
+            case .settings:
+                return Factory.json(["checkOutGraceMinutes": 45])
             case .site:
                 return Factory.json(["latitude": 30.259, "longitude": 120.15, "radius": 200])
             case .attendance:

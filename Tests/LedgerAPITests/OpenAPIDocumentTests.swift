@@ -199,6 +199,10 @@ struct OperationSample: Sendable, CustomStringConvertible {
             "GET /api/v1/hours-claims": .init(query: "state=pending&limit=10"),
             "POST /api/v1/hours-claims/{id}/decision": .init(body: json(["decision": "approve"])),
             "GET /api/v1/hours-claims/{id}/evidence": .init(),
+            "POST /api/v1/hours-claims/{id}/correction": .init(body: json(["note": "实际 17:30 离开"]), pathId: String(f.claimB.id),
+                                                              token: f.tokens["volunteerB"]),
+            "GET /api/v1/organizations/{id}/settings": .init(),
+            "PUT /api/v1/organizations/{id}/settings": .init(body: json(["checkOutGraceMinutes": 45])),
             "POST /api/v1/volunteers/{id}/invitations": .init(pathId: String(f.walkInA.id), token: f.tokens["aStaff"]),
             "POST /api/v1/invitations/redeem": .init(body: json([
                 "code": f.invitationCodeB, "documentNumber": f.walkInB.documentNumber, "username": "walkin-b", "password": "a-long-password"])),
@@ -239,6 +243,8 @@ struct OperationSample: Sendable, CustomStringConvertible {
             ("POST /api/v1/activities/{id}/check-ins", .init(body: json(["volunteerNumber": f.walkInA.number])), "admin", 409),
             ("GET /api/v1/check-ins/{id}", .init(), "bStaff", 404),
             ("POST /api/v1/hours-claims/{id}/decision", .init(body: json(["decision": "reject", "reason": "再议"])), "admin", 409),
+            ("POST /api/v1/hours-claims/{id}/correction", .init(body: json(["note": "再改"])), "volunteerA", 409),
+            ("PUT /api/v1/organizations/{id}/settings", .init(body: json(["checkOutGraceMinutes": 2000])), "admin", 422),
             ("POST /api/v1/hours-claims", .init(body: json(ClaimPayload(
                 activityId: f.activityA.id, start: Factory.time(day: 10, hour: 12), end: Factory.time(day: 10, hour: 13), note: "扫描件",
                 evidence: "JVBERi0xLjc="))), "volunteerA", 422),

@@ -55,23 +55,75 @@ struct CheckInTests {
     }
 
     @Test(arguments: Backend.all)
-    func checkInsLeftOpenAreClosedTwelveHoursAfterTheActivityEndedWithNothingRecorded(_ backend: Backend) async throws {
+    func aForgottenCheckOutIsClosedAtTheActivitysEndAfterTheGraceAndWaitsAsAClaim(_ backend: Backend) async throws {
         try await withStore(backend) { t in
             let site = try await Site.make(t)
+            let volunteer = Principal(userId: nil, role: .volunteer, volunteerId: site.member.id)
+            let staff = Principal(userId: nil, role: .organizationStaff, organizationId: site.organization.id)
             let forgotten = try await Self.at(t, 9).checkIn(volunteerNumber: site.member.number, activityId: site.activity.id, by: Self.op)
-            // June 11, 05:59: less than 12 hours after the 18:00 end; nothing is closed.
-            #expect(try await t.ledger(clock: { Make.june(11, 5, 59) }).closeForgottenCheckIns() == 0)
-            #expect(try await t.store.read { try $0.openCheckIns(activityEndedBefore: Make.june(10, 18), limit: 10) }.isEmpty)
-            #expect(try await t.store.read { try $0.openCheckIns(activityEndedBefore: Make.june(10, 18, 1), limit: 10) }.map(\.id) == [forgotten.id])
+            // The default grace is two hours after the 18:00 end.
+            #expect(try await Self.at(t, 19, 59).closeForgottenCheckIns() == 0)
+            #expect(try await t.store.read { try $0.forgottenCheckIns(at: Make.june(10, 19, 59), defaultGraceMinutes: 120, limit: 10) }.isEmpty)
+            #expect(try await t.store.read { try $0.forgottenCheckIns(at: Make.june(10, 20), defaultGraceMinutes: 120, limit: 10) }.map(\.id)
+                    == [forgotten.id])
+            // The organization shortens it to 30 minutes: staff may read it, only admins change it, within a day.
+            await expectLedgerErrorCode("forbidden") {
+                _ = try await t.ledger().updateOrganizationSettings(organizationId: site.organization.id, checkOutGraceMinutes: 30, by: staff)
+            }
+            await expectLedgerErrorCode("invalid-field") {
+                _ = try await t.ledger().updateOrganizationSettings(organizationId: site.organization.id, checkOutGraceMinutes: 1441, by: Self.op)
+            }
+            #expect(try await t.ledger().organizationSettings(organizationId: site.organization.id, by: staff).checkOutGraceMinutes == 120)
+            _ = try await t.ledger().updateOrganizationSettings(organizationId: site.organization.id, checkOutGraceMinutes: 30, by: Self.op)
+            #expect(try await t.ledger().organizationSettings(organizationId: site.organization.id, by: staff).checkOutGraceMinutes == 30)
+            #expect(try await Self.at(t, 18, 29).closeForgottenCheckIns() == 0)
+
             let recordsBefore = try await t.store.read { try $0.total(RecordFilter(includeVoid: true)).records }
-            #expect(try await t.ledger(clock: { Make.june(11, 6, 1) }).closeForgottenCheckIns() == 1)
+            #expect(try await Self.at(t, 18, 30).closeForgottenCheckIns() == 1)
             let closed = try #require(try await t.store.read { try $0.checkIn(id: forgotten.id) })
-            #expect(closed.state == .canceled && closed.closedAt == Make.june(11, 6, 1) && closed.recordId == nil)
-            #expect(closed.cancelReason?.contains("12 hours") == true)
+            #expect(closed.state == .autoClosed && closed.closedAt == Make.june(10, 18, 30) && closed.recordId == nil)
             #expect(try await t.store.read { try $0.total(RecordFilter(includeVoid: true)).records } == recordsBefore)
+            // The stay until the activity's end waits as a pending claim, for the volunteer and staff to see.
+            let claim = try #require(try await t.ledger().hoursClaims(state: .pending, after: nil, limit: nil, by: volunteer).items.first)
+            #expect(claim.origin == .autoClose && claim.checkInId == forgotten.id && claim.activityId == site.activity.id)
+            #expect(claim.startAt == Make.june(10, 9) && claim.endAt == Make.june(10, 18) && claim.minutes == 540)
+            #expect(try await t.ledger().hoursClaims(state: .pending, after: nil, limit: nil, by: staff).items.map(\.id) == [claim.id])
             // Closed once: a second round finds nothing, and the volunteer may check in elsewhere again.
-            #expect(try await t.ledger(clock: { Make.june(11, 6, 2) }).closeForgottenCheckIns() == 0)
+            #expect(try await Self.at(t, 18, 31).closeForgottenCheckIns() == 0)
             #expect(try await t.store.read { try $0.openCheckIn(volunteerId: site.member.id) } == nil)
+
+            // The volunteer asks for a correction (only their own claim); staff approve with the hours adjusted.
+            await expectLedgerErrorCode("not-found") {
+                _ = try await t.ledger().requestClaimCorrection(id: claim.id, note: "15:00 离开",
+                                                                by: Principal(userId: nil, role: .volunteer, volunteerId: site.outsider.id))
+            }
+            await expectLedgerErrorCode("invalid-field") { _ = try await t.ledger().requestClaimCorrection(id: claim.id, note: " ", by: volunteer) }
+            let asked = try await t.ledger().requestClaimCorrection(id: claim.id, note: "我 16:00 离开", by: volunteer)
+            #expect(asked.correction == "我 16:00 离开")
+            #expect(try await t.ledger().hoursClaim(id: claim.id, by: staff).correction == "我 16:00 离开")
+            await expectLedgerErrorCode("invalid-field") {
+                _ = try await t.ledger().decideHoursClaim(id: claim.id, .reject, reason: "不在场", minutes: 60, by: staff)
+            }
+            let approved = try await Self.at(t, 19).decideHoursClaim(id: claim.id, .approve, reason: nil, minutes: 420, by: staff)
+            let recordId = try #require(approved.recordId)
+            let record = try #require(try await t.store.read { try $0.record(id: recordId) })
+            #expect(record.minutes == 420 && record.source == .claim && record.note.contains("16:00"))
+            #expect(record.startAt == Make.june(10, 9) && record.endAt == Make.june(10, 18))
+            await expectLedgerErrorCode("claim-decided") { _ = try await t.ledger().requestClaimCorrection(id: claim.id, note: "再改", by: volunteer) }
+            #expect(try await t.ledger().verifyAuditChains(by: Self.op).isIntact)
+        }
+    }
+
+    @Test(arguments: Backend.all)
+    func aForgottenCheckInWithoutAMinuteInsideTheActivityIsCanceled(_ backend: Backend) async throws {
+        try await withStore(backend) { t in
+            let site = try await Site.make(t)
+            let late = try await t.ledger(clock: { Make.june(10, 17, 59).addingTimeInterval(30) })
+                .checkIn(volunteerNumber: site.member.number, activityId: site.activity.id, by: Self.op)
+            #expect(try await Self.at(t, 20).closeForgottenCheckIns() == 1)
+            let closed = try #require(try await t.store.read { try $0.checkIn(id: late.id) })
+            #expect(closed.state == .canceled && closed.cancelReason?.contains("less than a minute") == true)
+            #expect(try await t.store.read { try $0.claims(organizationId: nil, volunteerId: nil, state: nil, after: nil, limit: 10) }.isEmpty)
         }
     }
 

@@ -8,6 +8,9 @@ public enum CheckInState: String, Codable, Sendable, CaseIterable {
     case checkedOut = "checked_out"
     /// Withdrawn by staff (checked in by mistake); nothing was recorded.
     case canceled
+    /// Not checked out: closed by the server at the activity's end once the organization's grace had passed. Its hours
+    /// wait as a pending claim (origin `auto_close`) for staff to confirm or adjust.
+    case autoClosed = "auto_closed"
 }
 
 /// Who checked a volunteer in.

@@ -11,13 +11,22 @@ public enum HoursClaimState: String, Codable, Sendable, CaseIterable {
     case rejected
 }
 
+/// Who started a claim.
+public enum ClaimOrigin: String, Codable, Sendable, CaseIterable {
+    /// The volunteer asked for the hours.
+    case volunteer
+    /// The server closed a check-in nobody checked out, at the activity's end: the stay waits for staff to confirm it.
+    case autoClose = "auto_close"
+}
+
 /// How staff decide a claim.
 public enum ClaimDecision: String, Codable, Sendable, CaseIterable {
     case approve, reject
 }
 
-/// A volunteer's claim for hours nothing recorded (补录申请): a forgotten sign-in, an activity run on paper. It is
-/// checked against every record rule when submitted and again when approved, and counts only once approved.
+/// A volunteer's claim for hours nothing recorded (补录申请): a forgotten sign-in, an activity run on paper; or the
+/// stay of a check-in nobody checked out, closed by the server at the activity's end. A volunteer's claim is checked
+/// against every record rule when submitted, every claim again when approved, and it counts only once approved.
 public struct HoursClaim: Sendable, Hashable, Codable {
     public var id: Int64
     public var activityId: Int64
@@ -39,10 +48,16 @@ public struct HoursClaim: Sendable, Hashable, Codable {
     public var reason: String?
     /// The record its approval stored.
     public var recordId: Int64?
+    public var origin: ClaimOrigin
+    /// The check-in an automatic close turned into this claim.
+    public var checkInId: Int64?
+    /// What the volunteer asked to correct while it was pending (e.g. when they really left).
+    public var correction: String?
 
     public init(id: Int64, activityId: Int64, organizationId: Int64, volunteerId: Int64, startAt: Date, endAt: Date, minutes: Int,
                 note: String, evidenceHash: String?, isLate: Bool, state: HoursClaimState = .pending, submittedAt: Date,
-                decidedAt: Date? = nil, decidedBy: Int64? = nil, reason: String? = nil, recordId: Int64? = nil) {
+                decidedAt: Date? = nil, decidedBy: Int64? = nil, reason: String? = nil, recordId: Int64? = nil,
+                origin: ClaimOrigin = .volunteer, checkInId: Int64? = nil, correction: String? = nil) {
         self.id = id
         self.activityId = activityId
         self.organizationId = organizationId
@@ -59,6 +74,9 @@ public struct HoursClaim: Sendable, Hashable, Codable {
         self.decidedBy = decidedBy
         self.reason = reason
         self.recordId = recordId
+        self.origin = origin
+        self.checkInId = checkInId
+        self.correction = correction
     }
 }
 

@@ -190,7 +190,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .alreadyCheckedIn(let id, let activityId):
             "该志愿者已在活动 #\(activityId) 签到（签到 #\(id)），请先签退或撤销 / the volunteer is already checked in at activity #\(activityId) (check-in #\(id)); check them out or cancel it first"
         case .checkInNotOpen(let id, let state):
-            "签到 #\(id) 已\(state == .canceled ? "撤销" : "签退") / check-in #\(id) is already \(state == .canceled ? "canceled" : "checked out")"
+            "签到 #\(id) 已\(state == .canceled ? "撤销" : state == .autoClosed ? "由系统关闭" : "签退") / check-in #\(id) is already \(state == .canceled ? "canceled" : state == .autoClosed ? "closed automatically" : "checked out")"
         case .signUpClosed(let activityId):
             "活动 #\(activityId) 未开放报名或报名已截止 / activity #\(activityId) is not open for sign-up, or its deadline has passed"
         case .alreadySignedUp(let id, let state):

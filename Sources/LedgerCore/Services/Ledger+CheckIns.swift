@@ -82,24 +82,43 @@ extension Ledger {
         }
     }
 
-    /// How long after its activity ended a check-in left open is closed by the server.
-    public static let forgottenCheckInGrace: TimeInterval = 12 * 3600
-
-    /// Closes check-ins nobody checked out, 12 hours after their activity ended: they are canceled with a reason
-    /// saying so, and nothing is recorded (the server cannot know when the volunteer left; staff record the
-    /// hours by hand). Otherwise the volunteer could not check in anywhere again. Returns how many were closed.
+    /// Closes check-ins nobody checked out once their activity ended and the organization's check-out grace passed
+    /// (`OrganizationSettings.checkOutGraceMinutes`). The stay, from the check-in to the activity's end, becomes a pending
+    /// claim (origin `auto_close`) that counts nowhere until staff confirm or adjust it, and the check-in is marked closed
+    /// automatically; a stay of less than a minute within the activity's time is canceled with nothing to confirm.
+    /// Otherwise the volunteer could not check in anywhere again. Returns how many were closed.
     @discardableResult
     public func closeForgottenCheckIns(limit: Int = 500) async throws -> Int {
         let now = self.now.wholeSeconds
-        let reason = "未签退，活动结束 12 小时后由系统关闭，未登记时长，请工作人员补录 / not checked out; closed by the system 12 hours after the activity ended, with no hours recorded: staff can record them by hand"
+        let deadlineDays = recordingDeadlineWorkingDays
+        let organizations = organizationCache
         return try await store.write { w in
             var closed = 0
-            for found in try w.openCheckIns(activityEndedBefore: now.addingTimeInterval(-Self.forgottenCheckInGrace), limit: limit) {
+            for found in try w.forgottenCheckIns(at: now, defaultGraceMinutes: OrganizationSettings.defaultCheckOutGraceMinutes, limit: limit) {
                 try w.lockVolunteer(id: found.volunteerId)
                 // Another process may have closed it since the query; `stillOpen` would throw, a round just skips it.
-                guard var checkIn = try w.checkIn(id: found.id), checkIn.state == .open else { continue }
-                checkIn.cancel(at: now, by: nil, reason: reason)
+                guard var checkIn = try w.checkIn(id: found.id), checkIn.state == .open,
+                      let activity = try w.activity(id: checkIn.activityId) else { continue }
+                let span = CheckInRules.serviceSpan(checkedInAt: checkIn.checkedInAt, checkedOutAt: activity.endAt, activity: activity)
+                let minutes = ServiceTimeRules.spanMinutes(start: span.start, end: span.end)
+                guard minutes >= 1 else {
+                    checkIn.cancel(at: now, by: nil, reason:
+                        "未签退，且签到后在活动时间内不足一分钟，由系统撤销 / not checked out, with less than a minute within the activity's time; canceled by the system")
+                    try w.close(checkIn)
+                    closed += 1
+                    continue
+                }
+                let context = try RecordContext.load(in: w, organizationId: checkIn.organizationId, now: now, deadlineDays: deadlineDays,
+                                                     organizations: organizations)
+                checkIn.state = .autoClosed
+                checkIn.closedAt = now
                 try w.close(checkIn)
+                _ = try w.insert(HoursClaim(
+                    id: 0, activityId: activity.id, organizationId: activity.organizationId, volunteerId: checkIn.volunteerId,
+                    startAt: span.start, endAt: span.end, minutes: minutes,
+                    note: "未签退，系统按活动结束时间自动签退，待工作人员确认 / not checked out: closed automatically at the activity's end, awaiting staff confirmation",
+                    evidenceHash: nil, isLate: context.isLate(recordedAt: now, activity: activity), submittedAt: now,
+                    origin: .autoClose, checkInId: checkIn.id))
                 closed += 1
             }
             return closed

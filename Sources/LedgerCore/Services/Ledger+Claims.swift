@@ -100,9 +100,14 @@ extension Ledger {
     }
 
     /// Approves a pending claim of the principal's organization, storing its record (source `claim`) under every rule,
-    /// or rejects it with a reason. Deciding the same way again changes nothing; the other way is refused.
-    public func decideHoursClaim(id: Int64, _ decision: ClaimDecision, reason: String?, by principal: Principal) async throws -> HoursClaim {
+    /// with `minutes` of actual service when staff adjust it (at most the claim's span), or rejects it with a reason.
+    /// Deciding the same way again changes nothing; the other way is refused.
+    public func decideHoursClaim(id: Int64, _ decision: ClaimDecision, reason: String?, minutes: Int? = nil,
+                                 by principal: Principal) async throws -> HoursClaim {
         let reason = try InputCheck.optional(reason, field: "reason", maxLength: 500)
+        if minutes != nil, decision == .reject {
+            throw LedgerError.invalidField(field: "minutes", reason: "只有批准时可以调整时长 / minutes adjust an approval only")
+        }
         let now = self.now
         let deadlineDays = recordingDeadlineWorkingDays
         let organizations = organizationCache
@@ -127,7 +132,8 @@ extension Ledger {
                 let context = try RecordContext.load(in: w, organizationId: claim.organizationId, now: now, deadlineDays: deadlineDays,
                                                      organizations: organizations)
                 let record = try Self.insertRecord(in: w, context: context, volunteerId: claim.volunteerId, activity: activity,
-                                                   start: claim.startAt, end: claim.endAt, minutes: claim.minutes, note: claim.note,
+                                                   start: claim.startAt, end: claim.endAt, minutes: minutes ?? claim.minutes,
+                                                   note: Self.recordNote(of: claim),
                                                    source: .claim, actorId: principal.userId, recordedAt: now, chain: &head)
                 try w.advanceChain(organizationId: claim.organizationId, to: head)
                 claim.recordId = record.id
@@ -141,6 +147,31 @@ extension Ledger {
             try w.decide(claim)
             return claim
         }
+    }
+
+    /// Asks staff to correct the principal volunteer's pending claim (e.g. the time they really left an activity whose
+    /// check-out they forgot); the latest ask replaces an earlier one and staff see it beside the claim.
+    public func requestClaimCorrection(id: Int64, note: String, by principal: Principal) async throws -> HoursClaim {
+        let note = try InputCheck.optional(note, field: "note", maxLength: 500)
+        guard !note.isEmpty else {
+            throw LedgerError.invalidField(field: "note", reason: "请说明要更正什么（如实际离开时间） / say what to correct (such as when you really left)")
+        }
+        return try await store.write { w in
+            guard let found = try w.claim(id: id), principal.role == .volunteer, principal.volunteerId == found.volunteerId else {
+                throw LedgerError.notFound(entity: "hours claim", key: String(id))
+            }
+            var claim = found
+            guard claim.state == .pending else { throw LedgerError.claimDecided(claimId: id, state: claim.state) }
+            claim.correction = note
+            try w.saveCorrection(claim)
+            return claim
+        }
+    }
+
+    /// The note of an approved claim's record: the claim's, with the volunteer's correction when they asked for one.
+    static func recordNote(of claim: HoursClaim) -> String {
+        guard let correction = claim.correction, !correction.isEmpty else { return claim.note }
+        return String((claim.note + " / " + correction).prefix(500))
     }
 
     private static func mayRead(_ claim: HoursClaim, _ principal: Principal) -> Bool {

@@ -174,6 +174,7 @@ public struct LedgerTransfer: Sendable {
             }
             return rows
         }
+        try handoff.send(.organizationSettings(try organizationIds.compactMap { try r.organizationSettings(organizationId: $0) }))
         try handoff.send(.inspectorExclusions(try r.inspectorExclusions(inspectorId: nil)))
         try handoff.send(.certificateReviews(try r.certificateReviews(certificateId: nil)))
     }
@@ -194,6 +195,7 @@ public struct LedgerTransfer: Sendable {
         "certificates", "certificate_records", "check_ins", "spot_check_campaigns", "spot_check_population",
         "spot_check_sample", "spot_check_assignments", "spot_check_findings", "inspector_exclusions", "certificate_reviews",
         "recruitments", "sign_ups", "login_invitations", "claim_evidence", "hours_claims",
+        "organization_settings",
     ]
 
     // MARK: Target side
@@ -266,6 +268,9 @@ public struct LedgerTransfer: Sendable {
             case .claims(let rows):
                 for row in rows { try w.restore(row) }
                 count("hours_claims", rows.count)
+            case .organizationSettings(let rows):
+                for row in rows { try w.save(row) }
+                count("organization_settings", rows.count)
             case .invitations(let rows):
                 for row in rows { try w.restore(row) }
                 count("login_invitations", rows.count)
@@ -365,6 +370,7 @@ enum TransferBatch: Sendable {
     case invitations([LoginInvitation])
     case evidence([ClaimEvidence])
     case claims([HoursClaim])
+    case organizationSettings([OrganizationSettings])
     case campaign(CampaignCopy)
     case inspectorExclusions([InspectorExclusion])
     case certificateReviews([CertificateReview])

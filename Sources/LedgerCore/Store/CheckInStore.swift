@@ -5,8 +5,9 @@ public protocol CheckInReader {
     func checkIn(id: Int64) throws -> CheckIn?
     /// The volunteer's open check-in, at any activity.
     func openCheckIn(volunteerId: Int64) throws -> CheckIn?
-    /// Check-ins still open at activities that ended before `endedBefore`, oldest first.
-    func openCheckIns(activityEndedBefore endedBefore: Date, limit: Int) throws -> [CheckIn]
+    /// Check-ins still open at `now` at activities that ended at least their organization's check-out grace before it
+    /// (`defaultGraceMinutes` where the organization set none), by id.
+    func forgottenCheckIns(at now: Date, defaultGraceMinutes: Int, limit: Int) throws -> [CheckIn]
     /// An activity's check-ins by id.
     func checkIns(activityId: Int64, after: Int64?, limit: Int) throws -> [CheckIn]
     /// Every check-in, by id.

@@ -14,6 +14,8 @@ public protocol ClaimWriter {
     func insert(_ claim: HoursClaim) throws -> HoursClaim
     /// Stores the decision of a pending claim (state, time, actor, reason, record); a decided one is a conflict.
     func decide(_ claim: HoursClaim) throws
+    /// Stores the volunteer's correction of a pending claim; a decided one is a conflict.
+    func saveCorrection(_ claim: HoursClaim) throws
     /// Keeps the evidence under its hash; the same bytes again change nothing.
     func save(_ evidence: ClaimEvidence) throws
     /// Keeps the id and the decision, for copying a ledger between backends.
