@@ -37,6 +37,11 @@ public func buildRouter(ledger: Ledger) -> Router<LedgerRequestContext> {
     let certificates = CertificateRoutes(ledger: ledger)
     certificates.registerPublic(on: router)
     certificates.register(on: api)
+    if let log = ledger.transparencyLog {
+        let logRoutes = LogRoutes(ledger: ledger, log: log)
+        logRoutes.registerPublic(on: router)
+        logRoutes.register(on: api)
+    }
     return router
 }
 

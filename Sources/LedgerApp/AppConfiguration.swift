@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 import Logging
 
 /// Every setting of a `vledger` server, as one typed value built in one place: defaults, then an optional
@@ -20,6 +21,9 @@ public struct AppConfiguration: Sendable {
     public var keysFile: String?
     /// What QR codes point to; nil: the server's own address.
     public var publicBaseURL: String?
+    /// The transparency log's origin (its name in checkpoints, e.g. `volunteer.example.gov.cn/log`); nil: the host and
+    /// path of `publicBaseURL` followed by `/log`, else `localhost/vledger-log`.
+    public var logOrigin: String?
     /// The platform's name as certificate issuer.
     public var platformName = "志愿服务信息平台"
     /// The platform's 统一社会信用代码 (may be empty).
@@ -51,6 +55,14 @@ public struct AppConfiguration: Sendable {
             return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("vledger-keys.json").path
         }
         return "data/vledger-keys.json"
+    }
+
+    /// The log's origin: configured, else derived from the public base URL (never from the listening port, which may
+    /// change while the log keeps its name).
+    public var effectiveLogOrigin: String {
+        if let logOrigin { return logOrigin }
+        guard let publicBaseURL, let url = URL(string: publicBaseURL), let host = url.host else { return "localhost/vledger-log" }
+        return host + (url.port.map { ":\($0)" } ?? "") + url.path + "/log"
     }
 
     /// The base URL of verification links: configured, else this server's own address.
@@ -118,6 +130,15 @@ extension AppConfiguration {
                     }
                     c.publicBaseURL = v.hasSuffix("/") ? String(v.dropLast()) : v
                 }, show: { $0.effectivePublicBaseURL() }),
+        Setting(key: "log-origin", environmentVariable: "VLEDGER_LOG_ORIGIN",
+                help: "the transparency log's origin in its checkpoints (default: public-base-url's host and path + /log)",
+                isSecret: false,
+                apply: { c, v in
+                    guard NoteVerifier.isValidKeyName(v), v.count <= 200 else {
+                        throw ConfigurationError(description: "must be a name without spaces or '+', e.g. volunteer.example.gov.cn/log, not \(excerpt(v))")
+                    }
+                    c.logOrigin = v
+                }, show: { $0.effectiveLogOrigin }),
         Setting(key: "platform-name", environmentVariable: "VLEDGER_PLATFORM_NAME",
                 help: "the platform's name as certificate issuer", isSecret: false,
                 apply: { $0.platformName = try nonEmpty($1) }, show: { $0.platformName }),

@@ -23,6 +23,8 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger,
     do {
         ledger.certificates = try await configuration.certificateSettings()
         ledger.attendance = try configuration.attendanceCodes()
+        ledger.transparencyLog = LogPublisher(
+            store: store, signer: try CertificateKeyFile.logSigner(path: configuration.effectiveKeysFile, origin: configuration.effectiveLogOrigin))
     } catch {
         try? await store.close()
         throw error
@@ -79,6 +81,11 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
         app.addServices(PeriodicService.keyFileWatcher(keyring, logger: logger))
     }
     app.addServices(PeriodicService.forgottenCheckIns(ledger, logger: logger))
+    if let log = ledger.transparencyLog {
+        app.addServices(PeriodicService.logCheckpoints(log, logger: logger))
+    } else {
+        app.addServices(PeriodicService.logSequencer(ledger, logger: logger))
+    }
     if let sqlite = ledger.store as? SQLiteLedgerStore {
         app.addServices(PeriodicService.checkpoints(sqlite, logger: logger))
     }

@@ -48,6 +48,21 @@ struct PeriodicService: Service {
         }, failure: "certificate key file unreadable; keeping the keys last read")
     }
 
+    /// Every two seconds, gives the log entries that transactions queued their places in the transparency log. Harmless
+    /// with several servers on one database: one sequences at a time, under the log's lock.
+    static func logSequencer(_ ledger: Ledger, logger: Logger) -> PeriodicService {
+        PeriodicService(interval: .seconds(2), logger: logger, round: {
+            let sequenced = try await ledger.sequenceLog()
+            if sequenced > 0 { logger.debug("sequenced log entries", metadata: ["count": "\(sequenced)"]) }
+        }, failure: "sequencing the transparency log failed")
+    }
+
+    /// Every two seconds, sequences the log and signs a new checkpoint when it grew.
+    static func logCheckpoints(_ log: LogPublisher, logger: Logger) -> PeriodicService {
+        PeriodicService(interval: .seconds(2), logger: logger, round: { try await log.refresh() },
+                        failure: "sequencing the transparency log or signing its checkpoint failed")
+    }
+
     /// Every five minutes, closes check-ins left open past their activity's end and the organization's grace: their
     /// stays wait as hour claims for staff. Harmless with several servers on one database: each check-in is closed once,
     /// under its lock.

@@ -84,6 +84,9 @@ public struct CertificateKeyFile: Codable, Sendable {
     /// The secret of the rotating self check-in codes (base64url), kept here so that it stays out of the database and
     /// is backed up with the keys; added on first use.
     var attendanceSecret: String? = nil
+    /// The Ed25519 note key that signs the transparency log's checkpoints (`PRIVATE+KEY+origin+hash+base64`); added on
+    /// first use, named for the log's origin.
+    var logNoteKey: String? = nil
 
     public var activeKey: SigningKey? { keys.last { $0.status == .active } }
 
@@ -130,6 +133,25 @@ public struct CertificateKeyFile: Codable, Sendable {
             let secret = AttendanceCodes.generateSecret()
             file.attendanceSecret = Base64URL.encode(secret)
             return secret
+        }
+    }
+
+    /// The signer of the log's checkpoints, created (and written to the file) on first use. A key made for another
+    /// origin is refused: a log keeps its name, and a new name is a new log.
+    public static func logSigner(path: String, origin: String) throws -> NoteSigner {
+        try update(path: path) { file in
+            if let text = file.logNoteKey {
+                let signer: NoteSigner
+                do { signer = try NoteSigner(encoded: text) } catch { throw CertificateKeyFileError.damaged("the log note key is damaged") }
+                guard signer.verifier.name == origin else {
+                    throw CertificateKeyFileError.damaged(
+                        "the log note key is for the origin \(signer.verifier.name.prefix(80)), not \(origin.prefix(80)); keep the origin, or move the key file aside to start a new log")
+                }
+                return signer
+            }
+            let signer = try NoteSigner.generate(name: origin)
+            file.logNoteKey = signer.encoded
+            return signer
         }
     }
 

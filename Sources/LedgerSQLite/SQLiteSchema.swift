@@ -149,6 +149,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v9-hours-claims") { db in
             try db.execute(sql: claimsSQL)
         }
+        migrator.registerMigration("v10-transparency-log") { db in
+            try db.execute(sql: transparencyLogSQL)
+        }
         return migrator
     }
 
@@ -168,6 +171,33 @@ enum SQLiteSchema {
         ALTER TABLE activities ADD COLUMN site_radius INTEGER CHECK (site_radius > 0);
         ALTER TABLE activities ADD COLUMN presence_required INTEGER NOT NULL DEFAULT 0 CHECK (presence_required IN (0, 1));
         ALTER TABLE check_ins ADD COLUMN off_site INTEGER NOT NULL DEFAULT 0 CHECK (off_site IN (0, 1));
+        """
+
+    /// The transparency log: entries queued by their events' transactions, then sequenced with the hash of every
+    /// complete subtree (level 0: the leaves). Sequenced entries and hashes are never changed or deleted.
+    static let transparencyLogSQL = """
+        CREATE TABLE log_queue (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            entry BLOB NOT NULL
+        );
+        CREATE TABLE log_entries (
+            idx INTEGER PRIMARY KEY CHECK (idx >= 0),
+            entry BLOB NOT NULL
+        );
+        CREATE TABLE log_hashes (
+            level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 63),
+            idx INTEGER NOT NULL CHECK (idx >= 0),
+            hash BLOB NOT NULL CHECK (length(hash) = 32),
+            PRIMARY KEY (level, idx)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER log_entries_append_only_update BEFORE UPDATE ON log_entries
+            BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+        CREATE TRIGGER log_entries_append_only_delete BEFORE DELETE ON log_entries
+            BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+        CREATE TRIGGER log_hashes_append_only_update BEFORE UPDATE ON log_hashes
+            BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+        CREATE TRIGGER log_hashes_append_only_delete BEFORE DELETE ON log_hashes
+            BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
         """
 
     /// Invitations for members to open their own login: only the code's hash is kept; an invitation is used once.

@@ -69,6 +69,7 @@ struct APIFixture: Sendable {
             authority: try await CertificateKeyring(path: directory.appendingPathComponent("keys.json").path, refreshInterval: .zero),
             publicBaseURL: APIFixture.publicBaseURL)
         ledger.attendance = AttendanceCodes(secret: Array(repeating: 7, count: 32), publicBaseURL: APIFixture.publicBaseURL)
+        ledger.transparencyLog = LogPublisher(store: store, signer: try NoteSigner(name: "vledger.test/log", seed: Array(repeating: 9, count: 32)))
         let op = Principal.localOperator
         let a = try await ledger.createOrganization(Factory.organization(1), by: op)
         let b = try await ledger.createOrganization(Factory.organization(2), by: op)

@@ -70,6 +70,8 @@ import Testing
         .init(.post, "/hours-claims/{claim}/decision",              .approve,       401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.get,  "/hours-claims/{claim}/evidence",              .none,          401, 200,  200,  [200, 404], [200, 404], [200, 404]),
         .init(.post, "/hours-claims/{claim}/correction",            .claimCorrection, 401, 404, 404, 404,       404,        [200, 404]),
+        .init(.get,  "/log/inclusion-proof?index=0&size=1",         .none,          200, 200,  200,  200,        200,        200),
+        .init(.get,  "/log/consistency-proof?from=1&to=2",          .none,          200, 200,  200,  200,        200,        200),
         .init(.get,  "/organizations/{org}/settings",               .none,          401, 200,  200,  [200, 404], [200, 404], 404),
         .init(.put,  "/organizations/{org}/settings",               .settings,      401, 200,  403,  [200, 404], [403, 404], 404),
         .init(.get,  "/activities/{recruiting}/recruitment",        .none,          401, 200,  200,  [200, 404], [200, 404], 200),

@@ -202,6 +202,10 @@ struct OperationSample: Sendable, CustomStringConvertible {
             "POST /api/v1/hours-claims/{id}/correction": .init(body: json(["note": "实际 17:30 离开"]), pathId: String(f.claimB.id),
                                                               token: f.tokens["volunteerB"]),
             "GET /api/v1/organizations/{id}/settings": .init(),
+            "GET /log/checkpoint": .init(),
+            "GET /log/vkey": .init(),
+            "GET /api/v1/log/inclusion-proof": .init(query: "index=0&size=2"),
+            "GET /api/v1/log/consistency-proof": .init(query: "from=1&to=2"),
             "PUT /api/v1/organizations/{id}/settings": .init(body: json(["checkOutGraceMinutes": 45])),
             "POST /api/v1/volunteers/{id}/invitations": .init(pathId: String(f.walkInA.id), token: f.tokens["aStaff"]),
             "POST /api/v1/invitations/redeem": .init(body: json([
@@ -245,6 +249,7 @@ struct OperationSample: Sendable, CustomStringConvertible {
             ("POST /api/v1/hours-claims/{id}/decision", .init(body: json(["decision": "reject", "reason": "再议"])), "admin", 409),
             ("POST /api/v1/hours-claims/{id}/correction", .init(body: json(["note": "再改"])), "volunteerA", 409),
             ("PUT /api/v1/organizations/{id}/settings", .init(body: json(["checkOutGraceMinutes": 2000])), "admin", 422),
+            ("GET /api/v1/log/inclusion-proof", .init(query: "index=5&size=100000"), "admin", 422),
             ("POST /api/v1/hours-claims", .init(body: json(ClaimPayload(
                 activityId: f.activityA.id, start: Factory.time(day: 10, hour: 12), end: Factory.time(day: 10, hour: 13), note: "扫描件",
                 evidence: "JVBERi0xLjc="))), "volunteerA", 422),

@@ -143,6 +143,7 @@ extension Ledger {
         head = AuditChain.link(&revision, after: head, organizationId: activity.organizationId,
                                volunteerId: volunteerId, activityId: activity.id)
         try w.append(revision, organizationId: activity.organizationId)
+        try w.enqueueLogEntries([LogEntry.revision(revision, organizationId: activity.organizationId).bytes])
         return record
     }
 
@@ -245,6 +246,7 @@ extension Ledger {
         head = AuditChain.link(&revision, after: head, organizationId: record.organizationId,
                                volunteerId: record.volunteerId, activityId: record.activityId)
         try w.append(revision, organizationId: record.organizationId)
+        try w.enqueueLogEntries([LogEntry.revision(revision, organizationId: record.organizationId).bytes])
         try w.advanceChain(organizationId: record.organizationId, to: head)
         try w.updateCurrentState(record)
         return record

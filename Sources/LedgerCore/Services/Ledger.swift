@@ -25,6 +25,8 @@ public struct Ledger: Sendable {
     public var certificates: CertificateSettings?
     /// The rotating codes of self check-in (secret kept outside the database); nil where self check-in is off.
     public var attendance: AttendanceCodes?
+    /// Signs and serves the transparency log's checkpoints; nil where the log is not published.
+    public var transparencyLog: LogPublisher?
 
     public init(store: any LedgerStore, clock: @escaping @Sendable () -> Date = { Date() },
                 random: RandomSource = .system, passwords: any PasswordHasher = UnconfiguredPasswordHasher()) {

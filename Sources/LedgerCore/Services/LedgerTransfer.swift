@@ -175,6 +175,19 @@ public struct LedgerTransfer: Sendable {
             return rows
         }
         try handoff.send(.organizationSettings(try organizationIds.compactMap { try r.organizationSettings(organizationId: $0) }))
+        var logStart = 0
+        while true {
+            let rows = try r.logEntries(from: logStart, limit: batchSize)
+            try handoff.send(.logEntries(rows))
+            logStart += rows.count
+            if rows.count < batchSize { break }
+        }
+        try page(after: nil as LogNodeHash?, next: { $0.last }, limit: batchSize) { after in
+            let rows = try r.logHashes(after: after.map { (level: $0.level, index: $0.index) }, limit: batchSize)
+            try handoff.send(.logHashes(rows))
+            return rows
+        }
+        try handoff.send(.logQueue(try r.queuedLogEntries(limit: Int(Int32.max))))
         try handoff.send(.inspectorExclusions(try r.inspectorExclusions(inspectorId: nil)))
         try handoff.send(.certificateReviews(try r.certificateReviews(certificateId: nil)))
     }
@@ -195,7 +208,7 @@ public struct LedgerTransfer: Sendable {
         "certificates", "certificate_records", "check_ins", "spot_check_campaigns", "spot_check_population",
         "spot_check_sample", "spot_check_assignments", "spot_check_findings", "inspector_exclusions", "certificate_reviews",
         "recruitments", "sign_ups", "login_invitations", "claim_evidence", "hours_claims",
-        "organization_settings",
+        "organization_settings", "log_entries", "log_hashes", "log_queue",
     ]
 
     // MARK: Target side
@@ -268,6 +281,15 @@ public struct LedgerTransfer: Sendable {
             case .claims(let rows):
                 for row in rows { try w.restore(row) }
                 count("hours_claims", rows.count)
+            case .logEntries(let rows):
+                try w.appendLog(entries: rows, hashes: [], dequeued: [])
+                count("log_entries", rows.count)
+            case .logHashes(let rows):
+                try w.restoreLogHashes(rows)
+                count("log_hashes", rows.count)
+            case .logQueue(let rows):
+                try w.restoreQueued(rows)
+                count("log_queue", rows.count)
             case .organizationSettings(let rows):
                 for row in rows { try w.save(row) }
                 count("organization_settings", rows.count)
@@ -371,6 +393,9 @@ enum TransferBatch: Sendable {
     case evidence([ClaimEvidence])
     case claims([HoursClaim])
     case organizationSettings([OrganizationSettings])
+    case logEntries([[UInt8]])
+    case logHashes([LogNodeHash])
+    case logQueue([QueuedLogEntry])
     case campaign(CampaignCopy)
     case inspectorExclusions([InspectorExclusion])
     case certificateReviews([CertificateReview])

@@ -138,7 +138,7 @@ public struct HolidayEntry: Sendable, Hashable {
 /// Queries every backend answers, one protocol per aggregate. Lists are ordered by id ascending and page
 /// with `after` (an id).
 public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReader, ServiceRecordReader, CheckInReader, RecruitmentReader,
-    InvitationReader, ClaimReader, OrganizationSettingsReader, AccountReader, CertificateReader, SpotCheckReader {
+    InvitationReader, ClaimReader, OrganizationSettingsReader, TransparencyLogReader, AccountReader, CertificateReader, SpotCheckReader {
     /// The number of rows of every table, to check a copy (`vledger migrate-data`).
     func rowCounts() throws -> LedgerRowCounts
 }
@@ -146,7 +146,7 @@ public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReade
 /// Writes, available inside `LedgerStore.write`, one protocol per aggregate. Inserts return the stored value
 /// with its new id; `restore` keeps the given ids and times, for copying a ledger between backends.
 public protocol LedgerWriter: LedgerReader, OrganizationWriter, VolunteerWriter, ActivityWriter, ServiceRecordWriter,
-    CheckInWriter, RecruitmentWriter, InvitationWriter, ClaimWriter, OrganizationSettingsWriter, AccountWriter, CertificateWriter, SpotCheckWriter {
+    CheckInWriter, RecruitmentWriter, InvitationWriter, ClaimWriter, OrganizationSettingsWriter, TransparencyLogWriter, AccountWriter, CertificateWriter, SpotCheckWriter {
     /// Moves every id generator past the largest id stored, after `restore`.
     func resetIdSequences() throws
 }

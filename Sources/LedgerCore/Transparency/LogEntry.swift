@@ -1,0 +1,69 @@
+import Foundation
+
+/// One ledger event as the public transparency log holds it. Its bytes are canonical JSON: keys sorted, UTF-8, no
+/// insignificant white space, times in UTC seconds (RFC 3339), absent fields left out; only ids, kinds, times and the
+/// digests of the data it commits to, never a name, document number or phone in clear.
+public struct LogEntry: Sendable, Hashable, Codable {
+    public enum Event: String, Codable, Sendable, CaseIterable {
+        /// A record revision (created, corrected, voided), committing to its audit-chain digest.
+        case recordRevision = "record_revision"
+    }
+
+    /// The format version, so that readers can tell later formats apart.
+    public var v = 1
+    public var event: Event
+    public var at: String
+    public var organization: Int64
+    public var record: Int64?
+    public var revision: Int?
+    /// What happened to the record: created, corrected, voided.
+    public var change: String?
+    /// The organization's audit-chain position of the revision.
+    public var chainSequence: Int64?
+    /// The SHA-256 (hex) the entry commits to: for a revision, its audit-chain digest, which covers every field of it and
+    /// the chain before it.
+    public var digest: String
+
+    /// The entry of a record revision of `organizationId`'s chain.
+    public static func revision(_ r: RecordRevision, organizationId: Int64) -> LogEntry {
+        LogEntry(event: .recordRevision, at: timestamp(r.at), organization: organizationId, record: r.recordId, revision: r.revision,
+                 change: r.kind.rawValue, chainSequence: r.chainSequence, digest: r.digest)
+    }
+
+    /// The canonical bytes the log's leaf hashes.
+    public var bytes: [UInt8] {
+        // Encoding a value type of strings and integers cannot fail.
+        Array((try? Self.encoder.encode(self)) ?? Data())
+    }
+
+    /// An entry from its canonical bytes; anything else (other key order, white space, unknown fields) is refused.
+    public init(bytes: [UInt8]) throws(NoteError) {
+        guard let entry = try? JSONDecoder().decode(LogEntry.self, from: Data(bytes)), entry.bytes == bytes else {
+            throw .malformedNote("not a canonical log entry")
+        }
+        self = entry
+    }
+
+    init(event: Event, at: String, organization: Int64, record: Int64? = nil, revision: Int? = nil, change: String? = nil,
+         chainSequence: Int64? = nil, digest: String) {
+        self.event = event
+        self.at = at
+        self.organization = organization
+        self.record = record
+        self.revision = revision
+        self.change = change
+        self.chainSequence = chainSequence
+        self.digest = digest
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// "2026-06-10T04:00:00Z".
+    static func timestamp(_ date: Date) -> String {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)).formatted(.iso8601)
+    }
+}
