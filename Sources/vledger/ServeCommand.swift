@@ -26,6 +26,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("keys"), help: "Certificate key file ($VLEDGER_KEYS_FILE; default vledger-keys.json next to the SQLite database).")
     var keysFile: String?
     @Option(help: "Base URL printed in QR codes ($VLEDGER_PUBLIC_BASE_URL; default this server's address).") var publicBaseURL: String?
+    @Option(help: "The transparency log's origin in its checkpoints ($VLEDGER_LOG_ORIGIN; default the public base URL's host and path + /log).")
+    var logOrigin: String?
     @Option(help: "The platform's name as issuer ($VLEDGER_PLATFORM_NAME).") var platformName: String?
     @Option(help: "The platform's 统一社会信用代码 ($VLEDGER_PLATFORM_CREDIT_CODE).") var platformCreditCode: String?
     @Option(name: .customLong("load-samples"), help: "Load the sample data from this folder when the database is empty ($VLEDGER_SAMPLES).")
@@ -46,7 +48,7 @@ struct Serve: AsyncParsableCommand {
         let given: [(String, String?)] = [
             ("config", config), ("database", database), ("read-database", readDatabases.isEmpty ? nil : readDatabases.joined(separator: ",")),
             ("read-lag-limit", readLagLimit), ("host", host), ("port", port), ("keys", keysFile),
-            ("public-base-url", publicBaseURL), ("platform-name", platformName), ("platform-credit-code", platformCreditCode),
+            ("public-base-url", publicBaseURL), ("log-origin", logOrigin), ("platform-name", platformName), ("platform-credit-code", platformCreditCode),
             ("load-samples", samples), ("resources", resources), ("log-level", logLevel), ("log-format", logFormat),
             ("session-hours", sessionHours), ("trust-proxy", trustProxy), ("metrics-token", metricsToken),
         ]

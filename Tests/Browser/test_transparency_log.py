@@ -71,7 +71,9 @@ def test_the_log_is_checkable_from_outside_with_independent_code(server):
 
     # The tree: pymerkle reaches the signed root from the served entries, and the same audit paths.
     entries = entries_of(url, size)
-    assert all(json.loads(e)["event"] == "record_revision" for e in entries)
+    events = [json.loads(e)["event"] for e in entries]
+    assert events[0] == "organization_created" and "record_revision" in events
+    assert set(events) <= {"organization_created", "record_revision", "certificate_issued", "certificate_revoked"}
     tree = InmemoryTree(algorithm="sha256")
     for entry in entries:
         tree.append_entry(entry)

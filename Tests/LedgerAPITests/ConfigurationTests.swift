@@ -72,4 +72,14 @@ import Testing
         #expect(throws: ConfigurationError.self) { _ = try AppConfiguration.load(flags: ["read-lag-limit": "0"], environment: [:]) }
         #expect(throws: ConfigurationError.self) { _ = try AppConfiguration.load(flags: ["read-lag-limit": "3601"], environment: [:]) }
     }
+
+    @Test func theLogsOriginComesFromThePublicAddressNotThePort() throws {
+        #expect(try AppConfiguration.load(flags: ["port": "9123"], environment: [:]).effectiveLogOrigin == "localhost/vledger-log")
+        #expect(try AppConfiguration.load(environment: ["VLEDGER_PUBLIC_BASE_URL": "https://volunteer.example.gov.cn/ledger"])
+            .effectiveLogOrigin == "volunteer.example.gov.cn/ledger/log")
+        #expect(try AppConfiguration.load(flags: ["log-origin": "vledger.hangzhou.gov.cn/log"], environment: [:]).effectiveLogOrigin
+            == "vledger.hangzhou.gov.cn/log")
+        #expect(throws: ConfigurationError.self) { _ = try AppConfiguration.load(flags: ["log-origin": "two words"], environment: [:]) }
+        #expect(throws: ConfigurationError.self) { _ = try AppConfiguration.load(flags: ["log-origin": "a+b"], environment: [:]) }
+    }
 }

@@ -37,13 +37,16 @@ struct TransparencyLogTests {
                                                         options: ImportOptions(organizationId: organization.id), by: Self.op)
             #expect(report.imported == 1)
 
-            #expect(try await t.store.read { try $0.queuedLogEntries(limit: 100) }.count == 6)
+            // The organization's registration, then six revisions.
+            #expect(try await t.store.read { try $0.queuedLogEntries(limit: 100) }.count == 7)
             #expect(try await t.store.read { try $0.logSize() } == 0)
-            #expect(try await t.store.write { try LogSequencer.sequence(in: $0) } == 6)
+            #expect(try await t.store.write { try LogSequencer.sequence(in: $0) } == 7)
             #expect(try await t.store.write { try LogSequencer.sequence(in: $0) } == 0)
             #expect(try await t.store.read { try $0.queuedLogEntries(limit: 100) }.isEmpty)
 
-            let entries = try await t.store.read { try $0.logEntries(from: 0, limit: 100) }
+            let all = try await t.store.read { try $0.logEntries(from: 0, limit: 100) }
+            #expect(try LogEntry(bytes: all[0]).event == .organizationCreated)
+            let entries = Array(all.dropFirst())
             let decoded = try entries.map { try LogEntry(bytes: $0) }
             #expect(decoded.map(\.change) == ["created", "corrected", "voided", "created", "created", "created"])
             let history = try await ledger.history(recordId: record.id, by: Self.op)
@@ -54,17 +57,18 @@ struct TransparencyLogTests {
             let text = String(decoding: entries.joined(), as: UTF8.self)
             #expect(!text.contains(volunteer.name) && !text.contains(volunteer.documentNumber) && !text.contains("重复登记"))
             #expect(String(decoding: entries[0], as: UTF8.self).hasPrefix("{\"at\":\"2026-"))
+            #expect(!String(decoding: all[0], as: UTF8.self).contains(organization.name))
 
             // The stored tree is the tree of these entries, and proves like it.
-            let memory = InMemoryMerkleTree(leaves: entries.map { TreeHash.leaf($0) })
+            let memory = InMemoryMerkleTree(leaves: all.map { TreeHash.leaf($0) })
             let (root, inclusion, consistency) = try await t.store.read { r in
                 let tree = StoredLogTree(r)
-                return (try Merkle.root(size: 6, in: tree), try Merkle.inclusionProof(index: 4, size: 6, in: tree),
-                        try Merkle.consistencyProof(oldSize: 3, newSize: 6, in: tree))
+                return (try Merkle.root(size: 7, in: tree), try Merkle.inclusionProof(index: 4, size: 7, in: tree),
+                        try Merkle.consistencyProof(oldSize: 3, newSize: 7, in: tree))
             }
             #expect(root == memory.root)
-            #expect(Merkle.verifyInclusion(leaf: .leaf(entries[4]), index: 4, size: 6, proof: inclusion, root: root))
-            #expect(Merkle.verifyConsistency(oldSize: 3, newSize: 6, oldRoot: try Merkle.root(size: 3, in: memory), newRoot: root,
+            #expect(Merkle.verifyInclusion(leaf: .leaf(all[4]), index: 4, size: 7, proof: inclusion, root: root))
+            #expect(Merkle.verifyConsistency(oldSize: 3, newSize: 7, oldRoot: try Merkle.root(size: 3, in: memory), newRoot: root,
                                              proof: consistency))
         }
     }

@@ -90,7 +90,9 @@ extension Ledger {
                           CertificateCoverage.digest(try Self.coverage(of: filter, in: w)) == digest else {
                         throw IssueRace()
                     }
-                    return try w.insert(draft, covering: records)
+                    let stored = try w.insert(draft, covering: records)
+                    try w.enqueueLogEntries([LogEntry.issued(stored).bytes])
+                    return stored
                 }
                 LedgerMetrics.certificateIssued()
                 return IssuedCertificate(certificate: stored, records: records,
@@ -276,6 +278,7 @@ extension Ledger {
             guard certificate.revocation == nil else { throw LedgerError.certificateRevoked(serial: serial.grouped) }
             let revocation = CertificateRevocation(at: now, by: principal.userId, reason: reason)
             try w.revokeCertificate(id: certificate.id, revocation)
+            try w.enqueueLogEntries([LogEntry.revoked(certificate, at: now).bytes])
             certificate.revocation = revocation
             return certificate
         }

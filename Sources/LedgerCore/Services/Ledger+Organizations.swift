@@ -46,7 +46,9 @@ extension Ledger {
             if try w.organization(creditCode: organization.creditCode) != nil {
                 throw LedgerError.duplicateCreditCode(organization.creditCode)
             }
-            return try w.insert(organization)
+            let stored = try w.insert(organization)
+            try w.enqueueLogEntries([LogEntry.created(stored).bytes])
+            return stored
         }
     }
 

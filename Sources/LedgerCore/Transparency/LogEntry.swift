@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// One ledger event as the public transparency log holds it. Its bytes are canonical JSON: keys sorted, UTF-8, no
@@ -7,14 +8,23 @@ public struct LogEntry: Sendable, Hashable, Codable {
     public enum Event: String, Codable, Sendable, CaseIterable {
         /// A record revision (created, corrected, voided), committing to its audit-chain digest.
         case recordRevision = "record_revision"
+        /// A certificate issued, committing to its signed token.
+        case certificateIssued = "certificate_issued"
+        /// A certificate revoked; the reason stays on the platform.
+        case certificateRevoked = "certificate_revoked"
+        /// An organization registered, committing to its credit code, name and region.
+        case organizationCreated = "organization_created"
     }
 
     /// The format version, so that readers can tell later formats apart.
     public var v = 1
     public var event: Event
     public var at: String
-    public var organization: Int64
+    /// The organization concerned; none for a certificate the platform issued.
+    public var organization: Int64?
     public var record: Int64?
+    /// A certificate's serial.
+    public var serial: String?
     public var revision: Int?
     /// What happened to the record: created, corrected, voided.
     public var change: String?
@@ -28,6 +38,25 @@ public struct LogEntry: Sendable, Hashable, Codable {
     public static func revision(_ r: RecordRevision, organizationId: Int64) -> LogEntry {
         LogEntry(event: .recordRevision, at: timestamp(r.at), organization: organizationId, record: r.recordId, revision: r.revision,
                  change: r.kind.rawValue, chainSequence: r.chainSequence, digest: r.digest)
+    }
+
+    /// The entry of an issued certificate.
+    public static func issued(_ c: Certificate) -> LogEntry {
+        LogEntry(event: .certificateIssued, at: timestamp(c.issuedAt), organization: c.organizationId, serial: c.serial,
+                 digest: SHA256.hash(data: Array(c.token.utf8)).hexString)
+    }
+
+    /// The entry of a certificate's revocation.
+    public static func revoked(_ c: Certificate, at: Date) -> LogEntry {
+        LogEntry(event: .certificateRevoked, at: timestamp(at), organization: c.organizationId, serial: c.serial,
+                 digest: SHA256.hash(data: Array(c.token.utf8)).hexString)
+    }
+
+    /// The entry of a registered organization.
+    public static func created(_ o: Organization) -> LogEntry {
+        let registration = [o.creditCode, o.name, o.regionCode].map { "\($0.utf8.count):\($0)" }.joined(separator: "\n")
+        return LogEntry(event: .organizationCreated, at: timestamp(o.createdAt), organization: o.id,
+                        digest: SHA256.hash(data: Array(registration.utf8)).hexString)
     }
 
     /// The canonical bytes the log's leaf hashes.
@@ -44,12 +73,13 @@ public struct LogEntry: Sendable, Hashable, Codable {
         self = entry
     }
 
-    init(event: Event, at: String, organization: Int64, record: Int64? = nil, revision: Int? = nil, change: String? = nil,
-         chainSequence: Int64? = nil, digest: String) {
+    init(event: Event, at: String, organization: Int64?, record: Int64? = nil, serial: String? = nil, revision: Int? = nil,
+         change: String? = nil, chainSequence: Int64? = nil, digest: String) {
         self.event = event
         self.at = at
         self.organization = organization
         self.record = record
+        self.serial = serial
         self.revision = revision
         self.change = change
         self.chainSequence = chainSequence
