@@ -143,7 +143,7 @@ extension Ledger {
         head = AuditChain.link(&revision, after: head, organizationId: activity.organizationId,
                                volunteerId: volunteerId, activityId: activity.id)
         try w.append(revision, organizationId: activity.organizationId)
-        try w.enqueueLogEntries([LogEntry.revision(revision, organizationId: activity.organizationId).bytes])
+        try w.enqueueLogEntries([LogEntry.revision(revision, organizationId: activity.organizationId, late: late).bytes])
         return record
     }
 

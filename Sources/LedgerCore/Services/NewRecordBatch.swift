@@ -101,7 +101,7 @@ struct NewRecordBatch {
             revisions.append(revision)
         }
         try w.insert(records, revisions: revisions)
-        try w.enqueueLogEntries(zip(records, revisions).map { LogEntry.revision($1, organizationId: $0.organizationId).bytes })
+        try w.enqueueLogEntries(zip(records, revisions).map { LogEntry.revision($1, organizationId: $0.organizationId, late: $0.isLate).bytes })
         return (records, failures)
     }
 }

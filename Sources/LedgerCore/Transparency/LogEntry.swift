@@ -28,6 +28,8 @@ public struct LogEntry: Sendable, Hashable, Codable {
     public var revision: Int?
     /// What happened to the record: created, corrected, voided.
     public var change: String?
+    /// A record entered after the recording deadline (only on its first revision, and only when late).
+    public var late: Bool?
     /// The organization's audit-chain position of the revision.
     public var chainSequence: Int64?
     /// The SHA-256 (hex) the entry commits to: for a revision, its audit-chain digest, which covers every field of it and
@@ -35,9 +37,11 @@ public struct LogEntry: Sendable, Hashable, Codable {
     public var digest: String
 
     /// The entry of a record revision of `organizationId`'s chain.
-    public static func revision(_ r: RecordRevision, organizationId: Int64) -> LogEntry {
-        LogEntry(event: .recordRevision, at: timestamp(r.at), organization: organizationId, record: r.recordId, revision: r.revision,
-                 change: r.kind.rawValue, chainSequence: r.chainSequence, digest: r.digest)
+    public static func revision(_ r: RecordRevision, organizationId: Int64, late: Bool = false) -> LogEntry {
+        var entry = LogEntry(event: .recordRevision, at: timestamp(r.at), organization: organizationId, record: r.recordId,
+                             revision: r.revision, change: r.kind.rawValue, chainSequence: r.chainSequence, digest: r.digest)
+        entry.late = late ? true : nil
+        return entry
     }
 
     /// The entry of an issued certificate.
