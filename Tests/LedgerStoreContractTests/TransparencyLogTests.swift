@@ -104,4 +104,21 @@ struct TransparencyLogTests {
             #expect(try await t.store.read { try $0.logHash(level: 8, index: 1) } == nil)
         }
     }
+
+    @Test(arguments: Backend.all)
+    func theDatabaseRefusesToRewriteTheLog(_ backend: Backend) async throws {
+        try await withStore(backend) { t in
+            try await t.store.write { try $0.enqueueLogEntries([Array("one".utf8), Array("two".utf8), Array("three".utf8)]) }
+            try await t.store.write { _ = try LogSequencer.sequence(in: $0) }
+            let root = try await t.store.read { try Merkle.root(size: 3, in: StoredLogTree($0)) }
+            for statement in ["UPDATE log_entries SET entry = log_entries.entry || log_entries.entry WHERE idx = 1",
+                              "DELETE FROM log_entries WHERE idx = 2",
+                              "UPDATE log_hashes SET idx = idx + 10 WHERE level = 0 AND idx = 0",
+                              "DELETE FROM log_hashes WHERE level = 1"] {
+                await #expect(throws: (any Error).self, "\(statement)") { try await t.rawExecute(statement) }
+            }
+            #expect(try await t.store.read { try $0.logEntries(from: 0, limit: 10) } == ["one", "two", "three"].map { Array($0.utf8) })
+            #expect(try await t.store.read { try Merkle.root(size: 3, in: StoredLogTree($0)) } == root)
+        }
+    }
 }
