@@ -136,6 +136,8 @@ struct VerificationBody: ResponseEncodable {
     var changes: [Change]?
     var currentMinutes: Int?
     var currentHours: String?
+    var logIndex: Int?
+    var inSignedCheckpoint: Bool?
 
     init(_ v: CertificateVerification) {
         status = v.status
@@ -162,5 +164,7 @@ struct VerificationBody: ResponseEncodable {
         } : nil
         currentMinutes = v.status == .invalid ? nil : v.currentMinutes
         currentHours = currentMinutes.map(HoursFormat.hours(fromMinutes:))
+        logIndex = v.logIndex
+        inSignedCheckpoint = v.inSignedCheckpoint
     }
 }

@@ -31,7 +31,9 @@ struct PeriodicService: Service {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
-                do { try await round() } catch {
+                do { try await round() } catch is CancellationError {
+                    return  // graceful shutdown cut the round short: nothing failed
+                } catch {
                     logger.warning("\(failure)", metadata: ["error": "\(error)"])
                 }
             }

@@ -4,6 +4,14 @@ import LedgerCore
 /// The HTML pages of certificates: the verification page a phone opens from the QR code, and the
 /// certificate itself for the screen. Every value is escaped with `HTMLText.escape`.
 public enum CertificatePages {
+    /// Where the issuance stands in the public transparency log (`/log/checkpoint`), once sequenced.
+    static func logLine(_ result: CertificateVerification) -> String {
+        guard let index = result.logIndex else { return "" }
+        let covered = result.inSignedCheckpoint == true
+            ? "已纳入签名检查点 / in the signed checkpoint" : "待纳入签名检查点 / awaiting the next signed checkpoint"
+        return "<dt>透明日志 Transparency log</dt><dd id=\"log-index\">#\(index)（\(covered)）</dd>\n"
+    }
+
     /// The verification page: in one glance 有效 / 已撤销 / 已更正 / 无效, then the certificate's public facts
     /// (the volunteer's name masked), and for a superseded certificate the records that changed.
     public static func verification(_ result: CertificateVerification) -> String {
@@ -52,7 +60,7 @@ public enum CertificatePages {
                 <dt>服务期间 Period</dt><dd>\(e(CertificateText.period(certificate)))</dd>
                 <dt>累计时长 Hours</dt><dd>\(e(CertificateText.hours(certificate.minutes))) 小时 h（\(certificate.recordCount) 条记录 records）</dd>
                 <dt>出具日期 Issued on</dt><dd>\(e(CertificateText.iso(CertificateText.issueDate(certificate))))</dd>
-                </dl>
+                \(logLine(result))</dl>
                 </section>
 
                 """

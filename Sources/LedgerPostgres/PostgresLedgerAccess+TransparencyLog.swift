@@ -47,7 +47,11 @@ extension PostgresLedgerAccess {
         try run("SELECT pg_advisory_xact_lock(\(PostgresSchema.LockNamespace.log), 0)")
     }
 
-    func appendLog(entries: [[UInt8]], hashes: [LogNodeHash], dequeued: [Int64]) throws {
+    func logIndex(of subject: String) throws -> Int? {
+        try row("SELECT idx FROM log_subjects WHERE subject = \(subject)") { Int(try $0.next(Int64.self)) }
+    }
+
+    func appendLog(entries: [[UInt8]], hashes: [LogNodeHash], subjects: [LoggedSubject], dequeued: [Int64]) throws {
         let size = Int64(try logSize())
         if !entries.isEmpty {
             try run("""
@@ -56,6 +60,12 @@ extension PostgresLedgerAccess {
                 """)
         }
         try restoreLogHashes(hashes)
+        if !subjects.isEmpty {
+            try run("""
+                INSERT INTO log_subjects (subject, idx)
+                SELECT subject, idx FROM unnest(\(subjects.map(\.subject))::text[], \(subjects.map { Int64($0.index) })::bigint[]) AS t(subject, idx)
+                """)
+        }
         if !dequeued.isEmpty {
             let removed = try run("DELETE FROM log_queue WHERE id = ANY(\(dequeued)) RETURNING id").rows.count
             guard removed == dequeued.count else { throw MerkleError.alreadySequenced(queueId: dequeued[0]) }

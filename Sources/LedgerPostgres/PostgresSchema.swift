@@ -456,6 +456,7 @@ extension PostgresSchema {
                 PRIMARY KEY (level, idx)
             )
             """,
+        "CREATE TABLE log_subjects (subject text PRIMARY KEY, idx bigint NOT NULL REFERENCES log_entries (idx))",
         """
             CREATE TRIGGER log_entries_append_only BEFORE UPDATE OR DELETE ON log_entries
                 FOR EACH ROW EXECUTE FUNCTION vledger_refuse_change('the log is append-only')

@@ -34,7 +34,11 @@ extension SQLiteLedgerAccess {
 
     func lockLog() throws {}
 
-    func appendLog(entries: [[UInt8]], hashes: [LogNodeHash], dequeued: [Int64]) throws {
+    func logIndex(of subject: String) throws -> Int? {
+        try Int.fetchOne(db, sql: "SELECT idx FROM log_subjects WHERE subject = ?", arguments: [subject])
+    }
+
+    func appendLog(entries: [[UInt8]], hashes: [LogNodeHash], subjects: [LoggedSubject], dequeued: [Int64]) throws {
         var index = try logSize()
         let insertEntry = try db.cachedStatement(sql: "INSERT INTO log_entries (idx, entry) VALUES (?, ?)")
         for entry in entries {
@@ -42,6 +46,8 @@ extension SQLiteLedgerAccess {
             index += 1
         }
         try restoreLogHashes(hashes)
+        let logSubject = try db.cachedStatement(sql: "INSERT INTO log_subjects (subject, idx) VALUES (?, ?)")
+        for subject in subjects { try logSubject.execute(arguments: [subject.subject, subject.index]) }
         let dequeue = try db.cachedStatement(sql: "DELETE FROM log_queue WHERE id = ?")
         for id in dequeued {
             try dequeue.execute(arguments: [id])

@@ -190,6 +190,10 @@ enum SQLiteSchema {
             hash BLOB NOT NULL CHECK (length(hash) = 32),
             PRIMARY KEY (level, idx)
         ) WITHOUT ROWID;
+        CREATE TABLE log_subjects (
+            subject TEXT PRIMARY KEY,
+            idx INTEGER NOT NULL REFERENCES log_entries(idx)
+        );
         CREATE TRIGGER log_entries_append_only_update BEFORE UPDATE ON log_entries
             BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
         CREATE TRIGGER log_entries_append_only_delete BEFORE DELETE ON log_entries

@@ -74,6 +74,7 @@ struct Log: AsyncParsableCommand {
                              + "\(c.certificatesIssued) certificates issued, \(c.certificatesRevoked) revoked")
             }
             if !report.revokedSerials.isEmpty { lines.append("  revoked: " + report.revokedSerials.joined(separator: ", ")) }
+            if !report.spotChecks.isEmpty { lines.append("  spot checks: " + report.spotChecks.joined(separator: ", ")) }
             return lines.joined(separator: "\n")
         }
     }

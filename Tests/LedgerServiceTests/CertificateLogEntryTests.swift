@@ -10,6 +10,13 @@ struct CertificateLogEntryTests {
         let (organization, volunteer, activity) = try await t.scene(1)
         try await t.bed.record(volunteer, activity, from: At.june(10, 9), to: At.june(10, 11))
         let issued = try await t.issue(volunteer, by: organization)
+        #expect(try await t.ledger.verifyCertificate(serial: issued.certificate.serial).logIndex == nil, "not sequenced yet")
+        _ = try await t.ledger.sequenceLog()
+        // Sequenced: the verification names its log index, and whether a signed checkpoint covers it.
+        var published = t.ledger
+        published.transparencyLog = LogPublisher(store: t.ledger.store, signer: try NoteSigner.generate(name: "vledger.test/log"))
+        let logged = try await published.verifyCertificate(token: issued.certificate.token)
+        #expect(logged.status == .valid && logged.logIndex == 2 && logged.inSignedCheckpoint == true)
         _ = try await t.ledger.revokeCertificate(serial: issued.certificate.serial, reason: "信息有误", by: .localOperator)
         _ = try await t.ledger.sequenceLog()
         let entries = try await t.ledger.store.read { try $0.logEntries(from: 0, limit: 100) }.map { try LogEntry(bytes: $0) }

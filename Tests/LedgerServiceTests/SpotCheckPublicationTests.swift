@@ -111,4 +111,19 @@ import Testing
         #expect(statistics.publicationRate == 0.5)
         #expect(try await bed.ledger.spotCheckStatistics(year: 2025).campaignsDrawn == 0)
     }
+
+    @Test func thePublicationNamesTheLogIndexesOfItsPopulationAndSeed() async throws {
+        let bed = try await SpotCheckBed.make()
+        let id = try await Self.published(bed).campaign.id
+        _ = try await bed.ledger.sequenceLog()
+        let publication = try await bed.ledger.spotCheckPublication(id: id)
+        let frozen = try #require(publication.transparencyLog?.populationFrozen)
+        let drawn = try #require(publication.transparencyLog?.seedDrawn)
+        #expect(frozen < drawn, "the population was logged before the seed")
+        let (frozenEntry, drawnEntry) = try await bed.ledger.store.read { r in
+            (try LogEntry(bytes: r.logEntries(from: frozen, limit: 1)[0]), try LogEntry(bytes: r.logEntries(from: drawn, limit: 1)[0]))
+        }
+        #expect(frozenEntry.event == .spotCheckFrozen && frozenEntry.campaign == id && frozenEntry.digest == publication.population.digest)
+        #expect(drawnEntry.event == .spotCheckDrawn && drawnEntry.campaign == id && drawnEntry.digest.count == 64)
+    }
 }

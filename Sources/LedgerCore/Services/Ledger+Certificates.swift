@@ -293,14 +293,23 @@ extension Ledger {
     /// the record on file, revocation, and whether the covered records still total what it says.
     /// Anyone may ask; damaged or forged input is answered as invalid, never as an error.
     public func verifyCertificate(token input: String) async throws -> CertificateVerification {
-        let result = try await verification(token: input)
+        let result = try await withLogStatus(try await verification(token: input))
         LedgerMetrics.verified(result)
+        return result
+    }
+
+    /// Says whether the latest signed checkpoint covers the certificate's log entry (outside the cached part of a
+    /// verification: a checkpoint is signed after the commit that sequenced the entry).
+    private func withLogStatus(_ result: CertificateVerification) async throws -> CertificateVerification {
+        guard let index = result.logIndex, let log = transparencyLog else { return result }
+        var result = result
+        result.inSignedCheckpoint = index < (try await log.checkpoint().size)
         return result
     }
 
     /// Verifies the certificate with a serial typed by hand, by checking its token on file.
     public func verifyCertificate(serial text: String) async throws -> CertificateVerification {
-        let result = try await verification(serial: text)
+        let result = try await withLogStatus(try await verification(serial: text))
         LedgerMetrics.verified(result)
         return result
     }
@@ -365,14 +374,16 @@ extension Ledger {
     }
 
     private func lookUp(_ claims: CertificateClaims, keyId: String) async throws -> CertificateVerification {
-        let found = try await store.readAllowingLag { r -> (Certificate, [CertifiedRecordChange])? in
+        let found = try await store.readAllowingLag { r -> (Certificate, [CertifiedRecordChange], Int?)? in
             guard let certificate = try r.certificate(serial: claims.serial) else { return nil }
-            return (certificate, try r.changedCertifiedRecords(certificateId: certificate.id))
+            return (certificate, try r.changedCertifiedRecords(certificateId: certificate.id), try r.logIndex(of: LogEntry.certificateSubject(certificate.serial)))
         }
-        guard let (certificate, changes) = found else { return .invalid(.unknownCertificate) }
+        guard let (certificate, changes, logIndex) = found else { return .invalid(.unknownCertificate) }
         guard certificate.keyId == keyId, claims.matches(certificate) else { return .invalid(.claimsMismatch) }
         if certificate.revocation != nil {
-            return CertificateVerification(status: .revoked, certificate: certificate)
+            var revoked = CertificateVerification(status: .revoked, certificate: certificate)
+            revoked.logIndex = logIndex
+            return revoked
         }
         // A correction of the note only changes nothing the certificate states.
         let material = changes.filter {
@@ -381,8 +392,10 @@ extension Ledger {
         let current = certificate.minutes + material.reduce(0) {
             $0 + ($1.current.isVoid ? 0 : $1.current.minutes) - $1.certified.minutes
         }
-        return CertificateVerification(status: material.isEmpty ? .valid : .superseded, certificate: certificate,
-                                       changes: material, currentMinutes: current)
+        var result = CertificateVerification(status: material.isEmpty ? .valid : .superseded, certificate: certificate,
+                                             changes: material, currentMinutes: current)
+        result.logIndex = logIndex
+        return result
     }
 
     // MARK: Status lists

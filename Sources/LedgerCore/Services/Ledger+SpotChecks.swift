@@ -176,6 +176,7 @@ extension Ledger {
             campaign.frozenAt = now
             try w.insertPopulation(entries, campaignId: campaign.id)
             try w.update(campaign)
+            try w.enqueueLogEntries([LogEntry.frozen(campaign).bytes])
             return campaign
         }
     }
@@ -210,6 +211,7 @@ extension Ledger {
             campaign.drawnAt = now
             try w.insertSample(sample, campaignId: campaign.id)
             try w.update(campaign)
+            try w.enqueueLogEntries([LogEntry.drawn(campaign).bytes])
             return SpotCheckDetail(campaign: campaign, sample: sample, assignments: [], findings: [])
         }
     }

@@ -208,7 +208,7 @@ public struct LedgerTransfer: Sendable {
         "certificates", "certificate_records", "check_ins", "spot_check_campaigns", "spot_check_population",
         "spot_check_sample", "spot_check_assignments", "spot_check_findings", "inspector_exclusions", "certificate_reviews",
         "recruitments", "sign_ups", "login_invitations", "claim_evidence", "hours_claims",
-        "organization_settings", "log_entries", "log_hashes", "log_queue",
+        "organization_settings", "log_entries", "log_hashes", "log_queue", "log_subjects",
     ]
 
     // MARK: Target side
@@ -282,7 +282,8 @@ public struct LedgerTransfer: Sendable {
                 for row in rows { try w.restore(row) }
                 count("hours_claims", rows.count)
             case .logEntries(let rows):
-                try w.appendLog(entries: rows, hashes: [], dequeued: [])
+                try w.appendLog(entries: rows, hashes: [], subjects: LoggedSubject.subjects(of: rows, from: try w.logSize()),
+                                dequeued: [])
                 count("log_entries", rows.count)
             case .logHashes(let rows):
                 try w.restoreLogHashes(rows)

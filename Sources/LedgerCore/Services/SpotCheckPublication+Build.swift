@@ -114,7 +114,9 @@ extension SpotCheckPublication {
                 PoolMember(inspector: String($0.inspectorId), excludedOrganizations: $0.excludedOrganizations)
             },
             assignments: teams, findings: published, byOrganization: organizationOrder.map { byOrganization[$0]! },
-            results: results)
+            results: results,
+            transparencyLog: LogIndexes(populationFrozen: try r.logIndex(of: "spot-check/\(c.id)/frozen"),
+                                        seedDrawn: try r.logIndex(of: "spot-check/\(c.id)/drawn")))
     }
 
     static func time(_ date: Date) -> String {

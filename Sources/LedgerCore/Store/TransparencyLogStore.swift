@@ -11,6 +11,25 @@ public struct LogNodeHash: Sendable, Hashable {
     }
 }
 
+/// Where an event others look up stands in the log: a certificate's issuance ("certificate/SERIAL"), a spot check's
+/// frozen population and drawn seed ("spot-check/ID/frozen", "spot-check/ID/drawn").
+public struct LoggedSubject: Sendable, Hashable {
+    public var subject: String
+    public var index: Int
+
+    public init(subject: String, index: Int) {
+        self.subject = subject
+        self.index = index
+    }
+
+    /// The subjects of `entries`, which start at log index `start`.
+    public static func subjects(of entries: [[UInt8]], from start: Int) -> [LoggedSubject] {
+        entries.enumerated().compactMap { offset, bytes in
+            (try? LogEntry(bytes: bytes))?.subject.map { LoggedSubject(subject: $0, index: start + offset) }
+        }
+    }
+}
+
 /// An entry waiting for its place in the log.
 public struct QueuedLogEntry: Sendable, Hashable {
     public var id: Int64
@@ -35,6 +54,8 @@ public protocol TransparencyLogReader {
     func logHashes(after: (level: Int, index: Int)?, limit: Int) throws -> [LogNodeHash]
     /// Queued entries, oldest first.
     func queuedLogEntries(limit: Int) throws -> [QueuedLogEntry]
+    /// The log index of a subject's event (`LogEntry.subject`), once sequenced.
+    func logIndex(of subject: String) throws -> Int?
 }
 
 public protocol TransparencyLogWriter {
@@ -42,9 +63,9 @@ public protocol TransparencyLogWriter {
     func enqueueLogEntries(_ entries: [[UInt8]]) throws
     /// Holds the log's sequencing lock to the end of the transaction: one sequencer at a time across processes.
     func lockLog() throws
-    /// Appends `entries` at indexes from the log's size on, with the subtree hashes they complete, and removes the queued
-    /// entries `dequeued`.
-    func appendLog(entries: [[UInt8]], hashes: [LogNodeHash], dequeued: [Int64]) throws
+    /// Appends `entries` at indexes from the log's size on, with the subtree hashes they complete and the indexes of their
+    /// subjects, and removes the queued entries `dequeued`.
+    func appendLog(entries: [[UInt8]], hashes: [LogNodeHash], subjects: [LoggedSubject], dequeued: [Int64]) throws
     /// Keeps queued entries with their ids, for copying a ledger between backends.
     func restoreQueued(_ entries: [QueuedLogEntry]) throws
     /// Keeps subtree hashes as they are, for copying a ledger between backends.

@@ -14,6 +14,10 @@ public struct LogEntry: Sendable, Hashable, Codable {
         case certificateRevoked = "certificate_revoked"
         /// An organization registered, committing to its credit code, name and region.
         case organizationCreated = "organization_created"
+        /// A spot check's population frozen, committing to its population digest, before any seed is known.
+        case spotCheckFrozen = "spot_check_frozen"
+        /// A spot check's seed entered and its sample drawn, committing to the seed.
+        case spotCheckDrawn = "spot_check_drawn"
     }
 
     /// The format version, so that readers can tell later formats apart.
@@ -25,6 +29,8 @@ public struct LogEntry: Sendable, Hashable, Codable {
     public var record: Int64?
     /// A certificate's serial.
     public var serial: String?
+    /// A spot-check campaign's id.
+    public var campaign: Int64?
     public var revision: Int?
     /// What happened to the record: created, corrected, voided.
     public var change: String?
@@ -55,6 +61,33 @@ public struct LogEntry: Sendable, Hashable, Codable {
         LogEntry(event: .certificateRevoked, at: timestamp(at), organization: c.organizationId, serial: c.serial,
                  digest: SHA256.hash(data: Array(c.token.utf8)).hexString)
     }
+
+    /// The entry of a spot check's frozen population.
+    public static func frozen(_ c: SpotCheckCampaign) -> LogEntry {
+        var entry = LogEntry(event: .spotCheckFrozen, at: timestamp(c.frozenAt ?? c.createdAt), organization: nil, digest: c.populationDigest ?? "")
+        entry.campaign = c.id
+        return entry
+    }
+
+    /// The entry of a spot check's drawn sample.
+    public static func drawn(_ c: SpotCheckCampaign) -> LogEntry {
+        var entry = LogEntry(event: .spotCheckDrawn, at: timestamp(c.drawnAt ?? c.createdAt), organization: nil,
+                             digest: SHA256.hash(data: Array((c.seed ?? "").utf8)).hexString)
+        entry.campaign = c.id
+        return entry
+    }
+
+    /// What others look this entry up by (`logIndex(of:)`), if anything.
+    public var subject: String? {
+        switch event {
+        case .certificateIssued: serial.map(Self.certificateSubject)
+        case .spotCheckFrozen: campaign.map { "spot-check/\($0)/frozen" }
+        case .spotCheckDrawn: campaign.map { "spot-check/\($0)/drawn" }
+        default: nil
+        }
+    }
+
+    public static func certificateSubject(_ serial: String) -> String { "certificate/" + serial }
 
     /// The entry of a registered organization.
     public static func created(_ o: Organization) -> LogEntry {

@@ -25,6 +25,8 @@ public struct LogMonitorReport: Sendable, Equatable {
     public var byOrganization: [Int64?: Changes] = [:]
     public var organizationsRegistered = 0
     public var revokedSerials: [String] = []
+    /// "7 frozen", "7 drawn".
+    public var spotChecks: [String] = []
 }
 
 /// Why a monitor refuses what the log serves: each is a sign the log is not what it signed before.
@@ -180,6 +182,8 @@ extension LogMonitorReport {
             if let serial = entry.serial { revokedSerials.append(serial) }
         case .organizationCreated:
             organizationsRegistered += 1
+        case .spotCheckFrozen, .spotCheckDrawn:
+            if let campaign = entry.campaign { spotChecks.append("\(campaign) \(entry.event == .spotCheckFrozen ? "frozen" : "drawn")") }
         }
     }
 }

@@ -8,7 +8,8 @@ public enum LogSequencer {
         try w.lockLog()
         let queued = try w.queuedLogEntries(limit: limit)
         guard !queued.isEmpty else { return 0 }
-        var size = try w.logSize()
+        let start = try w.logSize()
+        var size = start
         var made: [LogNodeHash] = []
         var fresh: [Int: [Int: TreeHash]] = [:]
         for item in queued {
@@ -28,7 +29,9 @@ public enum LogSequencer {
             }
             size += 1
         }
-        try w.appendLog(entries: queued.map(\.entry), hashes: made, dequeued: queued.map(\.id))
+        let entries = queued.map(\.entry)
+        try w.appendLog(entries: entries, hashes: made, subjects: LoggedSubject.subjects(of: entries, from: start),
+                        dequeued: queued.map(\.id))
         return queued.count
     }
 }

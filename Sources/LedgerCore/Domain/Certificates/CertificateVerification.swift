@@ -25,6 +25,10 @@ public struct CertificateVerification: Sendable, Hashable {
     public var currentMinutes: Int?
     /// When the signing key was marked compromised, for `compromisedKey`.
     public var keyCompromisedAt: Date?
+    /// The index of the certificate's issuance in the transparency log, once sequenced.
+    public var logIndex: Int?
+    /// Whether the log's latest signed checkpoint covers that index.
+    public var inSignedCheckpoint: Bool?
 
     public init(status: Status, reason: InvalidCertificateReason? = nil, certificate: Certificate? = nil,
                 changes: [CertifiedRecordChange] = [], currentMinutes: Int? = nil, keyCompromisedAt: Date? = nil) {

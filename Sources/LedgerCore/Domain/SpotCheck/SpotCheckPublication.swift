@@ -143,6 +143,14 @@ public struct SpotCheckPublication: Codable, Sendable, Hashable {
     public var findings: [Finding]
     public var byOrganization: [OrganizationResult]
     public var results: Results
+    /// Where the population's freezing and the seed's drawing stand in the public transparency log: a lower index for
+    /// the population shows it was fixed before the seed was known.
+    public var transparencyLog: LogIndexes? = nil
+
+    public struct LogIndexes: Codable, Sendable, Hashable {
+        public var populationFrozen: Int?
+        public var seedDrawn: Int?
+    }
 
     /// The text of the algorithms, as the README states them.
     public static let algorithm = Algorithm(
