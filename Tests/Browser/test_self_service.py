@@ -261,9 +261,9 @@ def test_a_volunteer_claims_hours_with_a_photo_and_staff_approve(server, laptop,
     mine.find_element(By.CSS_SELECTOR, "details.correction-form summary").click()
     mine.find_element(By.ID, f"correction-{claim_id}").send_keys("实际 16:00 离开")
     mine.find_element(By.CSS_SELECTOR, f"form[action='/me/claims/{claim_id}/correction'] button[type=submit]").click()
-    WebDriverWait(phone, 30).until(EC.url_contains("#my-claims"))
-    mine = phone.find_element(By.CSS_SELECTOR, f"#my-claims li[data-claim='{claim_id}']")
-    assert "实际 16:00 离开" in mine.find_element(By.CLASS_NAME, "correction").text
+    # The URL already ends in #my-claims: wait for the new page's text, not for the URL.
+    WebDriverWait(phone, 30).until(EC.text_to_be_present_in_element(
+        (By.CSS_SELECTOR, f"#my-claims li[data-claim='{claim_id}'] .correction"), "实际 16:00 离开"))
     screenshot(phone, "volunteer-claims")
     no_serious_accessibility_violations(phone)
 
