@@ -94,6 +94,8 @@ extension Ledger {
         let organizations = organizationCache
         return try await store.write { w in
             var closed = 0
+            // One context (organization, holiday calendar) per organization of the round, not per check-in.
+            var contexts: [Int64: RecordContext] = [:]
             for found in try w.forgottenCheckIns(at: now, defaultGraceMinutes: OrganizationSettings.defaultCheckOutGraceMinutes, limit: limit) {
                 try w.lockVolunteer(id: found.volunteerId)
                 // Another process may have closed it since the query; `stillOpen` would throw, a round just skips it.
@@ -108,8 +110,9 @@ extension Ledger {
                     closed += 1
                     continue
                 }
-                let context = try RecordContext.load(in: w, organizationId: checkIn.organizationId, now: now, deadlineDays: deadlineDays,
-                                                     organizations: organizations)
+                let context = try contexts[checkIn.organizationId] ?? RecordContext.load(
+                    in: w, organizationId: checkIn.organizationId, now: now, deadlineDays: deadlineDays, organizations: organizations)
+                contexts[checkIn.organizationId] = context
                 checkIn.state = .autoClosed
                 checkIn.closedAt = now
                 try w.close(checkIn)

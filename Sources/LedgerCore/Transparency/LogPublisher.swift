@@ -18,11 +18,8 @@ public actor LogPublisher {
     /// Sequences what is queued and signs a checkpoint of the log as it then stands, unless the last one has that size.
     @discardableResult
     public func refresh() async throws -> Checkpoint {
-        while try await store.write({ try LogSequencer.sequence(in: $0) }) == 10_000 {}
-        let (size, root) = try await store.read { r in
-            let size = try r.logSize()
-            return (size, try Merkle.root(size: size, in: StoredLogTree(r)))
-        }
+        try await LogSequencer.sequenceAll(in: store)
+        let (size, root) = try await store.read { try LogSequencer.head(in: $0) }
         if let latest, latest.checkpoint.size == size { return latest.checkpoint }
         let checkpoint = Checkpoint(origin: origin, size: size, root: root)
         latest = (checkpoint, try signer.sign(checkpoint.text))

@@ -34,4 +34,21 @@ public enum LogSequencer {
                         dequeued: queued.map(\.id))
         return queued.count
     }
+
+    /// Sequences everything queued in `store`, in transactions of up to 10,000 entries; returns how many.
+    @discardableResult
+    public static func sequenceAll(in store: any LedgerStore) async throws -> Int {
+        var total = 0
+        while true {
+            let sequenced = try await store.write { try sequence(in: $0) }
+            total += sequenced
+            if sequenced < 10_000 { return total }
+        }
+    }
+
+    /// How many entries the log holds, and the root of their tree.
+    public static func head(in r: any LedgerReader) throws -> (size: Int, root: TreeHash) {
+        let size = try r.logSize()
+        return (size, try Merkle.root(size: size, in: StoredLogTree(r)))
+    }
 }
