@@ -164,7 +164,8 @@ def test_organization_admin_works_through_the_ledger(server, laptop):
     laptop.get(activity_url + "/record")
     laptop.find_elements(By.NAME, "volunteerNumber")[0].send_keys(volunteer_number)
     laptop.find_element(By.CSS_SELECTOR, "#batch-form button[type=submit]").click()
-    error = laptop.find_element(By.CSS_SELECTOR, "[data-error-row='0']").text
+    # The refused form comes back at the same URL: wait for the new page, not for a URL.
+    error = WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-error-row='0']"))).text
     assert "重叠" in error, error
     screenshot(laptop, "record-batch-error")
     laptop.get(activity_url)
