@@ -2,6 +2,24 @@ import CCairo
 import Foundation
 import LedgerCore
 
+/// The language a certificate's PDF is written in. Chinese is the default everywhere; the English
+/// rendering is for volunteers applying abroad (names of people, organizations and activities stay as
+/// recorded). `rawValue` is the `lang` query parameter / `--lang` option value.
+public enum CertificateLanguage: String, Sendable, CaseIterable {
+    case chinese = "zh"
+    case english = "en"
+
+    /// The language for a `lang` parameter: "zh"/"zh-CN"/"chinese" or "en"/"en-US"/"english" (case-insensitive);
+    /// nil for anything else.
+    public init?(parameter: String) {
+        switch parameter.lowercased() {
+        case "zh", "zh-cn", "zh-hans", "chinese": self = .chinese
+        case "en", "en-us", "en-gb", "english": self = .english
+        default: return nil
+        }
+    }
+}
+
 /// Renders a certificate as an A4 PDF with cairo: title, statement, the facts it certifies, the table
 /// of covered activities (continued on further pages when long), issue date, a space for the issuer's
 /// seal, the QR code (40 mm wide), the serial and the verification URLs. Chinese text uses an embedded
@@ -12,7 +30,7 @@ public enum CertificatePDF {
     static let margin = 56.0
     static let qrWidth = 42 / 25.4 * 72  // 42 mm with the quiet zone: the symbol itself is 36 mm or more
 
-    public static func render(_ issued: IssuedCertificate) throws -> [UInt8] {
+    public static func render(_ issued: IssuedCertificate, language: CertificateLanguage = .chinese) throws -> [UInt8] {
         let fonts = try CertificateFonts.load()
         let qr = try QRCode(issued.verificationURL)
         let sink = CairoBytes()
