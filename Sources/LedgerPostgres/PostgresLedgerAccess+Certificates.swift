@@ -102,6 +102,33 @@ extension PostgresLedgerAccess {
             """) { try $0.next(Int64.self) }
     }
 
+    func membersWithRecords(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [Int64] {
+        guard let organizationId = filter.organizationId else { return [] }
+        var current = filter
+        current.includeVoid = false
+        // Unqualified columns of the subquery are service_records'.
+        var query = QueryText("SELECT m.volunteer_id FROM memberships m WHERE m.organization_id = ")
+        query.bind(organizationId)
+        query.append(" AND m.volunteer_id > ")
+        query.bind(after ?? 0)
+        query.append(" AND EXISTS (SELECT 1 FROM service_records WHERE volunteer_id = m.volunteer_id")
+        Self.clause(current, into: &query)
+        query.append(") ORDER BY m.volunteer_id LIMIT ")
+        query.bind(limit)
+        return try rows(query.query) { try $0.next(Int64.self) }
+    }
+
+    func latestCertificate(volunteerId: Int64, organizationId: Int64, periodFrom: LocalDate?, periodTo: LocalDate?) throws -> Certificate? {
+        try rows("""
+            SELECT \(unescaped: Self.certificateColumns) FROM certificates c
+            WHERE c.volunteer_id = \(volunteerId) AND c.organization_id = \(organizationId)
+              AND c.period_from IS NOT DISTINCT FROM \(periodFrom?.description)::date
+              AND c.period_to IS NOT DISTINCT FROM \(periodTo?.description)::date
+              AND c.revoked_at IS NULL
+            ORDER BY c.id DESC LIMIT 1
+            """, Self.certificate).first
+    }
+
     func insert(_ certificate: Certificate, covering records: [CertifiedRecord]) throws -> Certificate {
         try store(certificate, id: nil, covering: records)
     }

@@ -106,6 +106,28 @@ extension SQLiteLedgerAccess {
             """, [from, before]).map { $0["status_index"] }
     }
 
+    func membersWithRecords(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [Int64] {
+        guard let organizationId = filter.organizationId else { return [] }
+        var current = filter
+        current.includeVoid = false
+        // Unqualified columns of the subquery are service_records'.
+        let (condition, arguments) = Self.clause(current)
+        return try fetchAll("""
+            SELECT m.volunteer_id FROM memberships m
+            WHERE m.organization_id = ? AND m.volunteer_id > ?
+              AND EXISTS (SELECT 1 FROM service_records WHERE volunteer_id = m.volunteer_id AND \(condition))
+            ORDER BY m.volunteer_id LIMIT ?
+            """, StatementArguments([organizationId, after ?? 0]) + arguments + [limit]).map { $0[0] }
+    }
+
+    func latestCertificate(volunteerId: Int64, organizationId: Int64, periodFrom: LocalDate?, periodTo: LocalDate?) throws -> Certificate? {
+        try fetchOne("""
+            SELECT \(Self.certificateColumns) FROM certificates
+            WHERE volunteer_id = ? AND organization_id = ? AND period_from IS ? AND period_to IS ? AND revoked_at IS NULL
+            ORDER BY id DESC LIMIT 1
+            """, [volunteerId, organizationId, periodFrom?.description, periodTo?.description]).map(Self.certificate)
+    }
+
     func insert(_ certificate: Certificate, covering records: [CertifiedRecord]) throws -> Certificate {
         try store(certificate, id: nil, covering: records)
     }

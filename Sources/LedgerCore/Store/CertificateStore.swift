@@ -15,6 +15,12 @@ public protocol CertificateReader {
     func maxCertificateStatusIndex() throws -> Int64?
     /// Status indexes of revoked certificates in [from, before).
     func revokedCertificateStatusIndexes(from: Int64, before: Int64) throws -> [Int64]
+    /// Ids of the members of `filter.organizationId` (required) with current, non-void records matching `filter`,
+    /// ascending, after `after`: whom a batch certifies, a page at a time.
+    func membersWithRecords(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [Int64]
+    /// The newest unrevoked certificate of the volunteer issued by the organization for exactly this period
+    /// (nil ends: open), which a batch reuses while its records are unchanged.
+    func latestCertificate(volunteerId: Int64, organizationId: Int64, periodFrom: LocalDate?, periodTo: LocalDate?) throws -> Certificate?
 }
 
 public protocol CertificateWriter {
