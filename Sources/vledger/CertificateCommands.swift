@@ -72,32 +72,92 @@ func withCertificateLedger<T>(_ database: DatabaseOptions, _ options: Certificat
 
 struct Issue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Issue a service-record certificate (志愿服务记录证明) as a PDF.",
-        discussion: "Without --org the platform issues it for all organizations' records.")
+        abstract: "Issue a service-record certificate (志愿服务记录证明) as a PDF, or one for every member of an organization.",
+        discussion: """
+            Without --org the platform issues it for all organizations' records. With --all-members and --org, every member \
+            of the organization with records in the period gets a certificate of their own, written to the folder --out as \
+            NUMBER-SERIAL.pdf; run again for the same period, it reuses a member's certificate while their records are \
+            unchanged and issues a new one when they changed or it was revoked.
+            """)
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var certificateOptions: CertificateOptions
-    @Option(help: "Volunteer number (志愿者编号).") var volunteer: String
+    @Option(help: "Volunteer number (志愿者编号).") var volunteer: String?
+    @Flag(help: "Every member of the --org organization with records in the period, one PDF each.") var allMembers = false
     @Option(help: "Issuing organization (统一社会信用代码); its records only.") var org: String?
     @Option(help: "First day, YYYY-MM-DD (default: all time).") var from: String?
     @Option(help: "Last day, YYYY-MM-DD.") var to: String?
-    @Option(help: "Where to write the PDF.") var out: String
+    @Option(help: "Where to write the PDF (with --all-members: a folder, created if missing).") var out: String
     @Option(help: "Also write the QR code as PNG here.") var png: String?
+    @Option(help: "Language of the PDF: zh (default) or en.") var lang = "zh"
+    @Option(help: "Also write the C2SP tlog-proof of the issuance here (e.g. FILE.tlog-proof): the log's signed checkpoint and the inclusion proof, for `vledger verify TOKEN --checkpoint FILE --log-key KEY` offline.")
+    var tlogProof: String?
+
+    func validate() throws {
+        guard CertificateLanguage(parameter: lang) != nil else {
+            throw ValidationError("--lang: \(lang) is not a language of the certificates; use zh or en")
+        }
+        guard allMembers else {
+            if volunteer == nil { throw ValidationError("--volunteer: name the volunteer, or give --all-members with --org") }
+            return
+        }
+        if volunteer != nil { throw ValidationError("--volunteer: give either --volunteer or --all-members, not both") }
+        if org == nil { throw ValidationError("--all-members needs --org: the organization (统一社会信用代码) whose members are certified") }
+        if png != nil { throw ValidationError("--png: one QR code per PDF is not written with --all-members") }
+        if tlogProof != nil { throw ValidationError("--tlog-proof: one proof per PDF is not written with --all-members") }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ValidationError("--out: \(out) is not a directory; with --all-members --out names the folder the PDFs go to")
+        }
+    }
 
     func run() async throws {
+        let language = CertificateLanguage(parameter: lang) ?? .chinese
+        if allMembers {
+            try await issueToAllMembers(language)
+            return
+        }
         let issued = try await withCertificateLedger(database, certificateOptions) { ledger in
             let organizationId = try await org.asyncMap { try await ledger.organization(creditCode: $0).id }
-            return try await ledger.issueCertificate(
+            let issued = try await ledger.issueCertificate(
                 CertificateRequest(volunteerNumber: volunteer, organizationId: organizationId,
                                    from: try from.map(parseDay), to: try to.map(parseDay)),
                 by: .localOperator)
+            if let tlogProof {
+                try await LogProofFiles.write(serial: issued.certificate.serial, to: tlogProof, ledger: ledger,
+                                              configuration: try certificateOptions.configuration(database))
+            }
+            return issued
         }
-        try Data(try CertificatePDF.render(issued)).write(to: URL(fileURLWithPath: out))
+        try Data(try CertificatePDF.render(issued, language: language)).write(to: URL(fileURLWithPath: out))
         if let png { try Data(try QRCode(issued.verificationURL).png()).write(to: URL(fileURLWithPath: png)) }
         let c = issued.certificate
         print("证明编号 serial \(c.groupedSerial): \(c.volunteerName) (\(c.volunteerNumber)), "
               + "\(HoursFormat.hours(fromMinutes: c.minutes)) 小时 hours in \(c.recordCount) records, issued by \(c.issuerName)")
         print("written to \(out); verify at \(issued.serialURL)")
+    }
+
+    /// The batch: one PDF per member with records, named by volunteer number and serial.
+    private func issueToAllMembers(_ language: CertificateLanguage) async throws {
+        let folder = URL(fileURLWithPath: out, isDirectory: true)
+        let from = try from.map(parseDay), to = try to.map(parseDay)
+        let summary = try await withCertificateLedger(database, certificateOptions) { ledger in
+            let organization = try await ledger.organization(creditCode: org ?? "")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            return try await ledger.issueCertificateBatch(
+                CertificateBatchScope(organizationId: organization.id, from: from, to: to), by: .localOperator,
+                started: { print("\($0) 名成员有记录 members with records in the period") },
+                each: { item in
+                    let c = item.certificate.certificate
+                    let name = c.batchFileName
+                    try Data(try CertificatePDF.render(item.certificate, language: language))
+                        .write(to: folder.appendingPathComponent(name), options: .atomic)
+                    print("\(item.outcome == .issued ? "issued" : "reused")\t\(c.volunteerNumber)\t\(c.groupedSerial)\t"
+                          + "\(HoursFormat.hours(fromMinutes: c.minutes))\t\(name)")
+                })
+        }
+        print("新出具 issued \(summary.issued), 沿用 reused \(summary.reused), 无记录跳过 skipped with no records \(summary.skipped); "
+              + "written to \(folder.path)")
     }
 }
 
@@ -114,11 +174,23 @@ struct Verify: AsyncParsableCommand {
     @Argument(help: "TOKEN, URL, PNG file or serial.") var input: String
     @Option(help: "Public keys (JWKS file) for an offline check.") var jwks: String?
     @Option(help: "Cached status list credential for the offline revocation check.") var statusList: String?
+    @Option(help: "A C2SP tlog-proof of the certificate's issuance (from `vledger issue --tlog-proof` or GET /api/v1/log/certificate-proofs/{serial}), checked offline against --log-key.")
+    var checkpoint: String?
+    @Option(help: "The transparency log's verifier key (name+hash+base64, as /log/vkey serves it), or a file holding it; with --checkpoint.")
+    var logKey: String?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var certificateOptions: CertificateOptions
 
     func run() async throws {
         let text = try Self.readInput(input)
+        if let checkpoint {
+            guard let logKey else { throw ValidationError("--checkpoint needs --log-key: the log's verifier key, published by the platform") }
+            guard CertificateSerial(text) == nil else {
+                throw ValidationError("--checkpoint needs the certificate's token, URL or QR image, not its serial")
+            }
+            try LogProofFiles.check(token: OfflineVerifier.token(in: text), proofPath: checkpoint, logKey: logKey)
+            if jwks == nil { return }
+        }
         if let jwks {
             try await offline(text, jwks: jwks)
         } else {
