@@ -13,7 +13,12 @@ struct LogRoutes {
 
     func registerPublic(on router: Router<LedgerRequestContext>) {
         router.get("/log/checkpoint") { _, _ -> Response in
-            Self.text(try await log.checkpointNote(), cache: "no-cache")
+            guard let note = try await log.servedCheckpointNote() else {
+                // A witness quorum is required and no checkpoint has reached it yet.
+                return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "5"],
+                                body: .init(byteBuffer: ByteBuffer(string: "no checkpoint has been cosigned by the witness quorum yet\n")))
+            }
+            return Self.text(note, cache: "no-cache")
         }
         router.get("/log/vkey") { _, _ -> Response in
             Self.text(log.verifier.encoded + "\n", cache: "public, max-age=86400")
@@ -51,6 +56,12 @@ struct LogRoutes {
     static let tileLevelShift = 8
 
     func register(on api: RouterGroup<LedgerRequestContext>) {
+        api.get("log/certificate-proofs/:serial") { _, context -> Response in
+            let proof = try await ledger.certificateLogProof(serial: try context.parameters.require("serial"))
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache",
+                                                   .contentDisposition: "attachment; filename=\"certificate-\(proof.index).tlog-proof\""],
+                            body: .init(byteBuffer: ByteBuffer(string: proof.text)))
+        }
         api.get("log/inclusion-proof") { request, _ -> InclusionProofBody in
             let index = try Self.required(request.queryInt("index"), "index")
             let size = try Self.required(request.queryInt("size"), "size")

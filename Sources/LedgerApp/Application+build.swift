@@ -24,7 +24,8 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger,
         ledger.certificates = try await configuration.certificateSettings()
         ledger.attendance = try configuration.attendanceCodes()
         ledger.transparencyLog = LogPublisher(
-            store: store, signer: try CertificateKeyFile.logSigner(path: configuration.effectiveKeysFile, origin: configuration.effectiveLogOrigin))
+            store: store, signer: try CertificateKeyFile.logSigner(path: configuration.effectiveKeysFile, origin: configuration.effectiveLogOrigin),
+            witnesses: configuration.witnesses, quorum: configuration.witnessQuorum, post: WitnessHTTP.post)
     } catch {
         try? await store.close()
         throw error
@@ -49,10 +50,13 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
     var ledger = ledger
     ledger.sessionLifetime = TimeInterval(configuration.sessionHours * 3600)
     let registry = MetricsBackend.registry
-    let router = buildRouter(ledger: ledger)
+    // Batches of certificates, started and followed from the API and the web pages alike.
+    let certificateBatches = CertificateBatchJobs()
+    let router = buildRouter(ledger: ledger, certificateBatches: certificateBatches)
     MetricsEndpoint(registry: registry, token: configuration.metricsToken).register(on: router)
     let web = try await WebInterface(ledger: ledger, settings: WebSettings(
-        resourcesFolder: configuration.resourcesFolder ?? ResourceLocator.defaultFolder(), trustProxy: configuration.trustProxy))
+        resourcesFolder: configuration.resourcesFolder ?? ResourceLocator.defaultFolder(), trustProxy: configuration.trustProxy),
+        certificateBatches: certificateBatches)
     web.register(on: router)
     let sampleLogins = configuration.samplesFolder != nil
     let host = configuration.host
@@ -78,11 +82,12 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
         logger: logger)
     if closesStore { app.addServices(LedgerStoreService(store: ledger.store, logger: logger)) }
     if let keyring = ledger.certificates?.authority as? CertificateKeyring {
-        app.addServices(PeriodicService.keyFileWatcher(keyring, logger: logger))
+        app.addServices(PeriodicService.keyFileWatcher(keyring, ledger: ledger, logger: logger))
     }
     app.addServices(PeriodicService.forgottenCheckIns(ledger, logger: logger))
     if let log = ledger.transparencyLog {
         app.addServices(PeriodicService.logCheckpoints(log, logger: logger))
+        if !log.witnesses.isEmpty { app.addServices(PeriodicService.witnessCosignatures(log, logger: logger)) }
     } else {
         app.addServices(PeriodicService.logSequencer(ledger, logger: logger))
     }

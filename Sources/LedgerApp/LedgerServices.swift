@@ -5,6 +5,7 @@ import LedgerPostgres
 import LedgerSQLite
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The store as a service of the application's group: it stays open while the server runs and is closed
 /// once the server has finished its in-flight requests at graceful shutdown.
@@ -41,13 +42,20 @@ struct PeriodicService: Service {
     }
 
     /// Picks up changes of the certificate key file (`vledger keys rotate|compromise`) within a second; a file caught
-    /// half-written is tried again while the keys in memory keep signing.
-    static func keyFileWatcher(_ keyring: CertificateKeyring, logger: Logger) -> PeriodicService {
-        PeriodicService(interval: .seconds(1), logger: logger, round: {
+    /// half-written is tried again while the keys in memory keep signing. Keys added, rotated in or marked compromised
+    /// go into the transparency log, at start and after each change (retried each second until it succeeds).
+    static func keyFileWatcher(_ keyring: CertificateKeyring, ledger: Ledger, logger: Logger) -> PeriodicService {
+        let logged = Mutex(false)
+        return PeriodicService(interval: .seconds(1), logger: logger, round: {
             if try await keyring.reloadIfChanged() {
                 logger.notice("certificate key file reloaded", metadata: ["path": "\(keyring.path)"])
+                logged.withLock { $0 = false }
             }
-        }, failure: "certificate key file unreadable; keeping the keys last read")
+            guard !logged.withLock({ $0 }) else { return }
+            let appended = try await ledger.logSigningKeys(try CertificateKeyFile.read(path: keyring.path).logRecords)
+            if appended > 0 { logger.notice("signing keys logged", metadata: ["entries": "\(appended)"]) }
+            logged.withLock { $0 = true }
+        }, failure: "certificate key file unreadable or its keys not logged; keeping the keys last read")
     }
 
     /// Every two seconds, gives the log entries that transactions queued their places in the transparency log. Harmless

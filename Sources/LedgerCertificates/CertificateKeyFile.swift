@@ -90,6 +90,13 @@ public struct CertificateKeyFile: Codable, Sendable {
 
     public var activeKey: SigningKey? { keys.last { $0.status == .active } }
 
+    /// The keys as the transparency log records them: public parts and dates only.
+    public var logRecords: [SigningKeyRecord] {
+        keys.compactMap { key in
+            Base64URL.decode(key.x).map { SigningKeyRecord(kid: key.kid, publicKey: $0, createdAt: key.createdAt, compromisedAt: key.compromisedAt) }
+        }
+    }
+
     /// Reads the key file at `path`, creating it with a new key (mode 0600) when it does not exist.
     public static func loadOrCreate(path: String, now: Date = Date()) throws -> CertificateKeyFile {
         try withLock(path) {

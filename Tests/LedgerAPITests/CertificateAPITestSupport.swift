@@ -8,8 +8,11 @@ struct CertificateOperations: Sendable {
 
     static func make(_ f: APIFixture) async throws -> CertificateOperations {
         let request = CertificateRequest(volunteerId: f.volunteerA.id, organizationId: f.organizationA.id)
-        return CertificateOperations(issued: try await f.ledger.issueCertificate(request, by: .localOperator),
-                                     toRevoke: try await f.ledger.issueCertificate(request, by: .localOperator))
+        let operations = CertificateOperations(issued: try await f.ledger.issueCertificate(request, by: .localOperator),
+                                               toRevoke: try await f.ledger.issueCertificate(request, by: .localOperator))
+        // Their issuance in a signed checkpoint, for their log proofs.
+        try await f.ledger.transparencyLog?.refresh()
+        return operations
     }
 
     /// A request per documented certificate operation that succeeds as the platform admin (or anonymously).
@@ -30,6 +33,7 @@ struct CertificateOperations: Sendable {
             "POST /api/v1/certificates/{serial}/revoke": .init(body: OperationSample.json(["reason": "重复出具"]),
                                                               pathId: toRevoke.certificate.groupedSerial),
             "GET /api/v1/verify": .init(query: "serial=\(issued.certificate.serial.lowercased())"),
+            "GET /api/v1/log/certificate-proofs/{serial}": .init(pathId: serial),
             "GET /api/v1/status-lists/{id}": .init(pathId: String(StatusListIndex.list(of: issued.certificate.statusIndex))),
         ]
     }
@@ -49,6 +53,7 @@ struct CertificateOperations: Sendable {
             ("POST /api/v1/certificates/{serial}/revoke", .init(body: OperationSample.json(["reason": "越权"]), pathId: serial),
              "aStaff", 403),
             ("GET /api/v1/verify", .init(), nil, 422),
+            ("GET /api/v1/log/certificate-proofs/{serial}", .init(pathId: "0000-0000-0000-0000"), nil, 404),
             ("GET /api/v1/status-lists/{id}", .init(pathId: "9"), nil, 404),
         ]
     }

@@ -125,5 +125,17 @@ import Testing
         }
         #expect(frozenEntry.event == .spotCheckFrozen && frozenEntry.campaign == id && frozenEntry.digest == publication.population.digest)
         #expect(drawnEntry.event == .spotCheckDrawn && drawnEntry.campaign == id && drawnEntry.digest.count == 64)
+        let assigned = try #require(publication.transparencyLog?.inspectorsAssigned)
+        let published = try #require(publication.transparencyLog?.findingsPublished)
+        #expect(drawn < assigned && assigned < published, "assignment after the draw, publication last")
+        let (assignedEntry, publishedEntry) = try await bed.ledger.store.read { r in
+            (try LogEntry(bytes: r.logEntries(from: assigned, limit: 1)[0]), try LogEntry(bytes: r.logEntries(from: published, limit: 1)[0]))
+        }
+        let detail = try await bed.ledger.spotCheck(id: id, by: SpotCheckBed.op)
+        #expect(assignedEntry.event == .spotCheckAssigned && assignedEntry.campaign == id)
+        #expect(assignedEntry == LogEntry.assigned(detail.campaign, detail.assignments), "the entry commits to the teams as assigned")
+        #expect(publishedEntry.event == .spotCheckPublished && publishedEntry.campaign == id)
+        #expect(publishedEntry == LogEntry.published(detail.campaign, detail.findings), "the entry commits to the findings as published")
+        #expect(publishedEntry != LogEntry.published(detail.campaign, Array(detail.findings.dropLast())))
     }
 }

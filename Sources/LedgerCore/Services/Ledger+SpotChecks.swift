@@ -245,6 +245,7 @@ extension Ledger {
             campaign.assignedAt = now
             try w.insert(assignments)
             try w.update(campaign)
+            try w.enqueueLogEntries([LogEntry.assigned(campaign, assignments).bytes])
             return SpotCheckDetail(campaign: campaign, sample: sample, assignments: assignments, findings: [])
         }
     }
@@ -315,6 +316,7 @@ extension Ledger {
             campaign.status = .published
             campaign.publishedAt = now
             try w.update(campaign)
+            try w.enqueueLogEntries([LogEntry.published(campaign, detail.findings).bytes])
             return campaign
         }
     }

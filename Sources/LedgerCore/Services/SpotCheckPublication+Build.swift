@@ -116,7 +116,9 @@ extension SpotCheckPublication {
             assignments: teams, findings: published, byOrganization: organizationOrder.map { byOrganization[$0]! },
             results: results,
             transparencyLog: LogIndexes(populationFrozen: try r.logIndex(of: "spot-check/\(c.id)/frozen"),
-                                        seedDrawn: try r.logIndex(of: "spot-check/\(c.id)/drawn")))
+                                        seedDrawn: try r.logIndex(of: "spot-check/\(c.id)/drawn"),
+                                        inspectorsAssigned: try r.logIndex(of: "spot-check/\(c.id)/assigned"),
+                                        findingsPublished: try r.logIndex(of: "spot-check/\(c.id)/published")))
     }
 
     static func time(_ date: Date) -> String {

@@ -18,6 +18,16 @@ public struct LogEntry: Sendable, Hashable, Codable {
         case spotCheckFrozen = "spot_check_frozen"
         /// A spot check's seed entered and its sample drawn, committing to the seed.
         case spotCheckDrawn = "spot_check_drawn"
+        /// A spot check's inspectors assigned to the drawn units, committing to the assignment list.
+        case spotCheckAssigned = "spot_check_assigned"
+        /// A spot check's findings published, committing to every finding.
+        case spotCheckPublished = "spot_check_published"
+        /// The platform's first certificate signing key, committing to its public key.
+        case signingKeyAdded = "signing_key_added"
+        /// A new certificate signing key replacing the active one (`replaces`), committing to its public key.
+        case signingKeyRotated = "signing_key_rotated"
+        /// A certificate signing key marked compromised: what it signed no longer verifies.
+        case signingKeyCompromised = "signing_key_compromised"
     }
 
     /// The format version, so that readers can tell later formats apart.
@@ -31,6 +41,10 @@ public struct LogEntry: Sendable, Hashable, Codable {
     public var serial: String?
     /// A spot-check campaign's id.
     public var campaign: Int64?
+    /// A certificate signing key's id (its JWK thumbprint, as in the public JWKS).
+    public var key: String?
+    /// The signing key a rotation retired.
+    public var replaces: String?
     public var revision: Int?
     /// What happened to the record: created, corrected, voided.
     public var change: String?
@@ -69,6 +83,36 @@ public struct LogEntry: Sendable, Hashable, Codable {
         return entry
     }
 
+    /// The entry of a spot check's inspector assignment: the digest of its lines "unit inspector position", in that order.
+    public static func assigned(_ c: SpotCheckCampaign, _ assignments: [SpotCheckAssignment]) -> LogEntry {
+        let lines = assignments.sorted { ($0.unitId, $0.position) < ($1.unitId, $1.position) }
+            .map { "\($0.unitId) \($0.inspectorId) \($0.position)\n" }.joined()
+        var entry = LogEntry(event: .spotCheckAssigned, at: timestamp(c.assignedAt ?? c.createdAt), organization: nil,
+                             digest: SHA256.hash(data: Array(lines.utf8)).hexString)
+        entry.campaign = c.id
+        return entry
+    }
+
+    /// The entry of a spot check's publication: the digest of its findings' lines "item outcome discrepancy minutes", by item.
+    public static func published(_ c: SpotCheckCampaign, _ findings: [SpotCheckFinding]) -> LogEntry {
+        let lines = findings.sorted { $0.itemId < $1.itemId }.map {
+            "\($0.itemId) \($0.outcome.rawValue) \($0.discrepancy?.rawValue ?? "-") \($0.correctedMinutes.map(String.init) ?? "-")\n"
+        }.joined()
+        var entry = LogEntry(event: .spotCheckPublished, at: timestamp(c.publishedAt ?? c.createdAt), organization: nil,
+                             digest: SHA256.hash(data: Array(lines.utf8)).hexString)
+        entry.campaign = c.id
+        return entry
+    }
+
+    /// The entry of a certificate signing key coming into use (`replacing` the key that was active before it, if any)
+    /// or marked compromised; the digest is the SHA-256 of its raw Ed25519 public key.
+    public static func signingKey(_ kid: String, publicKey: [UInt8], event: Event, at: Date, replacing: String? = nil) -> LogEntry {
+        var entry = LogEntry(event: event, at: timestamp(at), organization: nil, digest: SHA256.hash(data: publicKey).hexString)
+        entry.key = kid
+        entry.replaces = replacing
+        return entry
+    }
+
     /// The entry of a spot check's drawn sample.
     public static func drawn(_ c: SpotCheckCampaign) -> LogEntry {
         var entry = LogEntry(event: .spotCheckDrawn, at: timestamp(c.drawnAt ?? c.createdAt), organization: nil,
@@ -83,8 +127,17 @@ public struct LogEntry: Sendable, Hashable, Codable {
         case .certificateIssued: serial.map(Self.certificateSubject)
         case .spotCheckFrozen: campaign.map { "spot-check/\($0)/frozen" }
         case .spotCheckDrawn: campaign.map { "spot-check/\($0)/drawn" }
+        case .spotCheckAssigned: campaign.map { "spot-check/\($0)/assigned" }
+        case .spotCheckPublished: campaign.map { "spot-check/\($0)/published" }
+        case .signingKeyAdded, .signingKeyRotated: key.map { Self.signingKeySubject($0, compromised: false) }
+        case .signingKeyCompromised: key.map { Self.signingKeySubject($0, compromised: true) }
         default: nil
         }
+    }
+
+    /// What a signing key's logging is looked up by: "signing-key/KID" (added or rotated in), "signing-key/KID/compromised".
+    public static func signingKeySubject(_ kid: String, compromised: Bool) -> String {
+        "signing-key/" + kid + (compromised ? "/compromised" : "")
     }
 
     public static func certificateSubject(_ serial: String) -> String { "certificate/" + serial }

@@ -11,6 +11,10 @@ public struct LogMonitorState: Codable, Sendable, Equatable {
     public var root: String
     /// Base64 hashes of the complete subtrees of the tree of `size` entries, largest first.
     public var rightEdge: [String]
+    /// The witnesses' cosignature/v1 verifier keys pinned on the first run that named them, and how many of them must
+    /// have cosigned each checkpoint (nil in a state file from before witnesses).
+    public var witnessKeys: [String]? = nil
+    public var witnessQuorum: Int? = nil
 }
 
 /// What changed in the log since the last run.
@@ -27,6 +31,10 @@ public struct LogMonitorReport: Sendable, Equatable {
     public var revokedSerials: [String] = []
     /// "7 frozen", "7 drawn".
     public var spotChecks: [String] = []
+    /// The witnesses whose cosignature of the checkpoint verified, by name.
+    public var cosignedBy: [String] = []
+    /// Signing keys added, rotated in and marked compromised: "KID added".
+    public var signingKeys: [String] = []
 }
 
 /// Why a monitor refuses what the log serves: each is a sign the log is not what it signed before.
@@ -37,6 +45,7 @@ public enum LogMonitorError: Error, Equatable, CustomStringConvertible {
     case forked(size: Int)
     case inconsistent(from: Int, to: Int)
     case entriesDoNotMatchRoot(size: Int)
+    case notEnoughCosignatures(valid: Int, required: Int)
     case malformed(String)
 
     public var description: String {
@@ -47,6 +56,8 @@ public enum LogMonitorError: Error, Equatable, CustomStringConvertible {
         case .forked(let size): "the log signed two different trees of \(size) entries: history was rewritten"
         case .inconsistent(let from, let to): "the consistency proof from \(from) to \(to) entries does not verify: history was rewritten"
         case .entriesDoNotMatchRoot(let size): "the served entries do not hash to the signed root of \(size) entries"
+        case .notEnoughCosignatures(let valid, let required):
+            "the checkpoint has \(valid) valid cosignature(s) by the pinned witnesses, \(required) required: it may be a view shown to this monitor alone"
         case .malformed(let what): "the log served something malformed: \(what.prefix(120))"
         }
     }
@@ -63,18 +74,26 @@ public struct LogMonitor: Sendable {
         self.fetch = fetch
     }
 
-    /// One run: from `state` (nil: the first, trusting `verifierKey`), to the new state and what changed.
-    public func run(state: LogMonitorState?, verifierKey: NoteVerifier) async throws -> (LogMonitorState, LogMonitorReport) {
+    /// One run: from `state` (nil: the first, trusting `verifierKey`), to the new state and what changed. With
+    /// `witnesses`, at least `quorum` of them must have cosigned the checkpoint (C2SP tlog-cosignature/v1).
+    public func run(state: LogMonitorState?, verifierKey: NoteVerifier, witnesses: [CosignatureVerifier] = [],
+                    quorum: Int = 0) async throws -> (LogMonitorState, LogMonitorReport) {
         let note = String(decoding: try await fetch("log/checkpoint"), as: UTF8.self)
         let checkpoint: Checkpoint
+        let cosigners: [CosignatureVerifier]
         do {
-            checkpoint = try Checkpoint(text: try SignedNote.open(note, verifiers: [verifierKey]).text)
+            let opened = try SignedNote.open(note, verifiers: [verifierKey])
+            checkpoint = try Checkpoint(text: opened.text)
+            cosigners = witnesses.filter { key in
+                opened.otherSignatures.contains { key.cosignatureTime(line: Substring($0), text: opened.text) != nil }
+            }
         } catch NoteError.unverified {
             throw LogMonitorError.badSignature
         } catch {
             throw LogMonitorError.malformed("checkpoint: \(error)")
         }
         guard checkpoint.origin == verifierKey.name else { throw LogMonitorError.wrongOrigin(expected: verifierKey.name, got: checkpoint.origin) }
+        guard cosigners.count >= quorum else { throw LogMonitorError.notEnoughCosignatures(valid: cosigners.count, required: quorum) }
         let oldSize = state?.size ?? 0
         var edge = try state.map { try Self.hashes($0.rightEdge) } ?? []
         if let state {
@@ -93,6 +112,7 @@ public struct LogMonitor: Sendable {
         }
         // The new entries, from the entry bundles, extend the old right edge to the new root.
         var report = LogMonitorReport(oldSize: oldSize, newSize: checkpoint.size)
+        report.cosignedBy = cosigners.map(\.name)
         var index = oldSize
         while index < checkpoint.size {
             let tile = index / 256, width = min(256, checkpoint.size - tile * 256)
@@ -108,7 +128,8 @@ public struct LogMonitor: Sendable {
         guard Self.root(of: edge) == checkpoint.root else { throw LogMonitorError.entriesDoNotMatchRoot(size: checkpoint.size) }
         let next = LogMonitorState(origin: checkpoint.origin, verifierKey: verifierKey.encoded, size: checkpoint.size,
                                    root: Data(checkpoint.root.bytes).base64EncodedString(),
-                                   rightEdge: edge.map { Data($0.bytes).base64EncodedString() })
+                                   rightEdge: edge.map { Data($0.bytes).base64EncodedString() },
+                                   witnessKeys: witnesses.isEmpty ? nil : witnesses.map(\.encoded), witnessQuorum: witnesses.isEmpty ? nil : quorum)
         return (next, report)
     }
 
@@ -182,8 +203,21 @@ extension LogMonitorReport {
             if let serial = entry.serial { revokedSerials.append(serial) }
         case .organizationCreated:
             organizationsRegistered += 1
-        case .spotCheckFrozen, .spotCheckDrawn:
-            if let campaign = entry.campaign { spotChecks.append("\(campaign) \(entry.event == .spotCheckFrozen ? "frozen" : "drawn")") }
+        case .spotCheckFrozen, .spotCheckDrawn, .spotCheckAssigned, .spotCheckPublished:
+            let step = switch entry.event {
+            case .spotCheckFrozen: "frozen"
+            case .spotCheckDrawn: "drawn"
+            case .spotCheckAssigned: "assigned"
+            default: "published"
+            }
+            if let campaign = entry.campaign { spotChecks.append("\(campaign) \(step)") }
+        case .signingKeyAdded, .signingKeyRotated, .signingKeyCompromised:
+            let change = switch entry.event {
+            case .signingKeyAdded: "added"
+            case .signingKeyRotated: "rotated in" + (entry.replaces.map { " replacing \($0)" } ?? "")
+            default: "COMPROMISED"
+            }
+            if let key = entry.key { signingKeys.append("\(key) \(change)") }
         }
     }
 }

@@ -150,6 +150,8 @@ public struct SpotCheckPublication: Codable, Sendable, Hashable {
     public struct LogIndexes: Codable, Sendable, Hashable {
         public var populationFrozen: Int?
         public var seedDrawn: Int?
+        public var inspectorsAssigned: Int?
+        public var findingsPublished: Int?
     }
 
     /// The text of the algorithms, as the README states them.

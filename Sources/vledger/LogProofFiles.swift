@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import LedgerApp
+import LedgerCertificates
+import LedgerCore
+
+/// C2SP tlog-proof files of certificates: written beside a PDF by `vledger issue --tlog-proof`, checked offline by
+/// `vledger verify --checkpoint`.
+enum LogProofFiles {
+    /// Sequences the log, signs a checkpoint with the log's key from the key file (the same key the server signs with),
+    /// and writes the proof of `serial`'s issuance to `path`.
+    static func write(serial: String, to path: String, ledger: Ledger, configuration: AppConfiguration) async throws {
+        var ledger = ledger
+        let log = LogPublisher(store: ledger.store, signer: try CertificateKeyFile.logSigner(
+            path: configuration.effectiveKeysFile, origin: configuration.effectiveLogOrigin))
+        try await log.refresh()
+        ledger.transparencyLog = log
+        let proof = try await ledger.certificateLogProof(serial: serial)
+        try Data(proof.text.utf8).write(to: URL(fileURLWithPath: path))
+        print("log proof (c2sp.org/tlog-proof@v1) written to \(path): entry \(proof.index) of the log \(log.origin); "
+              + "check it offline with `vledger verify TOKEN --checkpoint \(path) --log-key '\(log.verifier.encoded)'`")
+    }
+
+    /// Checks offline that the certificate whose token is in `input` was logged: the proof's checkpoint is signed by
+    /// `logKey` (the key text, or a file holding it) and includes the issuance entry of exactly this token.
+    static func check(token: String, proofPath: String, logKey: String) throws {
+        let keyText = FileManager.default.fileExists(atPath: logKey)
+            ? try String(contentsOfFile: logKey, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) : logKey
+        let verifier: NoteVerifier
+        do { verifier = try NoteVerifier(encoded: keyText) } catch {
+            throw ValidationError("--log-key is not a log verifier key (name+hash+base64, as /log/vkey serves it): \(error)")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: proofPath)) } catch {
+            throw ValidationError("--checkpoint \(proofPath): cannot read the file")
+        }
+        guard data.count <= TLogProof.maximumBytes else {
+            throw ValidationError("--checkpoint \(proofPath): larger than \(TLogProof.maximumBytes) bytes, not a tlog-proof")
+        }
+        switch Result(catching: { () throws(TLogProofError) -> String in try Self.describeVerified(token: token, proofText: String(decoding: data, as: UTF8.self), logKey: verifier) }) {
+        case .success(let line):
+            print(line)
+        case .failure(let failure):
+            print("日志证明无效 / Log proof INVALID: \(failure.description)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// What a proof that verifies shows.
+    static func describeVerified(token: String, proofText: String, logKey: NoteVerifier) throws(TLogProofError) -> String {
+        let proof = try TLogProof(text: proofText)
+        let (entry, checkpoint) = try proof.verifyIssuance(of: token, logKey: logKey)
+        return "已记入透明日志 / Logged: issuance of \(entry.serial.flatMap { CertificateSerial($0)?.grouped } ?? "?") "
+            + "at \(entry.at) is entry \(proof.index) of \(checkpoint.origin), proven in its signed checkpoint of size \(checkpoint.size)"
+    }
+}
