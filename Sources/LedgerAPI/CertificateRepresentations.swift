@@ -138,6 +138,7 @@ struct VerificationBody: ResponseEncodable {
     var currentHours: String?
     var logIndex: Int?
     var inSignedCheckpoint: Bool?
+    var inCosignedCheckpoint: Bool?
 
     init(_ v: CertificateVerification) {
         status = v.status
@@ -166,5 +167,6 @@ struct VerificationBody: ResponseEncodable {
         currentHours = currentMinutes.map(HoursFormat.hours(fromMinutes:))
         logIndex = v.logIndex
         inSignedCheckpoint = v.inSignedCheckpoint
+        inCosignedCheckpoint = v.inCosignedCheckpoint
     }
 }

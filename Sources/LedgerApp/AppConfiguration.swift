@@ -24,6 +24,12 @@ public struct AppConfiguration: Sendable {
     /// The transparency log's origin (its name in checkpoints, e.g. `volunteer.example.gov.cn/log`); nil: the host and
     /// path of `publicBaseURL` followed by `/log`, else `localhost/vledger-log`.
     public var logOrigin: String?
+    /// The witnesses each new checkpoint of the transparency log is submitted to (C2SP tlog-witness), each its
+    /// submission URL and cosignature/v1 verifier key.
+    public var witnesses: [WitnessEndpoint] = []
+    /// How many of `witnesses` must cosign a checkpoint before `GET /log/checkpoint` serves it; 0 (the default): none
+    /// required, the latest checkpoint is served with the cosignatures collected for it so far.
+    public var witnessQuorum = 0
     /// The platform's name as certificate issuer.
     public var platformName = "志愿服务信息平台"
     /// The platform's 统一社会信用代码 (may be empty).
@@ -139,6 +145,19 @@ extension AppConfiguration {
                     }
                     c.logOrigin = v
                 }, show: { $0.effectiveLogOrigin }),
+        Setting(key: "witness", environmentVariable: "VLEDGER_WITNESSES",
+                help: "witnesses of the transparency log, \"URL VKEY\" each, comma-separated (the flag is repeatable)", isSecret: false,
+                apply: { c, v in
+                    c.witnesses = try v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map {
+                        do { return try WitnessEndpoint(described: $0) } catch {
+                            throw ConfigurationError(description: "a witness is \"URL VKEY\" (its http(s) URL and cosignature/v1 key): \(error)")
+                        }
+                    }
+                }, show: { $0.witnesses.isEmpty ? nil : $0.witnesses.map(\.described).joined(separator: ",") }),
+        Setting(key: "witness-quorum", environmentVariable: "VLEDGER_WITNESS_QUORUM",
+                help: "witness cosignatures a checkpoint needs before it is served (0: none required)", isSecret: false,
+                apply: { c, v in c.witnessQuorum = try wholeNumber(v, of: "witnesses", in: 0...100) },
+                show: { String($0.witnessQuorum) }),
         Setting(key: "platform-name", environmentVariable: "VLEDGER_PLATFORM_NAME",
                 help: "the platform's name as certificate issuer", isSecret: false,
                 apply: { $0.platformName = try nonEmpty($1) }, show: { $0.platformName }),
@@ -207,6 +226,9 @@ extension AppConfiguration {
         }
         for setting in settings {
             if let value = flags[setting.key] { try setting.apply(&configuration, value, source: "--\(setting.key)") }
+        }
+        guard configuration.witnessQuorum <= configuration.witnesses.count else {
+            throw ConfigurationError(description: "witness-quorum: \(configuration.witnessQuorum) is more than the \(configuration.witnesses.count) witnesses configured")
         }
         return configuration
     }

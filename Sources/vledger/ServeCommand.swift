@@ -28,6 +28,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Base URL printed in QR codes ($VLEDGER_PUBLIC_BASE_URL; default this server's address).") var publicBaseURL: String?
     @Option(help: "The transparency log's origin in its checkpoints ($VLEDGER_LOG_ORIGIN; default the public base URL's host and path + /log).")
     var logOrigin: String?
+    @Option(name: .customLong("witness"),
+            help: "A witness of the transparency log, \"URL VKEY\" (its submission URL and cosignature key); repeatable ($VLEDGER_WITNESSES, comma-separated).")
+    var witnesses: [String] = []
+    @Option(help: "Witness cosignatures a checkpoint needs before it is served; 0: none required ($VLEDGER_WITNESS_QUORUM; default 0).")
+    var witnessQuorum: String?
     @Option(help: "The platform's name as issuer ($VLEDGER_PLATFORM_NAME).") var platformName: String?
     @Option(help: "The platform's 统一社会信用代码 ($VLEDGER_PLATFORM_CREDIT_CODE).") var platformCreditCode: String?
     @Option(name: .customLong("load-samples"), help: "Load the sample data from this folder when the database is empty ($VLEDGER_SAMPLES).")
@@ -48,7 +53,8 @@ struct Serve: AsyncParsableCommand {
         let given: [(String, String?)] = [
             ("config", config), ("database", database), ("read-database", readDatabases.isEmpty ? nil : readDatabases.joined(separator: ",")),
             ("read-lag-limit", readLagLimit), ("host", host), ("port", port), ("keys", keysFile),
-            ("public-base-url", publicBaseURL), ("log-origin", logOrigin), ("platform-name", platformName), ("platform-credit-code", platformCreditCode),
+            ("public-base-url", publicBaseURL), ("log-origin", logOrigin),
+            ("witness", witnesses.isEmpty ? nil : witnesses.joined(separator: ",")), ("witness-quorum", witnessQuorum), ("platform-name", platformName), ("platform-credit-code", platformCreditCode),
             ("load-samples", samples), ("resources", resources), ("log-level", logLevel), ("log-format", logFormat),
             ("session-hours", sessionHours), ("trust-proxy", trustProxy), ("metrics-token", metricsToken),
         ]

@@ -304,6 +304,7 @@ extension Ledger {
         guard let index = result.logIndex, let log = transparencyLog else { return result }
         var result = result
         result.inSignedCheckpoint = index < (try await log.checkpoint().size)
+        result.inCosignedCheckpoint = await log.cosignedSize().map { index < $0 }
         return result
     }
 

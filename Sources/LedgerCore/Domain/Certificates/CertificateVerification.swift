@@ -29,6 +29,8 @@ public struct CertificateVerification: Sendable, Hashable {
     public var logIndex: Int?
     /// Whether the log's latest signed checkpoint covers that index.
     public var inSignedCheckpoint: Bool?
+    /// Whether a checkpoint cosigned by the witness quorum (and at least one witness) covers it; nil without witnesses.
+    public var inCosignedCheckpoint: Bool?
 
     public init(status: Status, reason: InvalidCertificateReason? = nil, certificate: Certificate? = nil,
                 changes: [CertifiedRecordChange] = [], currentMinutes: Int? = nil, keyCompromisedAt: Date? = nil) {
