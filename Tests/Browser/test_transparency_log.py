@@ -1,6 +1,7 @@
 """The transparency log of a live `vledger serve`, checked with code not written here: pymerkle (PyPI) rebuilds the tree
 from the served entry bundles and must reach the signed root and the same audit paths; the checkpoint's Ed25519
-signature is checked with `cryptography`, its key hash per C2SP signed-note."""
+signature is checked with `cryptography`, its key hash per C2SP signed-note. A `vledger witness serve` cosigns the
+checkpoints of a server configured with it; `cryptography` checks the C2SP tlog-cosignature/v1 line."""
 import base64
 import hashlib
 import json
@@ -80,7 +81,7 @@ def test_the_log_is_checkable_from_outside_with_independent_code(server):
     entries = entries_of(url, size)
     events = [json.loads(e)["event"] for e in entries]
     assert events[0] == "organization_created" and "record_revision" in events
-    assert set(events) <= {"organization_created", "record_revision", "certificate_issued", "certificate_revoked"}
+    assert set(events) <= {"organization_created", "record_revision", "certificate_issued", "certificate_revoked", "signing_key_added"}
     tree = InmemoryTree(algorithm="sha256")
     for entry in entries:
         tree.append_entry(entry)
@@ -185,6 +186,25 @@ def test_a_witness_cosigns_the_checkpoint_and_the_monitor_requires_it(tmp_path):
         origin, size = note.split("\n")[:2]
         state = json.load(open(f"{folder}/witness-state.json"))
         assert state["logs"][origin]["size"] >= int(size) > 100
+
+        # The witness's refusals, over HTTP with the statuses of C2SP tlog-witness.
+        signed = note.split("\n\n", 1)[0] + "\n\n" + next(l for l in note.split("\n\n", 1)[1].splitlines() if l.startswith("— " + origin)) + "\n"
+        def add(body):
+            request = urllib.request.Request(f"http://127.0.0.1:{witness_port}/add-checkpoint", data=body.encode(), method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    return response.status, response.headers, response.read().decode()
+            except urllib.error.HTTPError as error:
+                return error.code, error.headers, error.read().decode()
+        status, headers, body = add("old 0\n\n" + signed)
+        assert status == 409 and headers["Content-Type"] == "text/x.tlog.size"
+        assert int(body) == json.load(open(f"{folder}/witness-state.json"))["logs"][origin]["size"] and body.endswith("\n")
+        assert add("old 0\n\n" + signed.replace(origin + "\n", "other.example/log\n", 1))[0] == 404
+        assert add("old 0\n\n" + signed.replace("\n" + size + "\n", "\n" + str(int(size) + 1) + "\n", 1))[0] == 403
+        assert add("old 1\nnot a hash\n\n" + signed)[0] == 400
+        status, _, body = add(f"old {size}\n\n" + signed)
+        assert status == 200 and body.startswith("— witness.bureau.test ")
+        verify_cosignature(signed + body, witness_vkey)
 
         # The monitor: with the witness's key it passes and pins it; with another witness's key it refuses (exit 2).
         passed = run("log", "monitor", "--url", url, "--state", f"{folder}/monitor.json", "--key", log_vkey,
