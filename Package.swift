@@ -96,6 +96,8 @@ let package = Package(
             dependencies: [
                 "LedgerCore", "LedgerDocuments",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The ZIP of a batch of certificates.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -172,6 +174,8 @@ let package = Package(
                 "LedgerCore", "LedgerSQLite", "LedgerAPI", "LedgerCertificates", "LedgerApp", "LedgerPasswords", "LedgerWeb",
                 "LedgerSpreadsheets",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // Reading the ZIP of a batch of certificates.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -3,8 +3,9 @@ import Hummingbird
 import LedgerCore
 import Logging
 
-/// Builds the router: JSON API under /api/v1, health and the OpenAPI document.
-public func buildRouter(ledger: Ledger) -> Router<LedgerRequestContext> {
+/// Builds the router: JSON API under /api/v1, health and the OpenAPI document. `certificateBatches` runs the
+/// batches of certificates; the web pages share it, so a batch started on either is seen on both.
+public func buildRouter(ledger: Ledger, certificateBatches: CertificateBatchJobs = CertificateBatchJobs()) -> Router<LedgerRequestContext> {
     let router = Router(context: LedgerRequestContext.self)
     router.addMiddleware {
         RequestLogMiddleware()
@@ -37,6 +38,7 @@ public func buildRouter(ledger: Ledger) -> Router<LedgerRequestContext> {
     let certificates = CertificateRoutes(ledger: ledger)
     certificates.registerPublic(on: router)
     certificates.register(on: api)
+    CertificateBatchRoutes(ledger: ledger, jobs: certificateBatches).register(on: api)
     if let log = ledger.transparencyLog {
         let logRoutes = LogRoutes(ledger: ledger, log: log)
         logRoutes.registerPublic(on: router)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LedgerAPI
 import LedgerCore
 import LedgerDocuments
 import NIOPosix
@@ -9,11 +10,15 @@ import NIOPosix
 struct StaffCertificatePages {
     let ledger: Ledger
     let renderer: PageRenderer
+    /// Batches of certificates for all members, shared with the API.
+    let batches: CertificateBatchJobs
 
     func register(on pages: RouterGroup<WebRequestContext>) {
         pages.get("/org/certificates") { _, context in try await list(context, errors: FieldErrors(), notice: nil) }
         pages.post("/org/certificates") { _, context in try await issue(context) }
-        pages.get("/org/certificates/:serial/pdf") { _, context in try await pdf(context) }
+        pages.get("/org/certificates/:serial/pdf") { request, context in
+            try await pdf(context, language: request.uri.queryParameters.get("lang"))
+        }
         pages.post("/org/certificates/:serial/revoke") { _, context in try await revoke(context) }
         pages.get("/org/accounts") { _, context in try await accounts(context, errors: FieldErrors(), notice: nil) }
         pages.post("/org/accounts") { _, context in try await createAccount(context) }
@@ -80,12 +85,14 @@ struct StaffCertificatePages {
         }
     }
 
-    func pdf(_ context: WebRequestContext) async throws -> Response {
+    /// The certificate's PDF; `?lang=en` gives the English rendering (anything else the Chinese default).
+    func pdf(_ context: WebRequestContext, language parameter: String? = nil) async throws -> Response {
+        let language = parameter.flatMap(CertificateLanguage.init(rawValue:)) ?? .chinese
         let scope = try StaffScope(context)
         let issued = try await ledger.certificate(serial: context.parameters.get("serial") ?? "", by: scope.principal)
-        let pdf = try await NIOThreadPool.singleton.runIfActive { try CertificatePDF.render(issued) }
-        var headers: HTTPFields = [.contentType: "application/pdf",
-                                   .contentDisposition: "attachment; filename=\"certificate-\(issued.certificate.groupedSerial).pdf\""]
+        let pdf = try await NIOThreadPool.singleton.runIfActive { try CertificatePDF.render(issued, language: language) }
+        let name = "certificate-\(issued.certificate.groupedSerial)\(language == .chinese ? "" : "-en").pdf"
+        var headers: HTTPFields = [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(name)\""]
         SecurityHeaders.apply(to: &headers, signedIn: true)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
     }

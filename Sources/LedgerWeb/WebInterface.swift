@@ -24,10 +24,13 @@ public struct WebInterface: Sendable {
     let settings: WebSettings
     /// Imports running from the browser.
     let importJobs = ImportJobs()
+    /// Batches of certificates, shared with the API's routes.
+    let certificateBatches: CertificateBatchJobs
 
-    public init(ledger: Ledger, settings: WebSettings) async throws {
+    public init(ledger: Ledger, settings: WebSettings, certificateBatches: CertificateBatchJobs = CertificateBatchJobs()) async throws {
         self.ledger = ledger
         self.settings = settings
+        self.certificateBatches = certificateBatches
         self.renderer = try await PageRenderer(resourcesFolder: settings.resourcesFolder)
         self.staticFiles = try StaticFiles(folder: settings.resourcesFolder)
     }
@@ -41,7 +44,7 @@ public struct WebInterface: Sendable {
         StaffPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffRecordPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffImportPages(ledger: ledger, renderer: renderer, jobs: importJobs).register(on: pages)
-        StaffCertificatePages(ledger: ledger, renderer: renderer).register(on: pages)
+        StaffCertificatePages(ledger: ledger, renderer: renderer, batches: certificateBatches).register(on: pages)
         StaffSignUpPages(ledger: ledger, renderer: renderer).register(on: pages)
         AttendancePages(ledger: ledger, renderer: renderer).register(on: pages)
         InvitationPages(ledger: ledger, renderer: renderer).register(on: pages)

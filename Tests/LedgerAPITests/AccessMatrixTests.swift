@@ -86,6 +86,11 @@ import Testing
         .init(.get,  "/records.csv?organization={org}",             .none,          401, 200,  200,  [200, 403], [200, 403], 200),
         .init(.get,  "/volunteer-totals.csv",                       .none,          401, 200,  200,  200,        200,        200),
         .init(.get,  "/volunteer-totals.csv?organization={org}",    .none,          401, 200,  200,  [200, 403], [200, 403], 200),
+        .init(.post, "/certificate-batches",                        .certificateBatch, 401, 202, 403, [202, 403], [202, 403], 403),
+        // No batch was started in this application: every caller gets the same not-found (cross-organization reads
+        // of real batches: CertificateBatchAPITests).
+        .init(.get,  "/certificate-batches/1",                      .none,          401, 404,  404,  404,        404,        404),
+        .init(.get,  "/certificate-batches/1/zip",                  .none,          401, 404,  404,  404,        404,        404),
     ]
 
     @Test(arguments: endpoints)
@@ -257,6 +262,8 @@ extension AccessMatrixTests {
         func changesState(expected status: Int) -> Bool {
             method != .get && template != "/auth/logout" && (200..<300).contains(status)
                 && !(template.hasSuffix("/self-check-in") && status == 200)
+                // A batch of certificates runs in the background: it stores certificates, which the snapshot leaves out.
+                && template != "/certificate-batches"
         }
 
         func path(_ fixture: APIFixture, _ side: Side) -> String {
@@ -277,10 +284,10 @@ extension AccessMatrixTests {
     /// The body a matrix request sends: valid input, so that only access decides the outcome.
     enum Payload: Sendable {
         case none, staffAccount, holidays, organization, registration, member, activity, record, batch, correction, void, importFile,
-             checkIn, checkOut, recruitment, confirm, attendance, site, claim, approve, claimCorrection, settings
+             checkIn, checkOut, recruitment, confirm, attendance, site, claim, approve, claimCorrection, settings, certificateBatch
 
         /// Whether the body names the target organization's data.
-        var targetsOrganization: Bool { self == .staffAccount || self == .record }
+        var targetsOrganization: Bool { self == .staffAccount || self == .record || self == .certificateBatch }
 
         func body(_ fixture: APIFixture, _ side: Side) -> ByteBuffer? {
             switch self {
@@ -326,6 +333,8 @@ extension AccessMatrixTests {
                 return Factory.json(["note": "实际 17:30 离开"])
             case .settings:
                 return Factory.json(["checkOutGraceMinutes": 45])
+            case .certificateBatch:
+                return Factory.json(["organizationId": fixture.organization(side).id])
             case .site:
                 return Factory.json(["latitude": 30.259, "longitude": 120.15, "radius": 200])
             case .attendance:

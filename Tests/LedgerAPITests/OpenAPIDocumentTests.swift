@@ -230,6 +230,11 @@ struct OperationSample: Sendable, CustomStringConvertible {
             "POST /api/v1/sign-ups/{id}/decision": .init(body: json(["decision": "confirm"])),
             "GET /api/v1/records.csv": .init(query: recordFilter),
             "GET /api/v1/volunteer-totals.csv": .init(query: recordFilter),
+            // The batch is the first of the fixture's application, so its id is 1.
+            "POST /api/v1/certificate-batches": .init(body: json(CertificateBatchPayload(
+                organizationId: f.organizationA.id, from: "2026-06-01", to: "2026-06-30"))),
+            "GET /api/v1/certificate-batches/{id}": .init(pathId: "1"),
+            "GET /api/v1/certificate-batches/{id}/zip": .init(pathId: "1"),
         ]
     }
 
@@ -274,6 +279,12 @@ struct OperationSample: Sendable, CustomStringConvertible {
                 BatchRecordEntry(volunteerNumber: f.volunteerA.number, start: Factory.time(day: 10, hour: 9), end: Factory.time(day: 10, hour: 10)),
             ]])), "admin", 422),
             ("POST /api/v1/organizations/{id}/imports", .init(body: .text(badImport, contentType: "text/csv")), "admin", 422),
+            ("POST /api/v1/certificate-batches", .init(body: json(CertificateBatchPayload(organizationId: f.organizationA.id))),
+             "volunteerA", 403),
+            ("POST /api/v1/certificate-batches", .init(body: json(CertificateBatchPayload(
+                organizationId: f.organizationA.id, from: "2026-06-30", to: "2026-06-01"))), "admin", 422),
+            ("GET /api/v1/certificate-batches/{id}", .init(pathId: "1"), "bStaff", 404),
+            ("GET /api/v1/certificate-batches/{id}/zip", .init(pathId: "99"), "admin", 404),
         ]
     }
 }

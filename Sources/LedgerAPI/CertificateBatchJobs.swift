@@ -1,0 +1,196 @@
+import Foundation
+import LedgerCore
+import LedgerDocuments
+import Logging
+import NIOPosix
+import Synchronization
+import ZIPFoundation
+
+/// Batches of certificates started from the API or the web pages (`Ledger.issueCertificateBatch`), run in the
+/// background so that a client can poll how many members are done of how many, then download one ZIP with a PDF
+/// per certificate. Kept in this process's memory, as the browser imports are (behind a load balancer, the
+/// batch routes need session affinity); the ZIP is written to a temporary file as the PDFs are rendered, so a
+/// batch of thousands never sits in memory. Bounded: one running batch per organization (starting the same one
+/// again gives the running one), finished ones kept an hour. Jobs are numbered in the order they start; only
+/// those who may run the organization's batches see one, so the number reveals nothing else.
+public final class CertificateBatchJobs: Sendable {
+    public enum State: String, Sendable, Codable {
+        case running, finished, failed
+    }
+
+    /// A batch as it stands.
+    public struct Job: Sendable {
+        public let id: String
+        public let scope: CertificateBatchScope
+        public let language: CertificateLanguage
+        public let startedAt: Date
+        public internal(set) var state: State = .running
+        /// Members with records in the scope (known once the batch has counted them), and certificates ready.
+        public internal(set) var total = 0
+        public internal(set) var done = 0
+        public internal(set) var summary = CertificateBatchSummary()
+        /// Why it failed (bilingual).
+        public internal(set) var failure: String?
+        public internal(set) var finishedAt: Date?
+        let zipPath: String
+
+        /// Percent done, under 100 while running.
+        public var percent: Int {
+            if state != .running { return 100 }
+            let total = max(self.total, done)
+            return total > 0 ? min(99, done * 100 / total) : 0
+        }
+    }
+
+    public static let maxRunningPerOrganization = 1
+    public static let keptFor: TimeInterval = 3600
+    public static let maxJobs = 200
+
+    private struct Jobs {
+        var byId: [String: Job] = [:]
+        var lastNumber = 0
+    }
+
+    private let jobs = Mutex(Jobs())
+    private let folder: URL
+
+    /// ZIPs go to a folder of their own under `parent` (the system's temporary folder by default).
+    public init(parent: URL = FileManager.default.temporaryDirectory) {
+        folder = parent.appendingPathComponent("vledger-certificate-batches-\(UUID().uuidString)", isDirectory: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Checks that `principal` may run the batch, registers it and starts it in the background. Throws the
+    /// ledger's refusal, or `CertificateBatchBusy` when the organization already runs one or too many are kept.
+    public func start(_ scope: CertificateBatchScope, language: CertificateLanguage = .chinese, ledger: Ledger,
+                      by principal: Principal, logger: Logger, now: Date = Date()) async throws -> Job {
+        try await ledger.checkCertificateBatch(scope, by: principal)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = self.folder
+        let (job, isNew, expired) = try jobs.withLock { jobs -> (Job, Bool, [Job]) in
+            let expired = jobs.byId.values.filter { job in job.finishedAt.map { now.timeIntervalSince($0) >= Self.keptFor } ?? false }
+            for old in expired { jobs.byId[old.id] = nil }
+            let running = jobs.byId.values.filter { $0.state == .running && $0.scope.organizationId == scope.organizationId }
+            if let same = running.first(where: { $0.scope == scope && $0.language == language }) { return (same, false, expired) }
+            guard running.count < Self.maxRunningPerOrganization, jobs.byId.count < Self.maxJobs else { throw CertificateBatchBusy() }
+            jobs.lastNumber += 1
+            let id = String(jobs.lastNumber)
+            let job = Job(id: id, scope: scope, language: language, startedAt: now,
+                          zipPath: folder.appendingPathComponent("\(id).zip").path)
+            jobs.byId[id] = job
+            return (job, true, expired)
+        }
+        for old in expired { try? FileManager.default.removeItem(atPath: old.zipPath) }
+        if isNew { Task { await run(job, ledger: ledger, principal: principal, logger: logger) } }
+        return job
+    }
+
+    /// The job, for those who may run its organization's batches; nil for anyone else, so a guessed id shows nothing.
+    public func job(_ id: String, by principal: Principal) -> Job? {
+        jobs.withLock { $0.byId[id] }.flatMap {
+            AccessPolicy.canWriteOrganizationData(principal, organizationId: $0.scope.organizationId) ? $0 : nil
+        }
+    }
+
+    /// The finished job's ZIP file: one PDF per certificate, named by volunteer number and serial.
+    public func zipPath(of job: Job) -> String? {
+        job.state == .finished ? job.zipPath : nil
+    }
+
+    /// The name a downloaded ZIP is saved under.
+    public static func downloadName(_ job: Job) -> String {
+        let period = [job.scope.from?.description, job.scope.to?.description].map { $0 ?? "" }.joined(separator: "_")
+        return "certificates-\(job.scope.organizationId)\(period == "_" ? "" : "-" + period).zip"
+    }
+
+    /// The job once it is no longer running, or as it stands after `timeout`.
+    public func settled(_ id: String, by principal: Principal, timeout: Duration) async throws -> Job? {
+        let deadline = ContinuousClock.now + timeout
+        while let job = job(id, by: principal) {
+            if job.state != .running || ContinuousClock.now >= deadline { return job }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    private func update(_ id: String, _ change: (inout Job) -> Void) {
+        jobs.withLock { jobs in
+            if var job = jobs.byId[id] {
+                change(&job)
+                jobs.byId[id] = job
+            }
+        }
+    }
+
+    private func run(_ job: Job, ledger: Ledger, principal: Principal, logger: Logger) async {
+        let id = job.id
+        do {
+            let archive = try ArchiveWriter(path: job.zipPath)
+            let summary = try await ledger.issueCertificateBatch(
+                job.scope, by: principal,
+                started: { total in self.update(id) { $0.total = total } },
+                each: { item in
+                    // Tens of milliseconds of CPU a page: rendered on NIO's thread pool, off the concurrency pool.
+                    let pdf = try await NIOThreadPool.singleton.runIfActive {
+                        try CertificatePDF.render(item.certificate, language: job.language)
+                    }
+                    try archive.add(Data(pdf), name: item.certificate.certificate.batchFileName)
+                    self.update(id) { job in
+                        job.done += 1
+                        switch item.outcome {
+                        case .issued: job.summary.issued += 1
+                        case .reused: job.summary.reused += 1
+                        }
+                    }
+                })
+            update(id) { job in
+                job.summary = summary
+                job.done = summary.certificates
+                job.total = max(job.total, job.done)
+                job.state = .finished
+                job.finishedAt = Date()
+            }
+            logger.info("certificate batch", metadata: [
+                "organization": "\(job.scope.organizationId)", "issued": "\(summary.issued)", "reused": "\(summary.reused)",
+                "skipped": "\(summary.skipped)"])
+        } catch {
+            let message = (error as? LedgerError)?.message ?? "批量出具失败，请重试 / the batch failed; try again"
+            if !(error is LedgerError) {
+                logger.error("certificate batch failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "detail": "\(error)"])
+            }
+            try? FileManager.default.removeItem(atPath: job.zipPath)
+            update(id) { job in
+                job.state = .failed
+                job.failure = message
+                job.finishedAt = Date()
+            }
+        }
+    }
+}
+
+/// Refused: the organization already runs a batch, or the process keeps as many as it may.
+public struct CertificateBatchBusy: Error, CustomStringConvertible {
+    public var description: String {
+        "已有批量出具正在进行，请稍后再试 / a batch of certificates is already running; try again later"
+    }
+}
+
+/// A ZIP file written an entry at a time by one batch (its `each` runs one certificate after the other).
+private final class ArchiveWriter: @unchecked Sendable {
+    private let archive: Archive
+
+    init(path: String) throws {
+        try? FileManager.default.removeItem(atPath: path)
+        archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+    }
+
+    /// Stored, not deflated: a PDF's streams are compressed already.
+    func add(_ data: Data, name: String) throws {
+        try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .none) { position, size in
+            data.subdata(in: Int(position)..<min(Int(position) + size, data.count))
+        }
+    }
+}

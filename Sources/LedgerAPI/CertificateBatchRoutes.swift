@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+import LedgerDocuments
+
+/// Year-end batches of certificates: start one for an organization's members (`startCertificateBatch`), follow
+/// it (`getCertificateBatch`) and download its ZIP (`getCertificateBatchZip`).
+struct CertificateBatchRoutes {
+    let ledger: Ledger
+    let jobs: CertificateBatchJobs
+
+    struct StartInput: Decodable {
+        /// Staff may leave it out for their own organization.
+        var organizationId: Int64?
+        var from: LocalDate?
+        var to: LocalDate?
+        /// `zh` (default) or `en`: the language of the PDFs.
+        var lang: String?
+    }
+
+    func register(on api: RouterGroup<LedgerRequestContext>) {
+        api.post("certificate-batches") { request, context -> EditedResponse<CertificateBatchBody> in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decode(as: StartInput.self, context: context)
+            guard let organizationId = input.organizationId ?? principal.organizationId else {
+                throw LedgerError.invalidField(field: "organizationId", reason: "请指定组织 / name the organization")
+            }
+            var language = CertificateLanguage.chinese
+            if let lang = input.lang {
+                guard let chosen = CertificateLanguage(parameter: lang) else {
+                    throw LedgerError.invalidField(field: "lang", reason: "zh 或 en / zh or en")
+                }
+                language = chosen
+            }
+            let job: CertificateBatchJobs.Job
+            do {
+                job = try await jobs.start(CertificateBatchScope(organizationId: organizationId, from: input.from, to: input.to),
+                                           language: language, ledger: ledger, by: principal, logger: context.logger)
+            } catch let busy as CertificateBatchBusy {
+                throw HTTPError(.tooManyRequests, message: busy.description)
+            }
+            return EditedResponse(status: .accepted, headers: [.location: "/api/v1/certificate-batches/\(job.id)"],
+                                  response: CertificateBatchBody(job))
+        }
+        api.get("certificate-batches/:id") { _, context -> CertificateBatchBody in
+            CertificateBatchBody(try job(context))
+        }
+        api.get("certificate-batches/:id/zip") { _, context -> Response in
+            // A batch about to finish is waited for a little, so a client that asks at once gets the ZIP.
+            let started = try job(context)
+            let job = try await jobs.settled(started.id, by: try context.requirePrincipal(), timeout: Self.zipWait) ?? started
+            guard let path = jobs.zipPath(of: job) else {
+                throw HTTPError(.conflict, message: job.state == .failed
+                    ? "批量出具失败，没有 ZIP / the batch failed: there is no ZIP"
+                    : "批量出具尚未完成 / the batch has not finished yet")
+            }
+            let body = try await FileIO().loadFile(path: path, context: context)
+            return Response(status: .ok, headers: [
+                .contentType: "application/zip",
+                .contentDisposition: "attachment; filename=\"\(CertificateBatchJobs.downloadName(job))\"",
+                .cacheControl: "private, no-store",
+            ], body: body)
+        }
+    }
+
+    /// How long a request for the ZIP of a running batch waits for it to finish before it is answered 409.
+    static let zipWait = Duration.seconds(20)
+
+    private func job(_ context: LedgerRequestContext) throws -> CertificateBatchJobs.Job {
+        let principal = try context.requirePrincipal()
+        let id = context.parameters.get("id") ?? ""
+        guard let job = jobs.job(id, by: principal) else {
+            throw LedgerError.notFound(entity: "certificate batch", key: String(id.prefix(40)))
+        }
+        return job
+    }
+}
+
+/// A batch as the API shows it.
+struct CertificateBatchBody: ResponseEncodable {
+    var id: String
+    var organizationId: Int64
+    var from: LocalDate?
+    var to: LocalDate?
+    var lang: String
+    var state: String
+    /// Certificates ready, of the members with records in the period.
+    var done: Int
+    var total: Int
+    var percent: Int
+    var issued: Int
+    var reused: Int
+    /// Members without records in the period (known when finished).
+    var skipped: Int
+    var failure: String?
+    var startedAt: String
+    var finishedAt: String?
+    /// Where the ZIP is, once finished.
+    var zipUrl: String?
+
+    init(_ job: CertificateBatchJobs.Job) {
+        id = job.id
+        organizationId = job.scope.organizationId
+        from = job.scope.from
+        to = job.scope.to
+        lang = job.language.rawValue
+        state = job.state.rawValue
+        done = job.done
+        total = max(job.total, job.done)
+        percent = job.percent
+        issued = job.summary.issued
+        reused = job.summary.reused
+        skipped = job.summary.skipped
+        failure = job.failure
+        startedAt = Wire.time(job.startedAt, .ledgerDefault)
+        finishedAt = job.finishedAt.map { Wire.time($0, .ledgerDefault) }
+        zipUrl = job.state == .finished ? "/api/v1/certificate-batches/\(job.id)/zip" : nil
+    }
+}
