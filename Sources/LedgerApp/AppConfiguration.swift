@@ -227,6 +227,9 @@ extension AppConfiguration {
         for setting in settings {
             if let value = flags[setting.key] { try setting.apply(&configuration, value, source: "--\(setting.key)") }
         }
+        guard Set(configuration.witnesses.map(\.key)).count == configuration.witnesses.count else {
+            throw ConfigurationError(description: "witness: a witness key is given twice (each witness has its own key)")
+        }
         guard configuration.witnessQuorum <= configuration.witnesses.count else {
             throw ConfigurationError(description: "witness-quorum: \(configuration.witnessQuorum) is more than the \(configuration.witnesses.count) witnesses configured")
         }
