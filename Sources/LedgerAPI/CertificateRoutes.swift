@@ -51,13 +51,16 @@ struct CertificateRoutes {
         api.get("certificates/:serial") { _, context -> CertificateBody in
             CertificateBody(try await issued(context))
         }
-        api.get("certificates/:serial/pdf") { _, context -> Response in
+        api.get("certificates/:serial/pdf") { request, context -> Response in
+            let language = try Self.pdfLanguage(request.uri.queryParameters.get("lang"))
             let issued = try await issued(context)
-            // Tens of milliseconds of CPU: rendered on NIO's thread pool, off the concurrency pool.
-            let pdf = try await NIOThreadPool.singleton.runIfActive { try CertificatePDF.render(issued) }
+            // A few milliseconds of CPU: rendered on NIO's thread pool, off the concurrency pool.
+            let pdf = try await NIOThreadPool.singleton.runIfActive { try CertificatePDF.render(issued, language: language) }
+            let suffix = language == .chinese ? "" : "-\(language.rawValue)"
             return Response(status: .ok, headers: [
                 .contentType: "application/pdf",
-                .contentDisposition: "inline; filename=\"certificate-\(issued.certificate.groupedSerial).pdf\"",
+                .contentLanguage: language == .chinese ? "zh-CN" : "en",
+                .contentDisposition: "inline; filename=\"certificate-\(issued.certificate.groupedSerial)\(suffix).pdf\"",
                 .cacheControl: "private, no-store",
             ], body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
         }
@@ -97,6 +100,15 @@ struct CertificateRoutes {
             return Response(status: .ok, headers: [.contentType: "application/vc+jwt", .cacheControl: "public, max-age=60"],
                             body: .init(byteBuffer: ByteBuffer(string: credential)))
         }
+    }
+
+    /// The language of a certificate's PDF from the `lang` query parameter: `zh` (the default when absent) or `en`.
+    static func pdfLanguage(_ parameter: String?) throws -> CertificateLanguage {
+        guard let parameter, !parameter.isEmpty else { return .chinese }
+        guard let language = CertificateLanguage(rawValue: parameter) else {
+            throw LedgerError.invalidField(field: "lang", reason: "须为 zh 或 en / must be zh or en")
+        }
+        return language
     }
 
     private func serial(_ context: LedgerRequestContext) throws -> String {

@@ -29,17 +29,70 @@ final class CairoBytes {
     }
 }
 
-/// The CJK fonts of the PDF, found through fontconfig among the system's fonts (Debian: fonts-noto-cjk;
-/// any font covering simplified Chinese will do). Cairo embeds the glyphs used as a subset, so the PDF
-/// renders the same everywhere; three faces keep the file near 1 MB (CJK subsets carry large shared
-/// subroutine tables).
+/// One typographic role of the PDF (serif, bold serif, sans) as an ordered list of faces: each character
+/// is drawn with the first face that has it, so Latin text can use a Latin face and a rare character in a
+/// name still finds a glyph in a larger CJK font further down the list.
+final class FontStack: @unchecked Sendable {
+    struct Face {
+        let face: OpaquePointer
+        /// fontconfig's character set of the face (referenced, kept for the process's life).
+        let charset: OpaquePointer
+        let file: String
+    }
+
+    /// Immutable once made; cairo font faces are thread-safe.
+    let faces: [Face]
+
+    init(faces: [Face]) { self.faces = faces }
+
+    /// The index of the face that draws `scalar`: the first that has it, else the last (a missing glyph).
+    func faceIndex(for scalar: Unicode.Scalar) -> Int {
+        for (index, face) in faces.enumerated() where FcCharSetHasChar(face.charset, scalar.value) != 0 {
+            return index
+        }
+        return faces.count - 1
+    }
+
+    /// `text` cut into runs that each take one face. Spaces go with the first face too (a Latin font's narrow
+    /// space, between Chinese words as well).
+    func runs(_ text: String) -> [(face: OpaquePointer, text: Substring)] {
+        guard faces.count > 1 else { return [(faces[0].face, Substring(text))] }
+        var runs: [(face: OpaquePointer, text: Substring)] = []
+        var runStart = text.startIndex
+        var current = -1
+        var index = text.startIndex
+        while index < text.endIndex {
+            let scalar = text.unicodeScalars[index]
+            let next = text.unicodeScalars.index(after: index)
+            let face = faceIndex(for: scalar)
+            if face != current {
+                if current >= 0 { runs.append((faces[current].face, text[runStart..<index])) }
+                runStart = index
+                current = face
+            }
+            index = next
+        }
+        if current >= 0 { runs.append((faces[current].face, text[runStart..<text.endIndex])) }
+        return runs
+    }
+}
+
+/// The fonts of the PDF, found through fontconfig among the system's fonts. CJK text uses TrueType fonts
+/// (Debian: fonts-arphic-uming, a Ming/Song serif, and fonts-wqy-microhei, a sans), Latin text in the serif
+/// roles Liberation Serif (fonts-liberation). Cairo subsets TrueType fonts by copying the glyphs used, which is
+/// fast and small (tens of KB a page); the OpenType/CFF Noto CJK fonts used before made cairo parse and copy
+/// megabytes of subroutines on every page (1.45 MB, 70 ms). They remain a fallback for characters the
+/// TrueType fonts lack (rare characters in names), as does any font fontconfig knows for Chinese.
 final class CertificateFonts: @unchecked Sendable {
-    /// cairo font faces; immutable once made, and cairo's font faces are thread-safe.
-    let serif: OpaquePointer
-    let serifBold: OpaquePointer
-    let sans: OpaquePointer
+    let serif: FontStack
+    let serifBold: FontStack
+    let sans: FontStack
+
     /// The files chosen, for error messages and tests.
-    let files: [String]
+    var files: [String] { [serif, serifBold, sans].flatMap { $0.faces.map(\.file) } }
+
+    /// The Debian packages that provide the preferred fonts.
+    static let packages = "fonts-arphic-uming fonts-wqy-microhei fonts-liberation"
 
     private static let shared = Mutex<Result<CertificateFonts, CairoFailure>?>(nil)
 
@@ -54,26 +107,48 @@ final class CertificateFonts: @unchecked Sendable {
 
     private init() throws(CairoFailure) {
         guard FcInit() != 0 else { throw CairoFailure("fontconfig could not be initialized") }
-        var files: [String] = []
-        func face(_ names: [String], bold: Bool) throws(CairoFailure) -> OpaquePointer {
-            for name in names {
-                if let (face, file) = Self.face(name + (bold ? ":weight=bold" : ":weight=regular")) {
-                    files.append(file)
-                    return face
-                }
-            }
-            throw CairoFailure("no font covering Chinese was found (tried \(names.joined(separator: ", "))): install fonts-noto-cjk")
-        }
-        let serifNames = ["Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei", ":lang=zh-cn"]
-        let sansNames = ["Noto Sans CJK SC", "WenQuanYi Zen Hei", ":lang=zh-cn"]
-        serif = try face(serifNames, bold: false)
-        serifBold = try face(serifNames, bold: true)
-        sans = try face(sansNames, bold: false)
-        self.files = files
+        let cjkFallback = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", ":lang=zh-cn"]
+        // Bold: AR PL UMing has one weight; fontconfig asks cairo to embolden it (synthetic bold).
+        serif = try Self.stack(latin: ["Liberation Serif", "serif:lang=en"], cjk: ["AR PL UMing CN", "Noto Serif CJK SC"] + cjkFallback,
+                               style: ":weight=regular")
+        serifBold = try Self.stack(latin: ["Liberation Serif", "serif:lang=en"], cjk: ["AR PL UMing CN", "Noto Serif CJK SC"] + cjkFallback,
+                                   style: ":weight=bold")
+        sans = try Self.stack(latin: [], cjk: cjkFallback, style: ":weight=regular")
     }
 
-    /// A cairo face for the best fontconfig match of `pattern`, if that font covers Chinese (志).
-    private static func face(_ pattern: String) -> (OpaquePointer, String)? {
+    /// The faces of a role: the first Latin font found, the first CJK font found, and the later CJK fonts
+    /// found as fallbacks for characters the first lacks.
+    private static func stack(latin: [String], cjk: [String], style: String) throws(CairoFailure) -> FontStack {
+        var faces: [FontStack.Face] = []
+        var seen: Set<String> = []
+        func add(_ face: FontStack.Face) {
+            guard seen.insert(face.file).inserted else { return }
+            faces.append(face)
+        }
+        for name in latin {
+            if let face = face(name + style, needs: [0x41, 0x61, 0x30], family: name.contains(":") ? nil : name) {
+                add(face)
+                break
+            }
+        }
+        var foundCJK = false
+        for name in cjk {
+            // The family asked for, not a substitute fontconfig offers in its place (the fallback comes later anyway).
+            if let face = face(name + style, needs: [0x5FD7, 0x8BC1, 0x41, 0x30], family: name.hasPrefix(":") ? nil : name) {
+                add(face)
+                foundCJK = true
+            }
+        }
+        guard foundCJK else {
+            throw CairoFailure("no font covering Chinese was found (tried \(cjk.joined(separator: ", "))): "
+                + "install \(packages) (make deps)")
+        }
+        return FontStack(faces: faces)
+    }
+
+    /// A cairo face for the best fontconfig match of `pattern`, if that font has every character of `needs`
+    /// (and, when `family` is given, is that family).
+    private static func face(_ pattern: String, needs: [UInt32], family: String? = nil) -> FontStack.Face? {
         guard let parsed = pattern.withCString({ FcNameParse(UnsafeRawPointer($0).assumingMemoryBound(to: FcChar8.self)) }) else {
             return nil
         }
@@ -83,13 +158,27 @@ final class CertificateFonts: @unchecked Sendable {
         var result = FcResultNoMatch
         guard let match = FcFontMatch(nil, parsed, &result), result == FcResultMatch else { return nil }
         defer { FcPatternDestroy(match) }
+        if let family {
+            var matched = false
+            var name: UnsafeMutablePointer<FcChar8>?
+            var n: Int32 = 0
+            while FcPatternGetString(match, FC_FAMILY, n, &name) == FcResultMatch, let name {
+                if String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)).lowercased() == family.lowercased() {
+                    matched = true
+                }
+                n += 1
+            }
+            guard matched else { return nil }
+        }
         var charset: OpaquePointer?
         guard FcPatternGetCharSet(match, FC_CHARSET, 0, &charset) == FcResultMatch, let charset,
-              FcCharSetHasChar(charset, 0x5FD7) != 0, FcCharSetHasChar(charset, 0x8BC1) != 0 else { return nil }
+              needs.allSatisfy({ FcCharSetHasChar(charset, $0) != 0 }) else { return nil }
         var file: UnsafeMutablePointer<FcChar8>?
-        let path = FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch && file != nil
+        var path = FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch && file != nil
             ? String(cString: UnsafeRawPointer(file!).assumingMemoryBound(to: CChar.self)) : "?"
-        guard let face = cairo_ft_font_face_create_for_pattern(match) else { return nil }
-        return (face, path)
+        var index: Int32 = 0
+        if FcPatternGetInteger(match, FC_INDEX, 0, &index) == FcResultMatch, index != 0 { path += "#\(index)" }
+        guard let face = cairo_ft_font_face_create_for_pattern(match), let kept = FcCharSetCopy(charset) else { return nil }
+        return FontStack.Face(face: face, charset: kept, file: path)
     }
 }

@@ -20,6 +20,19 @@ enum CertificateText {
         "\(date.year)年\(date.month)月\(date.day)日"
     }
 
+    static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                                "October", "November", "December"]
+
+    /// `15 June 2026`.
+    static func englishDate(_ date: LocalDate) -> String {
+        "\(date.day) \(englishMonths[date.month - 1]) \(date.year)"
+    }
+
+    /// `15 Jun 2026`, for table cells.
+    static func shortEnglishDate(_ date: LocalDate) -> String {
+        "\(date.day) \(englishMonths[date.month - 1].prefix(3)) \(date.year)"
+    }
+
     static func issueDate(_ certificate: Certificate) -> LocalDate {
         LocalDate(certificate.issuedAt, in: certificate.timeZone)
     }
@@ -71,6 +84,31 @@ enum CertificateText {
         let recorder = certificate.isPlatformIssued ? "the volunteer organizations of this platform" : certificate.issuerName
         return "This certifies that \(certificate.volunteerName) (volunteer no. \(certificate.volunteerNumber)) served"
             + "\(period) \(certificate.recordCount) times, \(hours(certificate.minutes)) hours in total, as recorded by \(recorder)."
+    }
+
+    /// The period of the facts table in English: "1 January 2026 – 30 June 2026" and the like.
+    static func englishPeriod(_ certificate: Certificate) -> String {
+        switch (certificate.periodFrom, certificate.periodTo) {
+        case (nil, nil): "all records"
+        case (let from?, nil): "from \(englishDate(from))"
+        case (nil, let to?): "until \(englishDate(to))"
+        case (let from?, let to?): "\(englishDate(from)) – \(englishDate(to))"
+        }
+    }
+
+    /// The statement of the English certificate; names stay as recorded.
+    static func englishCertificateStatement(_ certificate: Certificate) -> String {
+        let period: String = switch (certificate.periodFrom, certificate.periodTo) {
+        case (nil, nil): ""
+        case (let from?, nil): " since \(englishDate(from))"
+        case (nil, let to?): " until \(englishDate(to))"
+        case (let from?, let to?): " from \(englishDate(from)) to \(englishDate(to))"
+        }
+        let place = certificate.isPlatformIssued ? "the volunteer organizations listed below" : certificate.issuerName
+        let times = certificate.recordCount == 1 ? "once" : "\(certificate.recordCount) times"
+        return "This is to certify that \(certificate.volunteerName) (volunteer no. \(certificate.volunteerNumber), ID number "
+            + "\(certificate.maskedDocumentNumber)) took part in volunteer service with \(place) \(times)\(period), "
+            + "for a total of \(hours(certificate.minutes)) hours of volunteer service."
     }
 
     static let basis = "本证明依据《志愿服务记录与证明出具办法（试行）》免费出具，扫描二维码或访问下列网址可核验真伪。"

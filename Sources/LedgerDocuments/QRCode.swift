@@ -26,6 +26,9 @@ public struct QRCode: Sendable {
     private let modules: [Bool]
     /// The light border around the symbol the standard requires, in modules.
     public static let quietZone = 4
+    /// Pixels per module of the image `drawImage` embeds: more than a printer or rasterizer draws a module with at
+    /// 150 dpi, so that it scales the image down (averaging, as for vector edges) rather than up (uneven modules).
+    static let imagePixelsPerModule = 4
 
     public init(_ text: String) throws {
         let length = text.utf8.count
@@ -89,6 +92,41 @@ public struct QRCode: Sendable {
         draw(in: cr, x: 0, y: 0, width: Double(side))
         cairo_surface_flush(surface)
         return try CairoBytes.png(surface)
+    }
+
+    /// Draws the symbol with its quiet zone as a square of `width` at (x, y), as one black-and-white image
+    /// of one pixel per module scaled without smoothing: in a PDF a small 1-bit image (a few hundred bytes)
+    /// that prints as sharp as the rectangles of `draw`, which take a thousand path operations.
+    func drawImage(in cr: OpaquePointer?, x: Double, y: Double, width: Double) {
+        let modules = size + 2 * Self.quietZone
+        let side = modules * Self.imagePixelsPerModule
+        guard let image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(side), Int32(side)),
+              cairo_surface_status(image) == CAIRO_STATUS_SUCCESS, let data = cairo_image_surface_get_data(image) else {
+            draw(in: cr, x: x, y: y, width: width)
+            return
+        }
+        defer { cairo_surface_destroy(image) }
+        cairo_surface_flush(image)
+        let stride = Int(cairo_image_surface_get_stride(image))
+        // One row of pixels per row of modules, copied to the module's other pixel rows.
+        let scale = Self.imagePixelsPerModule
+        for moduleRow in 0..<modules {
+            let first = data + moduleRow * scale * stride
+            let pixels = UnsafeMutableRawPointer(first).assumingMemoryBound(to: UInt32.self)
+            for moduleColumn in 0..<modules {
+                let colour: UInt32 = isDark(x: moduleColumn - Self.quietZone, y: moduleRow - Self.quietZone) ? 0x00_0000 : 0xFF_FFFF
+                for pixel in moduleColumn * scale..<(moduleColumn + 1) * scale { pixels[pixel] = colour }
+            }
+            for copy in 1..<scale { (first + copy * stride).update(from: first, count: side * 4) }
+        }
+        cairo_surface_mark_dirty(image)
+        cairo_save(cr)
+        cairo_translate(cr, x, y)
+        cairo_scale(cr, width / Double(side), width / Double(side))
+        cairo_set_source_surface(cr, image, 0, 0)
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
+        cairo_paint(cr)
+        cairo_restore(cr)
     }
 
     /// Draws the symbol with its quiet zone as a square of `width` at (x, y) on a cairo context.

@@ -16,7 +16,9 @@ struct VolunteerPages {
         pages.get("/me/certificates") { _, context in try await certificates(context, errors: FieldErrors()) }
         pages.post("/me/certificates") { _, context in try await request(context) }
         pages.get("/me/certificates/:serial") { _, context in try await certificate(context) }
-        pages.get("/me/certificates/:serial/pdf") { _, context in try await pdf(context) }
+        pages.get("/me/certificates/:serial/pdf") { request, context in
+            try await pdf(context, language: request.uri.queryParameters.get("lang"))
+        }
         pages.get("/me/certificates/:serial/qr.svg") { _, context in try await qrCode(context) }
     }
 
@@ -173,13 +175,15 @@ struct VolunteerPages {
         return renderer.render("me/certificate", title: c.groupedSerial, page: page, context: context)
     }
 
-    func pdf(_ context: WebRequestContext) async throws -> Response {
+    /// The certificate's PDF; `?lang=en` gives the English rendering (anything else the Chinese default).
+    func pdf(_ context: WebRequestContext, language parameter: String? = nil) async throws -> Response {
+        let language = parameter.flatMap(CertificateLanguage.init(rawValue:)) ?? .chinese
         let issued = try await ownCertificate(context)
-        // Rendering takes tens of milliseconds of CPU: off the concurrency pool.
-        let pdf = try await NIOThreadPool.singleton.runIfActive { try CertificatePDF.render(issued) }
+        // Rendering takes milliseconds of CPU: off the concurrency pool.
+        let pdf = try await NIOThreadPool.singleton.runIfActive { try CertificatePDF.render(issued, language: language) }
         var headers: HTTPFields = [
             .contentType: "application/pdf",
-            .contentDisposition: "attachment; filename=\"certificate-\(issued.certificate.groupedSerial).pdf\"",
+            .contentDisposition: "attachment; filename=\"certificate-\(issued.certificate.groupedSerial)\(language == .chinese ? "" : "-en").pdf\"",
         ]
         SecurityHeaders.apply(to: &headers, signedIn: true)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: pdf)))

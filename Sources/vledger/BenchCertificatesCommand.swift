@@ -23,6 +23,7 @@ struct BenchCertificates: AsyncParsableCommand {
     @Option(help: "HTTP requests per route.") var requests = 20_000
     @Option(help: "Concurrent keep-alive connections.") var connections = 4
     @Option(help: "Database URL of an EMPTY scratch database (default: a temporary SQLite file).") var database: String?
+    @Option(help: "Also write the last certificate's PDF here, to look at.") var samplePDF: String?
 
     func run() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vledger-bench-\(UUID().uuidString)")
@@ -39,6 +40,7 @@ struct BenchCertificates: AsyncParsableCommand {
 
         // Issuing: the use case (records, signature, storage) and the PDF, one after another.
         var tokens: [String] = []
+        var lastIssued: IssuedCertificate?
         var pdfBytes = 0
         var pdfSeconds = 0.0
         let issueStart = ContinuousClock.now
@@ -49,9 +51,35 @@ struct BenchCertificates: AsyncParsableCommand {
             pdfBytes += try CertificatePDF.render(issued).count
             pdfSeconds += (ContinuousClock.now - pdfStart).seconds
             tokens.append(issued.certificate.token)
+            lastIssued = issued
         }
         let issueSeconds = (ContinuousClock.now - issueStart).seconds
         let lastToken = tokens.last ?? ""
+
+        // Signing alone (the Ed25519 JWS of the claims), in the same run, as the yardstick for the PDF.
+        guard let lastIssued else { throw ValidationError("--certificates must be at least 1") }
+        let signRounds = 500
+        let signStart = ContinuousClock.now
+        for _ in 0..<signRounds { _ = try await ledger.certificates!.authority.sign(CertificateClaims(lastIssued.certificate)) }
+        let signMilliseconds = (ContinuousClock.now - signStart).seconds / Double(signRounds) * 1000
+        // The PDF alone, repeated on one certificate (one page, 12 records).
+        let renderRounds = 100
+        let renderStart = ContinuousClock.now
+        var onePageBytes = 0
+        for _ in 0..<renderRounds { onePageBytes = try CertificatePDF.render(lastIssued).count }
+        let renderMilliseconds = (ContinuousClock.now - renderStart).seconds / Double(renderRounds) * 1000
+        if let samplePDF { try Data(try CertificatePDF.render(lastIssued)).write(to: URL(fileURLWithPath: samplePDF)) }
+        // A long certificate: the same volunteer with 500 records, per page.
+        var long = lastIssued
+        long.records = (0..<500).map { lastIssued.records[$0 % lastIssued.records.count] }
+        long.certificate.recordCount = long.records.count
+        long.certificate.minutes = long.records.reduce(0) { $0 + $1.minutes }
+        let longRounds = 10
+        let longStart = ContinuousClock.now
+        var longBytes = 0
+        for _ in 0..<longRounds { longBytes = try CertificatePDF.render(long).count }
+        let longMilliseconds = (ContinuousClock.now - longStart).seconds / Double(longRounds) * 1000
+        let longPages = Self.pageCount(pdf: try CertificatePDF.render(long))
 
         // The parts of a verification, in process: the use case (token, key, database), then the page.
         let rounds = 2000
@@ -122,6 +150,10 @@ struct BenchCertificates: AsyncParsableCommand {
                      certificates, pdfBytes / max(1, certificates) / 1024, issueSeconds, Double(certificates) / issueSeconds))
         print(String(format: "  of which the PDF: %.1f ms each; issuing alone (records, serial, signature, storage): %.1f ms each",
                      pdfSeconds / Double(certificates) * 1000, (issueSeconds - pdfSeconds) / Double(certificates) * 1000))
+        print(String(format: "PDF alone, one page (12 records), %ld repeats: %.2f ms each, %ld bytes; signing alone: %.2f ms each (PDF / signing: %.1f)",
+                     renderRounds, renderMilliseconds, onePageBytes, signMilliseconds, renderMilliseconds / signMilliseconds))
+        print(String(format: "PDF of 500 records: %ld pages, %.1f ms (%.2f ms a page), %ld KiB", longPages, longMilliseconds,
+                     longMilliseconds / Double(max(1, longPages)), longBytes / 1024))
         print("token length: \(lastToken.utf8.count) characters")
         print(String(format: "in process: verification use case %.0f µs, page %.0f µs (%ld bytes)", useCaseMicroseconds,
                      pageMicroseconds, pageBytes / rounds))
@@ -134,6 +166,12 @@ struct BenchCertificates: AsyncParsableCommand {
         print(String(format: "GET /v/{token} with every cache off: %.0f requests/s (%.2f of trivial): Ed25519, database, page each time",
                      cold.rate, cold.rate / trivial.rate))
         print("peak resident memory: \(ResourceUsage.peakResidentMiB()) MiB")
+    }
+
+    /// The pages of a PDF: its `/Type /Page` objects.
+    static func pageCount(pdf: [UInt8]) -> Int {
+        let text = String(decoding: pdf, as: UTF8.self)
+        return text.matches(of: #//Type\s*/Page[^s]/#).count
     }
 
     /// An organization, `volunteers` members and `recordsEach` two-hour records of each, recorded through the ledger.
