@@ -215,6 +215,12 @@ def test_a_witness_cosigns_the_checkpoint_and_the_monitor_requires_it(tmp_path):
         refused = run("log", "monitor", "--url", url, "--state", f"{folder}/other-monitor.json", "--key", log_vkey, "--witness-key", other)
         assert refused.returncode == 2 and "FAILED" in refused.stdout and "cosignature" in refused.stdout, refused.stdout
         assert not os.path.exists(f"{folder}/other-monitor.json")
+
+        # The witness stops gracefully on SIGTERM, its state kept.
+        witness.terminate()
+        assert witness.wait(timeout=30) == 0
+        assert "witness stopped" in open(f"{folder}/witness.log").read()
+        assert json.load(open(f"{folder}/witness-state.json"))["logs"][origin]["size"] >= int(size)
     finally:
         for process in processes:
             process.terminate()

@@ -86,7 +86,7 @@ public protocol WitnessStateStorage: Sendable {
 }
 
 /// A JSON state file replaced atomically: written to a temporary file in its folder, flushed to disk, renamed over the
-/// old one. One witness process per file.
+/// old one (the folder flushed too). One witness process per file.
 public struct WitnessStateFile: WitnessStateStorage {
     public let path: String
 
@@ -117,6 +117,13 @@ public struct WitnessStateFile: WitnessStateStorage {
             try handle.synchronize()
             try handle.close()
             guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            // The rename itself reaches the disk with its folder.
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            let descriptor = open(folder, O_RDONLY)
+            if descriptor >= 0 {
+                _ = fsync(descriptor)
+                _ = close(descriptor)
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
