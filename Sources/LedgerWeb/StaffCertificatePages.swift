@@ -20,6 +20,9 @@ struct StaffCertificatePages {
             try await pdf(context, language: request.uri.queryParameters.get("lang"))
         }
         pages.post("/org/certificates/:serial/revoke") { _, context in try await revoke(context) }
+        pages.post("/org/certificates/batches") { _, context in try await startBatch(context) }
+        pages.get("/org/certificates/batches/:job") { _, context in try await batchPage(context) }
+        pages.get("/org/certificates/batches/:job/zip") { _, context in try await batchZip(context) }
         pages.get("/org/accounts") { _, context in try await accounts(context, errors: FieldErrors(), notice: nil) }
         pages.post("/org/accounts") { _, context in try await createAccount(context) }
     }
@@ -56,12 +59,15 @@ struct StaffCertificatePages {
             var volunteerNumber: String
             var from: String
             var to: String
+            var batchFrom: String
+            var batchTo: String
             var errors: [String: String]
             var notice: String?
         }
         return renderer.render("org/certificates", title: renderer.text("nav_certificates", context.language),
                                page: Page(certificates: rows, volunteerNumber: f["volunteerNumber"] ?? "", from: f["from"] ?? "",
-                                          to: f["to"] ?? "", errors: errors.dictionary, notice: notice),
+                                          to: f["to"] ?? "", batchFrom: f["batchFrom"] ?? "", batchTo: f["batchTo"] ?? "",
+                                          errors: errors.dictionary, notice: notice),
                                context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -108,6 +114,79 @@ struct StaffCertificatePages {
             errors.add("revoke", "\(serial.prefix(24)): \(BilingualText.pick(error.message, context.language))")
             return try await list(context, errors: errors, notice: nil)
         }
+    }
+
+    // MARK: Batches
+
+    /// Starts a batch of certificates for every member with records in the period and sends the browser to its page.
+    func startBatch(_ context: WebRequestContext) async throws -> Response {
+        let scope = try StaffScope(context)
+        let f = context.form
+        var errors = FieldErrors()
+        let from = f["batchFrom"].flatMap { $0.isEmpty ? nil : $0 }.map { LocalDate(iso: $0) }
+        let to = f["batchTo"].flatMap { $0.isEmpty ? nil : $0 }.map { LocalDate(iso: $0) }
+        if case .some(.none) = from { errors.add("batchFrom", renderer.text("error_date", context.language)) }
+        if case .some(.none) = to { errors.add("batchTo", renderer.text("error_date", context.language)) }
+        guard errors.isEmpty else { return try await list(context, errors: errors, notice: nil) }
+        do {
+            let job = try await batches.start(CertificateBatchScope(organizationId: scope.organizationId, from: from ?? nil, to: to ?? nil),
+                                              ledger: ledger, by: scope.principal, logger: context.logger)
+            return WebRedirect.to("/org/certificates/batches/\(job.id)")
+        } catch is CertificateBatchBusy {
+            errors.add("batch", renderer.text("certificate_batch_busy", context.language))
+        } catch let error as LedgerError where error.kind == .invalidInput {
+            errors.add("batch", BilingualText.pick(error.message, context.language))
+        }
+        return try await list(context, errors: errors, notice: nil)
+    }
+
+    /// A batch's page: its progress while it runs (the page reloads itself), then the counts and the ZIP.
+    func batchPage(_ context: WebRequestContext) async throws -> Response {
+        let job = try batch(context)
+        let zone = try await StaffScope(context).timeZone(ledger)
+        struct Page {
+            var id: String
+            var period: String
+            var startedAt: String
+            var running: Bool
+            var finished: Bool
+            var failure: String?
+            var done: Int
+            var total: Int
+            var percent: Int
+            var issued: Int
+            var reused: Int
+            var skipped: Int
+        }
+        let open = renderer.text("period_open", context.language)
+        let period = "\(job.scope.from?.description ?? open) – \(job.scope.to?.description ?? open)"
+        let page = Page(id: job.id, period: period, startedAt: PageFormat.moment(job.startedAt, zone),
+                        running: job.state == .running, finished: job.state == .finished,
+                        failure: job.failure.map { BilingualText.pick($0, context.language) }, done: job.done,
+                        total: max(job.total, job.done), percent: job.percent, issued: job.summary.issued,
+                        reused: job.summary.reused, skipped: job.summary.skipped)
+        return renderer.render("org/certificate-batch", title: renderer.text("certificate_batch_title", context.language),
+                               page: page, context: context, refreshSeconds: job.state == .running ? 2 : nil)
+    }
+
+    /// The finished batch's ZIP, streamed from its file.
+    func batchZip(_ context: WebRequestContext) async throws -> Response {
+        let job = try batch(context)
+        guard let path = batches.zipPath(of: job) else { return WebRedirect.to("/org/certificates/batches/\(job.id)") }
+        var headers: HTTPFields = [.contentType: "application/zip",
+                                   .contentDisposition: "attachment; filename=\"\(CertificateBatchJobs.downloadName(job))\""]
+        SecurityHeaders.apply(to: &headers, signedIn: true)
+        return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: path, context: context))
+    }
+
+    /// The batch, for staff of its organization only (others get not-found, as for an id that does not exist).
+    private func batch(_ context: WebRequestContext) throws -> CertificateBatchJobs.Job {
+        let scope = try StaffScope(context)
+        let id = context.parameters.get("job") ?? ""
+        guard let job = batches.job(id, by: scope.principal) else {
+            throw LedgerError.notFound(entity: "certificate batch", key: String(id.prefix(40)))
+        }
+        return job
     }
 
     // MARK: Accounts
