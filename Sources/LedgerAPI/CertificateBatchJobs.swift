@@ -71,8 +71,7 @@ public final class CertificateBatchJobs: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let folder = self.folder
         let (job, isNew, expired) = try jobs.withLock { jobs -> (Job, Bool, [Job]) in
-            let expired = jobs.byId.values.filter { job in job.finishedAt.map { now.timeIntervalSince($0) >= Self.keptFor } ?? false }
-            for old in expired { jobs.byId[old.id] = nil }
+            let expired = Self.removeExpired(&jobs, now: now)
             let running = jobs.byId.values.filter { $0.state == .running && $0.scope.organizationId == scope.organizationId }
             if let same = running.first(where: { $0.scope == scope && $0.language == language }) { return (same, false, expired) }
             guard running.count < Self.maxRunningPerOrganization, jobs.byId.count < Self.maxJobs else { throw CertificateBatchBusy() }
@@ -83,16 +82,30 @@ public final class CertificateBatchJobs: Sendable {
             jobs.byId[id] = job
             return (job, true, expired)
         }
-        for old in expired { try? FileManager.default.removeItem(atPath: old.zipPath) }
+        Self.removeFiles(of: expired)
         if isNew { Task { await run(job, ledger: ledger, principal: principal, logger: logger) } }
         return job
     }
 
     /// The job, for those who may run its organization's batches; nil for anyone else, so a guessed id shows nothing.
-    public func job(_ id: String, by principal: Principal) -> Job? {
-        jobs.withLock { $0.byId[id] }.flatMap {
-            AccessPolicy.canWriteOrganizationData(principal, organizationId: $0.scope.organizationId) ? $0 : nil
+    public func job(_ id: String, by principal: Principal, now: Date = Date()) -> Job? {
+        let (job, expired) = jobs.withLock { jobs in
+            let expired = Self.removeExpired(&jobs, now: now)
+            return (jobs.byId[id], expired)
         }
+        Self.removeFiles(of: expired)
+        return job.flatMap { AccessPolicy.canWriteOrganizationData(principal, organizationId: $0.scope.organizationId) ? $0 : nil }
+    }
+
+    /// Takes out the jobs finished more than `keptFor` ago.
+    private static func removeExpired(_ jobs: inout Jobs, now: Date) -> [Job] {
+        let expired = jobs.byId.values.filter { job in job.finishedAt.map { now.timeIntervalSince($0) >= keptFor } ?? false }
+        for old in expired { jobs.byId[old.id] = nil }
+        return expired
+    }
+
+    private static func removeFiles(of expired: [Job]) {
+        for old in expired { try? FileManager.default.removeItem(atPath: old.zipPath) }
     }
 
     /// The finished job's ZIP file: one PDF per certificate, named by volunteer number and serial.

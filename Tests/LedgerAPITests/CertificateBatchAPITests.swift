@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LedgerAPI
 import LedgerCore
+import Logging
 import Testing
 import ZIPFoundation
 
@@ -93,6 +95,22 @@ struct CertificateBatchAPITests {
             let sameZip = try await f.send(client, .get, try #require(rerun["zipUrl"] as? String), as: "aStaff")
             #expect(try Self.entries(sameZip.body).map(\.name) == entries.map(\.name))
         }
+    }
+
+    @Test func aFinishedBatchIsKeptAnHourThenForgottenWithItsZip() async throws {
+        let (f, _) = try await Self.fixture()
+        let jobs = CertificateBatchJobs(parent: f.directory)
+        let principal = Principal(userId: nil, role: .organizationStaff, organizationId: f.organizationA.id)
+        let started = try await jobs.start(CertificateBatchScope(organizationId: f.organizationA.id), ledger: f.ledger, by: principal,
+                                           logger: Logger(label: "test"))
+        let job = try #require(try await jobs.settled(started.id, by: principal, timeout: .seconds(30)))
+        #expect(job.state == .finished && job.summary == CertificateBatchSummary(issued: 2, reused: 0, skipped: 2))
+        let zip = try #require(jobs.zipPath(of: job))
+        #expect(FileManager.default.fileExists(atPath: zip))
+        #expect(jobs.job(job.id, by: principal, now: Date().addingTimeInterval(CertificateBatchJobs.keptFor - 60)) != nil)
+        #expect(jobs.job(job.id, by: Principal(userId: nil, role: .organizationAdmin, organizationId: f.organizationB.id)) == nil)
+        #expect(jobs.job(job.id, by: principal, now: Date().addingTimeInterval(CertificateBatchJobs.keptFor + 60)) == nil)
+        #expect(!FileManager.default.fileExists(atPath: zip), "its ZIP is deleted with it")
     }
 
     @Test func onlyThoseWhoMayRunTheOrganizationsBatchesSeeIt() async throws {
