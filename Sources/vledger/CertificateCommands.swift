@@ -178,6 +178,9 @@ struct Verify: AsyncParsableCommand {
     var checkpoint: String?
     @Option(help: "The transparency log's verifier key (name+hash+base64, as /log/vkey serves it), or a file holding it; with --checkpoint.")
     var logKey: String?
+    @Option(name: .customLong("witness-key"), help: "A witness's cosigner key (name+hash+base64), repeatable; with --checkpoint, the proof's checkpoint must carry their cosignatures.")
+    var witnessKeys: [String] = []
+    @Option(help: "How many of the --witness-key must have cosigned (default: all of them).") var witnessQuorum: Int?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var certificateOptions: CertificateOptions
 
@@ -188,7 +191,8 @@ struct Verify: AsyncParsableCommand {
             guard CertificateSerial(text) == nil else {
                 throw ValidationError("--checkpoint needs the certificate's token, URL or QR image, not its serial")
             }
-            try LogProofFiles.check(token: OfflineVerifier.token(in: text), proofPath: checkpoint, logKey: logKey)
+            try LogProofFiles.check(token: OfflineVerifier.token(in: text), proofPath: checkpoint, logKey: logKey,
+                                    witnessKeys: witnessKeys, witnessQuorum: witnessQuorum)
             if jwks == nil { return }
         }
         if let jwks {

@@ -51,6 +51,16 @@ struct CertificateLogProofCommandTests {
         #expect(crossed.status != 0)
         #expect(crossed.output.contains("another token"), "\(crossed.output)")
 
+        // A witness policy the proof does not meet: written offline by `vledger issue`, it carries no cosignature.
+        let witness = try CosignatureSigner.generate(name: "witness.example").verifier.encoded
+        let uncosigned = try s.run(["verify", s.file("qr.png"), "--checkpoint", s.file("cert.tlog-proof"), "--log-key", key,
+                                    "--witness-key", witness] + offline)
+        #expect(uncosigned.status != 0)
+        #expect(uncosigned.output.contains("0 valid cosignature(s) by the given witnesses, 1 required"), "\(uncosigned.output)")
+        let optional = try s.run(["verify", s.file("qr.png"), "--checkpoint", s.file("cert.tlog-proof"), "--log-key", key,
+                                  "--witness-key", witness, "--witness-quorum", "0"] + offline)
+        #expect(optional.status == 0 && optional.output.contains("cosigned by no given witness"), "\(optional.output)")
+
         let keyless = try s.run(["verify", s.file("qr.png"), "--checkpoint", s.file("cert.tlog-proof")] + offline)
         #expect(keyless.status != 0 && keyless.error.contains("--log-key"), "\(keyless.error)")
     }

@@ -23,8 +23,8 @@ struct TLogProofTests {
         #expect(proof.text.contains("\nindex \(index)\n"))
         let read = try TLogProof(text: proof.text)
         #expect(read == proof)
-        let checkpoint = try read.verify(entry: entries[index], logKey: Self.signer.verifier)
-        #expect(checkpoint.size == 13)
+        let (checkpoint, cosigners) = try read.verify(entry: entries[index], logKey: Self.signer.verifier)
+        #expect(checkpoint.size == 13 && cosigners.isEmpty)
     }
 
     @Test func anotherEntryOrIndexIsNotIncluded() throws {
@@ -72,7 +72,7 @@ struct TLogProofTests {
         tree.append(entry: Array("after".utf8))
         let note = try Self.signer.sign(Checkpoint(origin: Self.signer.verifier.name, size: 3, root: tree.root).text)
         let proof = TLogProof(extra: entry.bytes, index: 1, hashes: try Merkle.inclusionProof(index: 1, size: 3, in: tree), checkpointNote: note)
-        let (logged, checkpoint) = try proof.verifyIssuance(of: token, logKey: Self.signer.verifier)
+        let (logged, checkpoint, _) = try proof.verifyIssuance(of: token, logKey: Self.signer.verifier)
         #expect(logged.serial == "ABCDEFGHJKMNPQRS" && checkpoint.size == 3)
         #expect(throws: TLogProofError.otherEntry("the entry commits to another token")) {
             try proof.verifyIssuance(of: token + "x", logKey: Self.signer.verifier)
@@ -81,6 +81,24 @@ struct TLogProofTests {
         noEntry.extra = nil
         #expect(throws: TLogProofError.malformed("no extra data: the logged entry is missing")) {
             try noEntry.verifyIssuance(of: token, logKey: Self.signer.verifier)
+        }
+    }
+
+    @Test func witnessesCosignaturesCountTowardsTheQuorum() throws {
+        var (proof, entries) = try Self.proof(index: 4)
+        let witness = try CosignatureSigner(name: "witness.example", seed: Array(repeating: 3, count: 32))
+        let stranger = try CosignatureSigner(name: "stranger.example", seed: Array(repeating: 4, count: 32))
+        let text = try Checkpoint.open(proof.checkpointNote, origin: Self.signer.verifier.name, logKey: Self.signer.verifier).1.text
+        #expect(throws: TLogProofError.tooFewCosignatures(valid: 0, required: 1)) {
+            try proof.verify(entry: entries[4], logKey: Self.signer.verifier, witnesses: [witness.verifier], quorum: 1)
+        }
+        proof.checkpointNote += try witness.cosignatureLine(text: text, time: 1_780_000_000)
+        proof = try TLogProof(text: proof.text)
+        let (_, cosigners) = try proof.verify(entry: entries[4], logKey: Self.signer.verifier,
+                                              witnesses: [witness.verifier, stranger.verifier], quorum: 1)
+        #expect(cosigners == [witness.verifier])
+        #expect(throws: TLogProofError.tooFewCosignatures(valid: 1, required: 2)) {
+            try proof.verify(entry: entries[4], logKey: Self.signer.verifier, witnesses: [witness.verifier, stranger.verifier], quorum: 2)
         }
     }
 }

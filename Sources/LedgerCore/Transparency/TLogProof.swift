@@ -6,6 +6,8 @@ public enum TLogProofError: Error, Equatable, Sendable, CustomStringConvertible 
     case malformed(String)
     /// The checkpoint inside is not signed by the log's key, or not of its origin.
     case checkpoint(NoteError)
+    /// Fewer of the given witnesses cosigned the checkpoint than required.
+    case tooFewCosignatures(valid: Int, required: Int)
     /// The inclusion proof does not lead from the entry to the checkpoint's root.
     case notIncluded(index: Int, size: Int)
     /// The logged entry is not the one of this certificate.
@@ -15,6 +17,8 @@ public enum TLogProofError: Error, Equatable, Sendable, CustomStringConvertible 
         switch self {
         case .malformed(let why): "不是 c2sp.org/tlog-proof@v1 证明 / not a tlog-proof: \(why)"
         case .checkpoint(let error): "检查点未通过验证 / the checkpoint does not verify: \(error)"
+        case .tooFewCosignatures(let valid, let required):
+            "见证联署不足 / the checkpoint has \(valid) valid cosignature(s) by the given witnesses, \(required) required"
         case .notIncluded(let index, let size): "包含证明不成立 / entry \(index) is not proven in the tree of size \(size)"
         case .otherEntry(let why): "日志条目与证明不符 / the logged entry is not this certificate's: \(why)"
         }
@@ -81,22 +85,29 @@ public struct TLogProof: Sendable, Equatable {
     }
 
     /// Checks that `entry` is the logged entry at `index` in the tree of the checkpoint, which the log's key must have
-    /// signed (the witnesses' cosignatures of `checkpointNote` are the caller's to check). Returns the checkpoint.
-    public func verify(entry: [UInt8], logKey: NoteVerifier) throws(TLogProofError) -> Checkpoint {
-        let checkpoint: Checkpoint
-        do { (checkpoint, _) = try Checkpoint.open(checkpointNote, origin: logKey.name, logKey: logKey) } catch {
+    /// signed and at least `quorum` of `witnesses` cosigned (C2SP tlog-cosignature/v1). Returns the checkpoint and the
+    /// witnesses whose cosignature verified.
+    public func verify(entry: [UInt8], logKey: NoteVerifier, witnesses: [CosignatureVerifier] = [],
+                       quorum: Int = 0) throws(TLogProofError) -> (checkpoint: Checkpoint, cosignedBy: [CosignatureVerifier]) {
+        let checkpoint: Checkpoint, note: SignedNote
+        do { (checkpoint, note) = try Checkpoint.open(checkpointNote, origin: logKey.name, logKey: logKey) } catch {
             throw .checkpoint(error)
         }
+        let cosigners = witnesses.filter { key in
+            note.otherSignatures.contains { key.cosignatureTime(line: Substring($0), text: note.text) != nil }
+        }
+        guard cosigners.count >= quorum else { throw .tooFewCosignatures(valid: cosigners.count, required: quorum) }
         guard index < checkpoint.size,
               Merkle.verifyInclusion(leaf: .leaf(entry), index: index, size: checkpoint.size, proof: hashes, root: checkpoint.root) else {
             throw .notIncluded(index: index, size: checkpoint.size)
         }
-        return checkpoint
+        return (checkpoint, cosigners)
     }
 
     /// Checks the proof of a certificate's issuance: the extra data is the logged entry, an issuance whose digest is the
-    /// SHA-256 of `token`; returns the entry and the checkpoint.
-    public func verifyIssuance(of token: String, logKey: NoteVerifier) throws(TLogProofError) -> (LogEntry, Checkpoint) {
+    /// SHA-256 of `token`; returns the entry, the checkpoint and the witnesses that cosigned it.
+    public func verifyIssuance(of token: String, logKey: NoteVerifier, witnesses: [CosignatureVerifier] = [],
+                               quorum: Int = 0) throws(TLogProofError) -> (LogEntry, Checkpoint, [CosignatureVerifier]) {
         guard let extra else { throw .malformed("no extra data: the logged entry is missing") }
         let entry: LogEntry
         do { entry = try LogEntry(bytes: extra) } catch { throw .otherEntry("the extra data is not a canonical log entry") }
@@ -104,6 +115,7 @@ public struct TLogProof: Sendable, Equatable {
         guard entry.digest == SHA256.hash(data: Array(token.utf8)).hexString else {
             throw .otherEntry("the entry commits to another token")
         }
-        return (entry, try verify(entry: extra, logKey: logKey))
+        let (checkpoint, cosigners) = try verify(entry: extra, logKey: logKey, witnesses: witnesses, quorum: quorum)
+        return (entry, checkpoint, cosigners)
     }
 }
