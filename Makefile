@@ -6,12 +6,12 @@ HOST        ?= 127.0.0.1
 PORT        ?= 8080
 DATABASE    ?= sqlite:data/vledger.sqlite
 # Certificates: libqrencode (QR codes), cairo (PDF and PNG), zbar (reading QR images), zlib (status lists),
-# the PDF's fonts: TrueType, which cairo subsets fast and small (a page ~30 KB in ~3 ms, where the OpenType/CFF
-# Noto CJK fonts made 1.45 MB in 70 ms): fonts-arphic-uming (AR PL UMing, Ming/Song serif, Arphic Public
-# License) and fonts-wqy-microhei (sans, Apache-2.0) for Chinese, fonts-liberation (Liberation Serif, GPL-2 with a font embedding exception) for
-# Latin text; fonts-noto-cjk stays as the fallback for characters those lack and for the web pages in
-# Chromium. poppler-utils and zbar-tools check rendered PDFs in the tests; python3-venv for the
-# JOSE interoperability test.
+# the PDF's fonts: TrueType, which cairo subsets fast and small (a page ~75 KB in ~6.5 ms, where three
+# OpenType/CFF Noto CJK faces made 1.45 MB in 70+ ms): fonts-arphic-uming (AR PL UMing, Ming/Song serif,
+# Arphic Public License) and fonts-wqy-microhei (sans, Apache-2.0 or GPL-3 with font exception) for Chinese,
+# fonts-liberation (Liberation Serif, GPL-2 with a font embedding exception) for Latin text; fonts-noto-cjk
+# stays as the fallback for characters those lack, and for the web pages in Chromium. poppler-utils and
+# zbar-tools check rendered PDFs in the tests; python3-venv for the JOSE interoperability test.
 # chromium and chromium-driver run the browser tests of the web pages.
 DEB_PACKAGES = libsqlite3-dev pkg-config libqrencode-dev libcairo2-dev libzbar-dev zlib1g-dev fonts-noto-cjk \
                fonts-arphic-uming fonts-wqy-microhei fonts-liberation \

@@ -344,7 +344,10 @@ public enum CertificatePDF {
             let textX = margin + qrWidth + 10
             canvas.text(words.scanToVerify, x: textX, y: qrTop + 14, font: canvas.fonts.serifBold, size: 9)
             canvas.text(words.orOpen, x: textX, y: qrTop + 30, font: canvas.fonts.sans, size: 8.5, gray: 0.3)
-            canvas.text(issued.serialURL, x: textX, y: qrTop + 44, font: canvas.fonts.sans, size: 8.5)
+            // Between the QR code and the seal; a long public base URL gets a smaller size, never cut.
+            let urlWidth = pageWidth - margin - 75 - 46 - 8 - textX
+            canvas.text(issued.serialURL, x: textX, y: qrTop + 44, font: canvas.fonts.sans,
+                        size: canvas.size(toFit: issued.serialURL, font: canvas.fonts.sans, size: 8.5, minimum: 5.5, width: urlWidth))
             canvas.text(words.keyId, x: textX, y: qrTop + 62, font: canvas.fonts.sans, size: 7, gray: 0.4)
             canvas.text(certificate.keyId, x: textX, y: qrTop + 72, font: canvas.fonts.sans, size: 6, gray: 0.4)
 
@@ -353,9 +356,26 @@ public enum CertificatePDF {
             canvas.dashedCircle(x: sealX, y: sealY, radius: 46)
             canvas.text(words.seal, x: sealX, y: sealY - 2, font: canvas.fonts.sans, size: 8.5, align: .center, gray: 0.45)
             canvas.text(words.sealSecond, x: sealX, y: sealY + 10, font: canvas.fonts.sans, size: 7.5, align: .center, gray: 0.45)
-            canvas.text(canvas.fit(certificate.issuerName, font: canvas.fonts.serif, size: 10, width: 2 * (pageWidth - 34 - sealX)),
-                        x: sealX, y: sealY + 64, font: canvas.fonts.serif, size: 10, align: .center)
-            canvas.text(words.issued(certificate), x: sealX, y: sealY + 80, font: canvas.fonts.serif, size: 10, align: .center)
+            // The issuer's name under the seal: on one line, or on two a little smaller when long.
+            let nameWidth = 2 * (pageWidth - 36 - sealX)
+            var nameLines = canvas.wrap(certificate.issuerName, font: canvas.fonts.serif, size: 10, width: nameWidth)
+            var nameSize = 10.0
+            if nameLines.count > 1 {
+                nameSize = 9
+                nameLines = canvas.wrap(certificate.issuerName, font: canvas.fonts.serif, size: nameSize, width: nameWidth)
+            }
+            var shown = nameLines.map(\.text)
+            if shown.count > 2 {
+                let rest = String(certificate.issuerName.dropFirst(shown[0].count)).trimmingCharacters(in: .whitespaces)
+                shown = [shown[0], canvas.fit(rest, font: canvas.fonts.serif, size: nameSize, width: nameWidth)]
+            }
+            var nameY = sealY + (shown.count > 1 ? 60 : 64)
+            for line in shown {
+                canvas.text(line, x: sealX, y: nameY, font: canvas.fonts.serif, size: nameSize, align: .center)
+                nameY += nameSize + 2
+            }
+            canvas.text(words.issued(certificate), x: sealX, y: max(sealY + 80, nameY + 4), font: canvas.fonts.serif, size: 10,
+                        align: .center)
 
             // The full address the QR code holds, small, for a reader that has no camera.
             let urlTop = qrTop + qrWidth + 21
@@ -404,6 +424,14 @@ public enum CertificatePDF {
                 cairo_set_font_face(cr, run.face)
                 cairo_show_text(cr, String(run.text))
             }
+        }
+
+        /// The largest size from `size` down to `minimum` (in half points) at which `text` fits `width`.
+        func size(toFit text: String, font: FontStack, size: Double, minimum: Double, width maximum: Double) -> Double {
+            let natural = width(text, font: font, size: size)
+            guard natural > maximum else { return size }
+            // Widths scale with the size.
+            return max(minimum, (size * maximum / natural * 2).rounded(.down) / 2)
         }
 
         /// `text`, cut with "…" to fit `width`.

@@ -82,8 +82,9 @@ enum CertificateText {
         case (let from?, let to?): " from \(from) to \(to)"
         }
         let recorder = certificate.isPlatformIssued ? "the volunteer organizations of this platform" : certificate.issuerName
+        let times = certificate.recordCount == 1 ? "once" : "\(certificate.recordCount) times"
         return "This certifies that \(certificate.volunteerName) (volunteer no. \(certificate.volunteerNumber)) served"
-            + "\(period) \(certificate.recordCount) times, \(hours(certificate.minutes)) hours in total, as recorded by \(recorder)."
+            + "\(period) \(times), \(hours(certificate.minutes)) hours in total, as recorded by \(recorder)."
     }
 
     /// The period of the facts table in English: "1 January 2026 – 30 June 2026" and the like.
