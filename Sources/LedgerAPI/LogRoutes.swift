@@ -1,12 +1,15 @@
 import Foundation
 import Hummingbird
 import LedgerCore
+import Synchronization
 
 /// The transparency log as C2SP tlog-tiles serves it, cacheable as static files: the signed checkpoint, the note
 /// verifier key, hash tiles and entry bundles; and JSON inclusion and consistency proofs. Public, without a login.
 struct LogRoutes {
     let ledger: Ledger
     let log: LogPublisher
+    /// Full tiles and bundles never change once served: the last ones asked for stay in memory.
+    let tiles = ImmutableTileCache(budgetBytes: 32 << 20)
 
     /// Tiles are 256 hashes wide (height 8).
     static let tileWidth = 256
@@ -29,6 +32,8 @@ struct LogRoutes {
         tiles.get("**") { _, context -> Response in
             let path = context.parameters.getCatchAll().map(String.init)
             guard let tile = TilePath(path) else { throw HTTPError(.notFound, message: "no such tile path") }
+            let key = path.joined(separator: "/")
+            if let cached = self.tiles[key] { return Self.tileResponse(cached) }
             let size = try await log.checkpoint().size
             let bytes: [UInt8]
             if let level = tile.level {
@@ -46,10 +51,15 @@ struct LogRoutes {
                 guard entries.count == tile.width else { throw HTTPError(.notFound, message: "the log has no such entries yet") }
                 bytes = entries.flatMap { entry in [UInt8(entry.count >> 8), UInt8(entry.count & 0xFF)] + entry }
             }
-            return Response(status: .ok, headers: [.contentType: "application/octet-stream",
-                                                   .cacheControl: "public, max-age=31536000, immutable"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            let buffer = ByteBuffer(bytes: bytes)
+            self.tiles[key] = buffer
+            return Self.tileResponse(buffer)
         }
+    }
+
+    static func tileResponse(_ bytes: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "public, max-age=31536000, immutable"],
+                 body: .init(byteBuffer: bytes))
     }
 
     /// A tile's tree level is its level times 8.
@@ -162,5 +172,39 @@ struct TilePath: Equatable {
     /// The last leaf the tile covers, when its hashes are at tree level `shift`.
     func lastLeafIndex(shift: Int) -> Int {
         ((index * LogRoutes.tileWidth + width) << shift) - 1
+    }
+}
+
+/// Tiles and entry bundles already served, up to a byte budget; the oldest go first. What a tile path names never changes
+/// once it exists, so a cached one is always right.
+final class ImmutableTileCache: Sendable {
+    private struct State {
+        var tiles: [String: ByteBuffer] = [:]
+        var order: [String] = []
+        var bytes = 0
+    }
+
+    private let budgetBytes: Int
+    private let state = Mutex(State())
+
+    init(budgetBytes: Int) {
+        self.budgetBytes = budgetBytes
+    }
+
+    subscript(path: String) -> ByteBuffer? {
+        get { state.withLock { $0.tiles[path] } }
+        set {
+            guard let newValue, newValue.readableBytes <= budgetBytes else { return }
+            state.withLock { state in
+                guard state.tiles[path] == nil else { return }
+                state.tiles[path] = newValue
+                state.order.append(path)
+                state.bytes += newValue.readableBytes
+                while state.bytes > budgetBytes, !state.order.isEmpty {
+                    let oldest = state.order.removeFirst()
+                    state.bytes -= state.tiles.removeValue(forKey: oldest)?.readableBytes ?? 0
+                }
+            }
+        }
     }
 }
