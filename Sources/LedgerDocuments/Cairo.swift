@@ -45,6 +45,11 @@ final class FontStack: @unchecked Sendable {
 
     init(faces: [Face]) { self.faces = faces }
 
+    /// Whether face `index` has a glyph for `scalar`.
+    func face(_ index: Int, has scalar: Unicode.Scalar) -> Bool {
+        FcCharSetHasChar(faces[index].charset, scalar.value) != 0
+    }
+
     /// The index of the face that draws `scalar`: the first that has it, else the last (a missing glyph).
     func faceIndex(for scalar: Unicode.Scalar) -> Int {
         for (index, face) in faces.enumerated() where FcCharSetHasChar(face.charset, scalar.value) != 0 {
@@ -107,41 +112,57 @@ final class CertificateFonts: @unchecked Sendable {
 
     private init() throws(CairoFailure) {
         guard FcInit() != 0 else { throw CairoFailure("fontconfig could not be initialized") }
-        let cjkFallback = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", ":lang=zh-cn"]
-        // Bold: AR PL UMing has one weight; fontconfig asks cairo to embolden it (synthetic bold).
-        serif = try Self.stack(latin: ["Liberation Serif", "serif:lang=en"], cjk: ["AR PL UMing CN", "Noto Serif CJK SC"] + cjkFallback,
-                               style: ":weight=regular")
-        serifBold = try Self.stack(latin: ["Liberation Serif", "serif:lang=en"], cjk: ["AR PL UMing CN", "Noto Serif CJK SC"] + cjkFallback,
-                                   style: ":weight=bold")
-        sans = try Self.stack(latin: [], cjk: cjkFallback, style: ":weight=regular")
+        // Faces by file and style, shared between the roles: cairo makes one subset per face, so a fallback face
+        // used by two roles is embedded once.
+        var cache: [String: FontStack.Face] = [:]
+        // For characters the first CJK font lacks: regular faces only, the same for every role.
+        let fallback = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", ":lang=zh-cn"]
+        // Bold: AR PL UMing has one weight; fontconfig asks cairo to embolden it (synthetic bold). Noto Serif CJK
+        // (OpenType/CFF: larger and slower) serves when AR PL UMing is not installed.
+        let latinSerif = ["Liberation Serif", "serif:lang=en"]
+        serif = try Self.stack(latin: latinSerif, cjk: ["AR PL UMing CN", "Noto Serif CJK SC"], fallback: fallback,
+                               style: ":weight=regular", cache: &cache)
+        serifBold = try Self.stack(latin: latinSerif, cjk: ["AR PL UMing CN", "Noto Serif CJK SC"], fallback: fallback,
+                                   style: ":weight=bold", cache: &cache)
+        sans = try Self.stack(latin: [], cjk: ["WenQuanYi Micro Hei", "Noto Sans CJK SC"], fallback: fallback,
+                              style: ":weight=regular", cache: &cache)
     }
 
-    /// The faces of a role: the first Latin font found, the first CJK font found, and the later CJK fonts
-    /// found as fallbacks for characters the first lacks.
-    private static func stack(latin: [String], cjk: [String], style: String) throws(CairoFailure) -> FontStack {
+    /// The faces of a role: the first Latin font of `latin` found, the first CJK font of `cjk` found (in `style`),
+    /// then every `fallback` font found (regular), for characters the ones before lack.
+    static func stack(latin: [String], cjk: [String], fallback: [String], style: String,
+                      cache: inout [String: FontStack.Face]) throws(CairoFailure) -> FontStack {
         var faces: [FontStack.Face] = []
-        var seen: Set<String> = []
+        func find(_ name: String, style: String, needs: [UInt32]) -> FontStack.Face? {
+            // The family asked for, not a substitute fontconfig offers in its place.
+            guard let found = face(name + style, needs: needs, family: name.contains(":") ? nil : name) else { return nil }
+            // The same file in another style is another face (AR PL UMing regular and its synthetic bold).
+            let key = found.file + style
+            if let known = cache[key] { return known }
+            cache[key] = found
+            return found
+        }
         func add(_ face: FontStack.Face) {
-            guard seen.insert(face.file).inserted else { return }
-            faces.append(face)
+            if !faces.contains(where: { $0.file == face.file }) { faces.append(face) }
         }
         for name in latin {
-            if let face = face(name + style, needs: [0x41, 0x61, 0x30], family: name.contains(":") ? nil : name) {
+            if let face = find(name, style: style, needs: [0x41, 0x61, 0x30]) {
                 add(face)
                 break
             }
         }
-        var foundCJK = false
-        for name in cjk {
-            // The family asked for, not a substitute fontconfig offers in its place (the fallback comes later anyway).
-            if let face = face(name + style, needs: [0x5FD7, 0x8BC1, 0x41, 0x30], family: name.hasPrefix(":") ? nil : name) {
-                add(face)
-                foundCJK = true
-            }
+        let chinese: [UInt32] = [0x5FD7, 0x8BC1, 0x41, 0x30]
+        var primary: FontStack.Face?
+        for (name, style) in cjk.map({ ($0, style) }) + fallback.map({ ($0, ":weight=regular") }) where primary == nil {
+            primary = find(name, style: style, needs: chinese)
         }
-        guard foundCJK else {
-            throw CairoFailure("no font covering Chinese was found (tried \(cjk.joined(separator: ", "))): "
+        guard let primary else {
+            throw CairoFailure("no font covering Chinese was found (tried \((cjk + fallback).joined(separator: ", "))): "
                 + "install \(packages) (make deps)")
+        }
+        add(primary)
+        for name in fallback {
+            if let face = find(name, style: ":weight=regular", needs: chinese) { add(face) }
         }
         return FontStack(faces: faces)
     }
