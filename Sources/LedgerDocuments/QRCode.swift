@@ -99,33 +99,43 @@ public struct QRCode: Sendable {
     /// that prints as sharp as the rectangles of `draw`, which take a thousand path operations.
     func drawImage(in cr: OpaquePointer?, x: Double, y: Double, width: Double) {
         let modules = size + 2 * Self.quietZone
-        let side = modules * Self.imagePixelsPerModule
-        guard let image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(side), Int32(side)),
-              cairo_surface_status(image) == CAIRO_STATUS_SUCCESS, let data = cairo_image_surface_get_data(image) else {
+        let scale = Self.imagePixelsPerModule
+        let side = modules * scale
+        // A 1-bit mask (a PDF stencil mask): bit set where a module is dark; cairo's A1 pixels fill 32-bit words
+        // from the least significant bit on little-endian machines, the most significant on big-endian ones.
+        guard let mask = cairo_image_surface_create(CAIRO_FORMAT_A1, Int32(side), Int32(side)),
+              cairo_surface_status(mask) == CAIRO_STATUS_SUCCESS, let data = cairo_image_surface_get_data(mask) else {
             draw(in: cr, x: x, y: y, width: width)
             return
         }
-        defer { cairo_surface_destroy(image) }
-        cairo_surface_flush(image)
-        let stride = Int(cairo_image_surface_get_stride(image))
+        defer { cairo_surface_destroy(mask) }
+        cairo_surface_flush(mask)
+        let stride = Int(cairo_image_surface_get_stride(mask))
         // One row of pixels per row of modules, copied to the module's other pixel rows.
-        let scale = Self.imagePixelsPerModule
         for moduleRow in 0..<modules {
             let first = data + moduleRow * scale * stride
-            let pixels = UnsafeMutableRawPointer(first).assumingMemoryBound(to: UInt32.self)
-            for moduleColumn in 0..<modules {
-                let colour: UInt32 = isDark(x: moduleColumn - Self.quietZone, y: moduleRow - Self.quietZone) ? 0x00_0000 : 0xFF_FFFF
-                for pixel in moduleColumn * scale..<(moduleColumn + 1) * scale { pixels[pixel] = colour }
+            let words = UnsafeMutableRawPointer(first).assumingMemoryBound(to: UInt32.self)
+            for index in 0..<stride / 4 { words[index] = 0 }
+            for moduleColumn in 0..<modules where isDark(x: moduleColumn - Self.quietZone, y: moduleRow - Self.quietZone) {
+                for pixel in moduleColumn * scale..<(moduleColumn + 1) * scale {
+                    let bit = UInt32(1) << UInt32(pixel % 32)
+                    words[pixel / 32] |= 1.littleEndian == 1 ? bit : UInt32(0x8000_0000) >> UInt32(pixel % 32)
+                }
             }
-            for copy in 1..<scale { (first + copy * stride).update(from: first, count: side * 4) }
+            for copy in 1..<scale { (first + copy * stride).update(from: first, count: stride) }
         }
-        cairo_surface_mark_dirty(image)
+        cairo_surface_mark_dirty(mask)
         cairo_save(cr)
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_rectangle(cr, x, y, width, width)
+        cairo_fill(cr)
         cairo_translate(cr, x, y)
         cairo_scale(cr, width / Double(side), width / Double(side))
-        cairo_set_source_surface(cr, image, 0, 0)
-        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
-        cairo_paint(cr)
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        let pattern = cairo_pattern_create_for_surface(mask)
+        cairo_pattern_set_filter(pattern, CAIRO_FILTER_NEAREST)
+        cairo_mask(cr, pattern)
+        cairo_pattern_destroy(pattern)
         cairo_restore(cr)
     }
 
