@@ -94,9 +94,10 @@ public struct QRCode: Sendable {
         return try CairoBytes.png(surface)
     }
 
-    /// Draws the symbol with its quiet zone as a square of `width` at (x, y), as one black-and-white image
-    /// of one pixel per module scaled without smoothing: in a PDF a small 1-bit image (a few hundred bytes)
-    /// that prints as sharp as the rectangles of `draw`, which take a thousand path operations.
+    /// Draws the symbol with its quiet zone as a square of `width` at (x, y): a white square, then black through
+    /// a 1-bit mask of `imagePixelsPerModule` pixels a module scaled without smoothing. In a PDF that is one
+    /// stencil mask of about 1.3 KB, as sharp in print as the rectangles of `draw`, which take a thousand path
+    /// operations (60 KB of content to write and compress for every certificate).
     func drawImage(in cr: OpaquePointer?, x: Double, y: Double, width: Double) {
         let modules = size + 2 * Self.quietZone
         let scale = Self.imagePixelsPerModule
