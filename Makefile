@@ -6,7 +6,7 @@ HOST        ?= 127.0.0.1
 PORT        ?= 8080
 DATABASE    ?= sqlite:data/vledger.sqlite
 # Certificates: libqrencode (QR codes), cairo (PDF and PNG), zbar (reading QR images), zlib (status lists),
-# the PDF's fonts: TrueType, which cairo subsets fast and small (a page ~75 KB in ~6.5 ms, where three
+# the PDF's fonts: TrueType, which cairo subsets fast and small (a page ~75 KB in ~6 ms, where three
 # OpenType/CFF Noto CJK faces made 1.45 MB in 70+ ms): fonts-arphic-uming (AR PL UMing, Ming/Song serif,
 # Arphic Public License) and fonts-wqy-microhei (sans, Apache-2.0 or GPL-3 with font exception) for Chinese,
 # fonts-liberation (Liberation Serif, GPL-2 with a font embedding exception) for Latin text; fonts-noto-cjk

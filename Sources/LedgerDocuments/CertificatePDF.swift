@@ -26,7 +26,7 @@ public enum CertificateLanguage: String, Sendable, CaseIterable {
 /// quiet zone), the serial and the verification URLs, all on the first page; "page n of m" on every page.
 /// The Chinese certificate carries English hints; the English one is English only except for the names
 /// of people, organizations and activities, which stay as recorded. Text uses embedded TrueType subsets
-/// (see `CertificateFonts`): about 30 KB and a few milliseconds a page.
+/// (see `CertificateFonts`): about 75 KB and 6 ms for a one-page certificate, under 2 ms for each further page.
 public enum CertificatePDF {
     static let pageWidth = 595.28
     static let pageHeight = 841.89
