@@ -60,24 +60,24 @@ final class FontStack: @unchecked Sendable {
 
     /// `text` cut into runs that each take one face. Spaces go with the first face too (a Latin font's narrow
     /// space, between Chinese words as well).
-    func runs(_ text: String) -> [(face: OpaquePointer, text: Substring)] {
-        guard faces.count > 1 else { return [(faces[0].face, Substring(text))] }
-        var runs: [(face: OpaquePointer, text: Substring)] = []
-        var runStart = text.startIndex
+    func runs(_ text: String) -> [(face: OpaquePointer, text: String)] {
+        guard faces.count > 1 else { return [(faces[0].face, text)] }
+        // Cut between Unicode scalars (a combining mark may take another face than its base letter).
+        let scalars = text.unicodeScalars
+        var runs: [(face: OpaquePointer, text: String)] = []
+        var runStart = scalars.startIndex
         var current = -1
-        var index = text.startIndex
-        while index < text.endIndex {
-            let scalar = text.unicodeScalars[index]
-            let next = text.unicodeScalars.index(after: index)
-            let face = faceIndex(for: scalar)
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let face = faceIndex(for: scalars[index])
             if face != current {
-                if current >= 0 { runs.append((faces[current].face, text[runStart..<index])) }
+                if current >= 0 { runs.append((faces[current].face, String(scalars[runStart..<index]))) }
                 runStart = index
                 current = face
             }
-            index = next
+            index = scalars.index(after: index)
         }
-        if current >= 0 { runs.append((faces[current].face, text[runStart..<text.endIndex])) }
+        if current >= 0 { runs.append((faces[current].face, String(scalars[runStart..<scalars.endIndex]))) }
         return runs
     }
 }

@@ -403,7 +403,7 @@ public enum CertificatePDF {
             for run in font.runs(text) {
                 cairo_set_font_face(cr, run.face)
                 var extents = cairo_text_extents_t()
-                cairo_text_extents(cr, String(run.text), &extents)
+                cairo_text_extents(cr, run.text, &extents)
                 total += extents.x_advance
             }
             return total
@@ -422,7 +422,7 @@ public enum CertificatePDF {
             cairo_move_to(cr, start, y)
             for run in font.runs(text) {
                 cairo_set_font_face(cr, run.face)
-                cairo_show_text(cr, String(run.text))
+                cairo_show_text(cr, run.text)
             }
         }
 

@@ -43,6 +43,9 @@ struct CertificateFontTests {
             #expect(runs.map(\.text).joined() == "证明 No. 12", "runs keep every character in order")
         }
         #expect(fonts.serif.runs("证明 No.").count == 2, "the serif: Chinese in the CJK face, the rest in the Latin one")
+        // A combining mark after a Chinese character: cut between scalars, nothing lost or doubled.
+        let combining = "证\u{0301}明 e\u{0301}"
+        #expect(fonts.serif.runs(combining).map(\.text).joined().unicodeScalars.elementsEqual(combining.unicodeScalars))
     }
 
     @Test func withoutAnyFontCoveringChineseTheErrorNamesTheDebianPackages() {
