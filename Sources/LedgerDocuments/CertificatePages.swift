@@ -9,7 +9,11 @@ public enum CertificatePages {
         guard let index = result.logIndex else { return "" }
         let covered = result.inSignedCheckpoint == true
             ? "已纳入签名检查点 / in the signed checkpoint" : "待纳入签名检查点 / awaiting the next signed checkpoint"
-        return "<dt>透明日志 Transparency log</dt><dd id=\"log-index\">#\(index)（\(covered)\(result.inCosignedCheckpoint == true ? "；已经见证方联署 / cosigned by witnesses" : "")）</dd>\n"
+        // With a signed checkpoint, the C2SP tlog-proof that `vledger verify --checkpoint` checks offline.
+        let proof = result.inSignedCheckpoint == true ? result.certificate.map {
+            " <a id=\"log-proof\" href=\"/api/v1/log/certificate-proofs/\(HTMLText.escape($0.serial))\" download>下载日志证明 / log proof</a>"
+        } ?? "" : ""
+        return "<dt>透明日志 Transparency log</dt><dd id=\"log-index\">#\(index)（\(covered)\(result.inCosignedCheckpoint == true ? "；已经见证方联署 / cosigned by witnesses" : "")）\(proof)</dd>\n"
     }
 
     /// The verification page: in one glance 有效 / 已撤销 / 已更正 / 无效, then the certificate's public facts
