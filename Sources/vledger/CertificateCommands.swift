@@ -117,20 +117,22 @@ struct Issue: AsyncParsableCommand {
             try await issueToAllMembers(language)
             return
         }
+        // The log's key is checked before anything is issued: a key file of another origin refuses here, not after.
+        let logSigner = try tlogProof.map { _ in try LogProofFiles.signer(try certificateOptions.configuration(database)) }
         let issued = try await withCertificateLedger(database, certificateOptions) { ledger in
             let organizationId = try await org.asyncMap { try await ledger.organization(creditCode: $0).id }
-            let issued = try await ledger.issueCertificate(
+            return try await ledger.issueCertificate(
                 CertificateRequest(volunteerNumber: volunteer, organizationId: organizationId,
                                    from: try from.map(parseDay), to: try to.map(parseDay)),
                 by: .localOperator)
-            if let tlogProof {
-                try await LogProofFiles.write(serial: issued.certificate.serial, to: tlogProof, ledger: ledger,
-                                              configuration: try certificateOptions.configuration(database))
-            }
-            return issued
         }
         try Data(try CertificatePDF.render(issued, language: language)).write(to: URL(fileURLWithPath: out))
         if let png { try Data(try QRCode(issued.verificationURL).png()).write(to: URL(fileURLWithPath: png)) }
+        if let tlogProof, let logSigner {
+            try await withLedger(database) { ledger in
+                try await LogProofFiles.write(serial: issued.certificate.serial, to: tlogProof, ledger: ledger, signer: logSigner)
+            }
+        }
         let c = issued.certificate
         print("证明编号 serial \(c.groupedSerial): \(c.volunteerName) (\(c.volunteerNumber)), "
               + "\(HoursFormat.hours(fromMinutes: c.minutes)) 小时 hours in \(c.recordCount) records, issued by \(c.issuerName)")

@@ -7,12 +7,15 @@ import LedgerCore
 /// C2SP tlog-proof files of certificates: written beside a PDF by `vledger issue --tlog-proof`, checked offline by
 /// `vledger verify --checkpoint`.
 enum LogProofFiles {
-    /// Sequences the log, signs a checkpoint with the log's key from the key file (the same key the server signs with),
-    /// and writes the proof of `serial`'s issuance to `path`.
-    static func write(serial: String, to path: String, ledger: Ledger, configuration: AppConfiguration) async throws {
+    /// The log's note signer from the key file (the same key the server signs with), for the configured origin.
+    static func signer(_ configuration: AppConfiguration) throws -> NoteSigner {
+        try CertificateKeyFile.logSigner(path: configuration.effectiveKeysFile, origin: configuration.effectiveLogOrigin)
+    }
+
+    /// Sequences the log, signs a checkpoint with `signer`, and writes the proof of `serial`'s issuance to `path`.
+    static func write(serial: String, to path: String, ledger: Ledger, signer: NoteSigner) async throws {
         var ledger = ledger
-        let log = LogPublisher(store: ledger.store, signer: try CertificateKeyFile.logSigner(
-            path: configuration.effectiveKeysFile, origin: configuration.effectiveLogOrigin))
+        let log = LogPublisher(store: ledger.store, signer: signer)
         try await log.refresh()
         ledger.transparencyLog = log
         let proof = try await ledger.certificateLogProof(serial: serial)

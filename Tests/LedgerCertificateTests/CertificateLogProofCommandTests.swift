@@ -61,6 +61,15 @@ struct CertificateLogProofCommandTests {
                                   "--witness-key", witness, "--witness-quorum", "0"] + offline)
         #expect(optional.status == 0 && optional.output.contains("cosigned by no given witness"), "\(optional.output)")
 
+        // A key file made for another origin (the public address differs) is refused before anything is issued.
+        let listed = try s.run(["certificates", "list"] + s.common).output
+        let otherOrigin = try s.run(["issue", "--volunteer", s.volunteer.number, "--out", s.file("third.pdf"),
+                                     "--tlog-proof", s.file("third.tlog-proof"), "--database", s.database, "--keys", s.keys,
+                                     "--public-base-url", "https://elsewhere.example.org"])
+        #expect(otherOrigin.status != 0 && otherOrigin.error.contains("origin"), "\(otherOrigin.error)")
+        #expect(try s.run(["certificates", "list"] + s.common).output == listed, "nothing issued")
+        #expect(!FileManager.default.fileExists(atPath: s.file("third.pdf")))
+
         let keyless = try s.run(["verify", s.file("qr.png"), "--checkpoint", s.file("cert.tlog-proof")] + offline)
         #expect(keyless.status != 0 && keyless.error.contains("--log-key"), "\(keyless.error)")
     }
