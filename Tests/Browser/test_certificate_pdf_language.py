@@ -67,4 +67,6 @@ def test_staff_find_an_english_pdf_link_on_each_certificate_row(server, laptop):
     assert link.text == "English PDF" and link.get_attribute("href").endswith(f"/org/certificates/{serial}/pdf?lang=en")
     status, pdf = status_of(session_opener(laptop), link.get_attribute("href"))
     assert status == 200 and "Certificate of Volunteer Service Record" in pdf_text(pdf)
+    # The row's revoke form names its reason field for screen readers too.
+    no_serious_accessibility_violations(laptop)
     assert javascript_errors(laptop) == []
