@@ -127,10 +127,12 @@ struct StaffCertificatePages {
         let to = f["batchTo"].flatMap { $0.isEmpty ? nil : $0 }.map { LocalDate(iso: $0) }
         if case .some(.none) = from { errors.add("batchFrom", renderer.text("error_date", context.language)) }
         if case .some(.none) = to { errors.add("batchTo", renderer.text("error_date", context.language)) }
-        guard errors.isEmpty else { return try await list(context, errors: errors, notice: nil) }
+        let language = CertificateLanguage(parameter: f["batchLang"] ?? "zh")
+        if language == nil { errors.add("batchLang", BilingualText.pick("请选择中文或英文 / choose Chinese or English", context.language)) }
+        guard errors.isEmpty, let language else { return try await list(context, errors: errors, notice: nil) }
         do {
             let job = try await batches.start(CertificateBatchScope(organizationId: scope.organizationId, from: from ?? nil, to: to ?? nil),
-                                              ledger: ledger, by: scope.principal, logger: context.logger)
+                                              language: language, ledger: ledger, by: scope.principal, logger: context.logger)
             return WebRedirect.to("/org/certificates/batches/\(job.id)")
         } catch is CertificateBatchBusy {
             errors.add("batch", renderer.text("certificate_batch_busy", context.language))

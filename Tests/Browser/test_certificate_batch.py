@@ -7,14 +7,16 @@ import urllib.request
 import zipfile
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from conftest import javascript_errors, screenshot
+from test_certificate_pdf_language import pdf_text
 from test_web_pages import login, no_serious_accessibility_violations, session_opener, status_of, wait_until
 
 FIRST_QUARTER = ("2025-01-01", "2025-03-31")
 
 
-def start_batch(driver, server, shot=None):
+def start_batch(driver, server, shot=None, language=None):
     """Fills the batch form on /org/certificates, submits it, and waits on the job's page until it has finished."""
     driver.get(server["url"] + "/org/certificates")
     form = driver.find_element(By.ID, "batch-form")
@@ -22,6 +24,8 @@ def start_batch(driver, server, shot=None):
     # Date inputs take the date as typed in the browser's locale; set the value directly instead.
     for name, value in zip(("batchFrom", "batchTo"), FIRST_QUARTER):
         driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.ID, name), value)
+    if language:
+        Select(driver.find_element(By.ID, "batchLang")).select_by_value(language)
     if shot:
         driver.execute_script("arguments[0].scrollIntoView()", form)
         screenshot(driver, shot)
@@ -87,3 +91,13 @@ def test_an_admin_issues_certificates_for_all_members_and_downloads_them_as_one_
     assert again == {"issued": 0, "reused": certificates, "skipped": counts["skipped"]}, again
     status, data = status_of(opener, laptop.find_element(By.ID, "batch-zip").get_attribute("href"))
     assert status == 200 and set(pdfs_in(data)) == set(first), "the same serials, so the same files"
+    assert "志愿服务记录证明" in pdf_text(next(iter(first.values())))
+
+    # In English for the volunteers applying abroad: the same certificates, rendered in English.
+    _, english = start_batch(laptop, server, language="en")
+    assert english == again, english
+    status, data = status_of(opener, laptop.find_element(By.ID, "batch-zip").get_attribute("href"))
+    translated = pdfs_in(data)
+    assert status == 200 and set(translated) == set(first)
+    text = pdf_text(next(iter(translated.values())))
+    assert "Certificate of Volunteer Service Record" in text and "志愿服务记录证明" not in text
