@@ -54,9 +54,7 @@ struct TransparencyLogPages {
             let (checkpoint, opened) = try Checkpoint.open(note, origin: log.origin, logKey: log.verifier)
             size = checkpoint.size
             root = Data(checkpoint.root.bytes).base64EncodedString()
-            cosigners = Set(log.witnesses.filter { witness in
-                opened.otherSignatures.contains { witness.key.cosignatureTime(line: Substring($0), text: opened.text) != nil }
-            }.map(\.key.name))
+            cosigners = Set(opened.cosigners(among: log.witnesses.map(\.key)).map(\.name))
         }
         let signedSize = size, first = max(0, size - Self.latestShown)
         let entries = try await ledger.store.read { r in try r.logEntries(from: first, limit: signedSize - first) }

@@ -102,3 +102,10 @@ public enum Cosignature {
         Array("cosignature/v1\ntime \(time)\n".utf8) + Array(text.utf8)
     }
 }
+
+extension SignedNote {
+    /// Those of `witnesses` whose valid cosignature/v1 of this note's text is among its other signature lines.
+    public func cosigners(among witnesses: [CosignatureVerifier]) -> [CosignatureVerifier] {
+        witnesses.filter { key in otherSignatures.contains { key.cosignatureTime(line: Substring($0), text: text) != nil } }
+    }
+}

@@ -84,9 +84,7 @@ public struct LogMonitor: Sendable {
         do {
             let opened = try SignedNote.open(note, verifiers: [verifierKey])
             checkpoint = try Checkpoint(text: opened.text)
-            cosigners = witnesses.filter { key in
-                opened.otherSignatures.contains { key.cosignatureTime(line: Substring($0), text: opened.text) != nil }
-            }
+            cosigners = opened.cosigners(among: witnesses)
         } catch NoteError.unverified {
             throw LogMonitorError.badSignature
         } catch {

@@ -50,7 +50,12 @@ public actor LogPublisher {
         if witnesses.isEmpty { return latest.note }
         if quorum > 0 { return cosigned?.note }
         guard cosignatures.size == latest.checkpoint.size else { return latest.note }
-        return latest.note + cosignatures.lines.sorted { $0.key.name < $1.key.name }.map(\.value).joined()
+        return latest.note + cosignatureLines
+    }
+
+    /// The cosignature lines collected for the latest checkpoint, in witness-name order.
+    private var cosignatureLines: String {
+        cosignatures.lines.sorted { $0.key.name < $1.key.name }.map(\.value).joined()
     }
 
     /// The served checkpoint note; not found while a required quorum has cosigned none.
@@ -116,7 +121,7 @@ public actor LogPublisher {
         }
         if cosignatures.size == checkpoint.size, cosignatures.lines.count >= max(quorum, 1),
            (cosigned?.checkpoint.size ?? -1) <= checkpoint.size {
-            cosigned = (checkpoint, note + cosignatures.lines.sorted { $0.key.name < $1.key.name }.map(\.value).joined())
+            cosigned = (checkpoint, note + cosignatureLines)
         }
         return failures
     }

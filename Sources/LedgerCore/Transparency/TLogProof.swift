@@ -93,9 +93,7 @@ public struct TLogProof: Sendable, Equatable {
         do { (checkpoint, note) = try Checkpoint.open(checkpointNote, origin: logKey.name, logKey: logKey) } catch {
             throw .checkpoint(error)
         }
-        let cosigners = witnesses.filter { key in
-            note.otherSignatures.contains { key.cosignatureTime(line: Substring($0), text: note.text) != nil }
-        }
+        let cosigners = note.cosigners(among: witnesses)
         guard cosigners.count >= quorum else { throw .tooFewCosignatures(valid: cosigners.count, required: quorum) }
         guard index < checkpoint.size,
               Merkle.verifyInclusion(leaf: .leaf(entry), index: index, size: checkpoint.size, proof: hashes, root: checkpoint.root) else {
