@@ -111,19 +111,8 @@ struct BenchCertificates: AsyncParsableCommand {
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: CertificatePages.verification(result))))
         }
-        let portBox = Mutex<Int?>(nil)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "vledger"),
-                              onServerRunning: { channel in portBox.withLock { $0 = channel.localAddress?.port } },
-                              logger: logger)
-        let (trivial, verification, echo, cold) = try await withThrowingTaskGroup(of: Void.self) {
-            group -> (LoadResult, LoadResult, LoadResult, LoadResult) in
-            group.addTask { try await app.runService() }
-            var port: Int?
-            for _ in 0..<500 where port == nil {
-                try await Task.sleep(for: .milliseconds(10))
-                port = portBox.withLock { $0 }
-            }
-            guard let port else { throw ValidationError("the bench server did not start") }
+        let (trivial, verification, echo, cold) = try await LoadGenerator.withServer(router, logger: logger) {
+            port -> (LoadResult, LoadResult, LoadResult, LoadResult) in
             let paths = tokens.map { "/v/\($0)" }
             // Warm both routes up, then measure them alternately and keep each one's best run.
             _ = try await LoadGenerator.run(port: port, paths: ["/bench/trivial"], requests: 500, connections: connections)
@@ -140,7 +129,6 @@ struct BenchCertificates: AsyncParsableCommand {
                                                    connections: connections)
             let cold = try await LoadGenerator.run(port: port, paths: tokens.map { "/bench/uncached/\($0)" },
                                                    requests: requests / 4, connections: connections)
-            group.cancelAll()
             return (trivial, verification, echo, cold)
         }
         try await store.close()
@@ -217,6 +205,27 @@ struct LoadResult: Comparable {
 enum LoadGenerator {
     struct Failure: Error, CustomStringConvertible {
         var description: String
+    }
+
+    /// Serves `router` on a free loopback port for as long as `body` runs with that port, then stops the server.
+    static func withServer<T: Sendable>(_ router: Router<LedgerRequestContext>, logger: Logger,
+                                        _ body: (Int) async throws -> T) async throws -> T {
+        let portBox = Mutex<Int?>(nil)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "vledger"),
+                              onServerRunning: { channel in portBox.withLock { $0 = channel.localAddress?.port } },
+                              logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group -> T in
+            group.addTask { try await app.runService() }
+            var port: Int?
+            for _ in 0..<500 where port == nil {
+                try await Task.sleep(for: .milliseconds(10))
+                port = portBox.withLock { $0 }
+            }
+            guard let port else { throw ValidationError("the bench server did not start") }
+            let result = try await body(port)
+            group.cancelAll()
+            return result
+        }
     }
 
     static func run(port: Int, paths: [String], requests: Int, connections: Int) async throws -> LoadResult {

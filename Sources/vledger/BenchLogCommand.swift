@@ -6,7 +6,6 @@ import LedgerAPI
 import LedgerApp
 import LedgerCore
 import Logging
-import Synchronization
 
 /// The transparency log at size: appending N entries (queued in transactions as events queue them, then sequenced with
 /// every subtree hash) next to N plain SHA-256 hashes of the same entries in the same run; the root, inclusion and
@@ -89,28 +88,16 @@ struct BenchLog: AsyncParsableCommand {
         logger.logLevel = .critical
         let router = buildRouter(ledger: ledger)
         router.get("/bench/trivial") { _, _ in "ok" }
-        let portBox = Mutex<Int?>(nil)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "vledger"),
-                              onServerRunning: { channel in portBox.withLock { $0 = channel.localAddress?.port } },
-                              logger: logger)
         let fullTiles = size / 256
         let tilePaths = (0..<min(fullTiles, 2000)).map { _ in "/log/tile/0/" + Self.tileIndex(Int.random(in: 0..<fullTiles)) }
         let bundlePaths = tilePaths.map { $0.replacingOccurrences(of: "/log/tile/0/", with: "/log/tile/entries/") }
         let requests = self.requests, connections = self.connections
-        let (trivial, tiles, bundles) = try await withThrowingTaskGroup(of: Void.self) { group -> (LoadResult, LoadResult, LoadResult) in
-            group.addTask { try await app.runService() }
-            var port: Int?
-            for _ in 0..<500 where port == nil {
-                try await Task.sleep(for: .milliseconds(10))
-                port = portBox.withLock { $0 }
-            }
-            guard let port else { throw ValidationError("the bench server did not start") }
+        let (trivial, tiles, bundles) = try await LoadGenerator.withServer(router, logger: logger) { port -> (LoadResult, LoadResult, LoadResult) in
             _ = try await LoadGenerator.run(port: port, paths: ["/bench/trivial"], requests: 500, connections: connections)
             _ = try await LoadGenerator.run(port: port, paths: tilePaths, requests: 500, connections: connections)
             let trivial = try await LoadGenerator.run(port: port, paths: ["/bench/trivial"], requests: requests, connections: connections)
             let tiles = try await LoadGenerator.run(port: port, paths: tilePaths, requests: requests, connections: connections)
             let bundles = try await LoadGenerator.run(port: port, paths: bundlePaths, requests: requests, connections: connections)
-            group.cancelAll()
             return (trivial, tiles, bundles)
         }
         try await store.close()
