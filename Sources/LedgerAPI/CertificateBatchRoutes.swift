@@ -49,17 +49,18 @@ struct CertificateBatchRoutes {
             // A batch about to finish is waited for a little, so a client that asks at once gets the ZIP.
             let started = try job(context)
             let job = try await jobs.settled(started.id, by: try context.requirePrincipal(), timeout: Self.zipWait) ?? started
-            guard let path = jobs.zipPath(of: job) else {
+            // One download: the file is removed as it is taken.
+            guard let zip = try jobs.takeZip(of: job) else {
                 throw HTTPError(.conflict, message: job.state == .failed
                     ? "批量出具失败，没有 ZIP / the batch failed: there is no ZIP"
+                    : job.state == .finished ? CertificateBatchBody.downloadedMessage
                     : "批量出具尚未完成 / the batch has not finished yet")
             }
-            let body = try await FileIO().loadFile(path: path, context: context)
             return Response(status: .ok, headers: [
                 .contentType: "application/zip",
                 .contentDisposition: "attachment; filename=\"\(CertificateBatchJobs.downloadName(job))\"",
                 .cacheControl: "private, no-store",
-            ], body: body)
+            ], body: zip.responseBody)
         }
     }
 
@@ -95,8 +96,13 @@ struct CertificateBatchBody: ResponseEncodable {
     var failure: String?
     var startedAt: String
     var finishedAt: String?
-    /// Where the ZIP is, once finished.
+    /// Where the ZIP is, once finished and until downloaded (it is downloaded once, then removed).
     var zipUrl: String?
+    /// Whether the ZIP was downloaded, and so removed.
+    var downloaded: Bool
+
+    static let downloadedMessage = "ZIP 已下载并从服务器删除；如需再次下载，请重新批量出具（不会重复出具证明） / "
+        + "the ZIP was downloaded and removed from the server; start the batch again to download it again (no certificate is issued twice)"
 
     init(_ job: CertificateBatchJobs.Job) {
         id = job.id
@@ -114,6 +120,21 @@ struct CertificateBatchBody: ResponseEncodable {
         failure = job.failure
         startedAt = Wire.time(job.startedAt, .ledgerDefault)
         finishedAt = job.finishedAt.map { Wire.time($0, .ledgerDefault) }
-        zipUrl = job.state == .finished ? "/api/v1/certificate-batches/\(job.id)/zip" : nil
+        zipUrl = job.state == .finished && !job.downloaded ? "/api/v1/certificate-batches/\(job.id)/zip" : nil
+        downloaded = job.downloaded
+    }
+}
+
+extension BatchZip {
+    /// The file as a response body, read in chunks of 128 KiB.
+    public var responseBody: ResponseBody {
+        ResponseBody(contentLength: size) { writer in
+            while true {
+                let chunk = try await self.read(upTo: 128 * 1024)
+                if chunk.isEmpty { break }
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        }
     }
 }

@@ -41,7 +41,9 @@ struct ClaimRoutes {
             // Larger than other JSON bodies: it may carry an image.
             let bytes = try await request.body.collect(upTo: (ClaimEvidence.maximumSize / 3 + 1) * 4 + 64 * 1024)
             let input: ClaimInput
-            do { input = try Self.decoder.decode(ClaimInput.self, from: Data(buffer: bytes)) } catch {
+            do { input = try StrictJSONDecoder(Self.decoder).decode(ClaimInput.self, from: Data(buffer: bytes)) } catch let error as LedgerError {
+                throw error  // an undeclared field, named
+            } catch {
                 throw HTTPError(.badRequest, message: "请求体不是有效的补录申请 JSON / the body is not a valid hours-claim JSON object")
             }
             let evidence = try input.evidence.map { text -> [UInt8] in

@@ -26,6 +26,9 @@ public struct LedgerRequestContext: RequestContext {
         return encoder
     }
 
+    /// JSON bodies decoded strictly: a field the API document does not declare is refused (422 naming it).
+    public var requestDecoder: StrictJSONDecoder { StrictJSONDecoder() }
+
     /// JSON bodies up to 1 MiB; CSV uploads stream past this limit.
     public var maxUploadSize: Int { 1 << 20 }
 

@@ -19,6 +19,9 @@ public struct AppConfiguration: Sendable {
     public var readLagLimitSeconds = 10
     /// The certificate key file; nil: next to the SQLite database, else `data/vledger-keys.json`.
     public var keysFile: String?
+    /// The folder of certificate batch ZIPs, private to the server (0700, files 0600, emptied at start); nil:
+    /// `certificate-batches` next to the SQLite database, else `data/certificate-batches`.
+    public var batchFolder: String?
     /// What QR codes point to; nil: the server's own address.
     public var publicBaseURL: String?
     /// The transparency log's origin (its name in checkpoints, e.g. `volunteer.example.gov.cn/log`); nil: the host and
@@ -61,6 +64,16 @@ public struct AppConfiguration: Sendable {
             return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("vledger-keys.json").path
         }
         return "data/vledger-keys.json"
+    }
+
+    /// The batch folder: configured, else beside the SQLite database, else `data/certificate-batches` (one folder per
+    /// server process: each empties its own at start).
+    public var effectiveBatchFolder: String {
+        if let batchFolder { return batchFolder }
+        if case .sqlite(let path)? = try? StoreLocation(databaseURL) {
+            return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("certificate-batches").path
+        }
+        return "data/certificate-batches"
     }
 
     /// The log's origin: configured, else derived from the public base URL (never from the listening port, which may
@@ -128,6 +141,9 @@ extension AppConfiguration {
         Setting(key: "keys", environmentVariable: "VLEDGER_KEYS_FILE",
                 help: "certificate key file (default: vledger-keys.json next to the SQLite database)", isSecret: false,
                 apply: { $0.keysFile = try nonEmpty($1) }, show: { $0.effectiveKeysFile }),
+        Setting(key: "batch-folder", environmentVariable: "VLEDGER_BATCH_FOLDER",
+                help: "folder of certificate batch ZIPs, private to the server and emptied at start (default: certificate-batches next to the SQLite database)",
+                isSecret: false, apply: { $0.batchFolder = try nonEmpty($1) }, show: { $0.effectiveBatchFolder }),
         Setting(key: "public-base-url", environmentVariable: "VLEDGER_PUBLIC_BASE_URL",
                 help: "base URL printed in QR codes (default: this server's address)", isSecret: false,
                 apply: { c, v in

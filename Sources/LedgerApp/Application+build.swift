@@ -50,8 +50,9 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
     var ledger = ledger
     ledger.sessionLifetime = TimeInterval(configuration.sessionHours * 3600)
     let registry = MetricsBackend.registry
-    // Batches of certificates, started and followed from the API and the web pages alike.
-    let certificateBatches = CertificateBatchJobs()
+    // Batches of certificates, started and followed from the API and the web pages alike; their ZIPs in the
+    // server's private folder, emptied now of what an earlier process left.
+    let certificateBatches = try CertificateBatchJobs(folder: URL(fileURLWithPath: configuration.effectiveBatchFolder, isDirectory: true))
     let router = buildRouter(ledger: ledger, certificateBatches: certificateBatches)
     MetricsEndpoint(registry: registry, token: configuration.metricsToken).register(on: router)
     let web = try await WebInterface(ledger: ledger, settings: WebSettings(
@@ -85,6 +86,7 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
         app.addServices(PeriodicService.keyFileWatcher(keyring, ledger: ledger, logger: logger))
     }
     app.addServices(PeriodicService.forgottenCheckIns(ledger, logger: logger))
+    app.addServices(PeriodicService.expiredCertificateBatches(certificateBatches, logger: logger))
     if let log = ledger.transparencyLog {
         app.addServices(PeriodicService.logCheckpoints(log, logger: logger))
         if !log.witnesses.isEmpty { app.addServices(PeriodicService.witnessCosignatures(log, logger: logger)) }

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerAPI
 import LedgerCertificates
 import LedgerCore
 import LedgerPostgres
@@ -81,6 +82,14 @@ struct PeriodicService: Service {
             let closed = try await ledger.closeForgottenCheckIns()
             if closed > 0 { logger.notice("closed forgotten check-ins", metadata: ["count": "\(closed)"]) }
         }, failure: "closing forgotten check-ins failed")
+    }
+
+    /// Every five minutes, removes the ZIPs of certificate batches finished more than an hour ago and not downloaded.
+    static func expiredCertificateBatches(_ batches: CertificateBatchJobs, logger: Logger) -> PeriodicService {
+        PeriodicService(interval: .seconds(300), logger: logger, round: {
+            let removed = batches.forgetExpired()
+            if removed > 0 { logger.debug("removed expired certificate batches", metadata: ["count": "\(removed)"]) }
+        }, failure: "removing expired certificate batches failed")
     }
 
     /// Creates next year's partitions of records and revisions on PostgreSQL every six hours (`migrate` created them up

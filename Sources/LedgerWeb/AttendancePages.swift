@@ -121,7 +121,9 @@ struct AttendancePages {
         var error: String?
     }
 
-    func checkInPage(_ request: Request, _ context: WebRequestContext, error: String?, justCheckedIn: Bool = false) async throws -> Response {
+    /// The volunteer's check-in page; with `error`, answered with `errorStatus`, the status the API gives the same refusal.
+    func checkInPage(_ request: Request, _ context: WebRequestContext, error: String?, errorStatus: HTTPResponse.Status = .conflict,
+                     justCheckedIn: Bool = false) async throws -> Response {
         let (principal, _) = try context.requireVolunteer()
         let id = try context.pathID()
         let code = String((context.form["code"] ?? request.uri.queryParameters.get("code").map { String($0) } ?? "").prefix(20))
@@ -142,7 +144,7 @@ struct AttendancePages {
                                code: code, checkedInAt: here.map { PageFormat.moment($0.checkedInAt, zone) }, justCheckedIn: justCheckedIn,
                                error: error)
         return renderer.render("me/check-in", title: activity.title, page: page, context: context,
-                               status: error == nil ? .ok : .conflict)
+                               status: error == nil ? .ok : errorStatus)
     }
 
     func checkInOrOut(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -160,7 +162,7 @@ struct AttendancePages {
             _ = try await ledger.selfCheckIn(activityId: id, code: code, position: position, by: principal)
             return try await checkInPage(request, context, error: nil, justCheckedIn: true)
         } catch let error as LedgerError where error.kind == .conflict || error.kind == .invalidInput || error.kind == .forbidden {
-            return try await checkInPage(request, context, error: BilingualText.pick(error.message, context.language))
+            return try await checkInPage(request, context, error: BilingualText.pick(error.message, context.language), errorStatus: error.httpStatus)
         }
     }
 

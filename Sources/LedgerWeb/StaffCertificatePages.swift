@@ -159,6 +159,8 @@ struct StaffCertificatePages {
             var issued: Int
             var reused: Int
             var skipped: Int
+            /// The ZIP was downloaded, and so removed.
+            var downloaded: Bool
         }
         let open = renderer.text("period_open", context.language)
         let period = "\(job.scope.from?.description ?? open) – \(job.scope.to?.description ?? open)"
@@ -166,7 +168,7 @@ struct StaffCertificatePages {
                         running: job.state == .running, finished: job.state == .finished,
                         failure: job.failure.map { BilingualText.pick($0, context.language) }, done: job.done,
                         total: max(job.total, job.done), percent: job.percent, issued: job.summary.issued,
-                        reused: job.summary.reused, skipped: job.summary.skipped)
+                        reused: job.summary.reused, skipped: job.summary.skipped, downloaded: job.downloaded)
         return renderer.render("org/certificate-batch", title: renderer.text("certificate_batch_title", context.language),
                                page: page, context: context, refreshSeconds: job.state == .running ? 2 : nil)
     }
@@ -174,11 +176,12 @@ struct StaffCertificatePages {
     /// The finished batch's ZIP, streamed from its file.
     func batchZip(_ context: WebRequestContext) async throws -> Response {
         let job = try batch(context)
-        guard let path = batches.zipPath(of: job) else { return WebRedirect.to("/org/certificates/batches/\(job.id)") }
+        // One download: the file is removed as it is taken; the batch's page then says so.
+        guard let zip = try batches.takeZip(of: job) else { return WebRedirect.to("/org/certificates/batches/\(job.id)") }
         var headers: HTTPFields = [.contentType: "application/zip",
                                    .contentDisposition: "attachment; filename=\"\(CertificateBatchJobs.downloadName(job))\""]
         SecurityHeaders.apply(to: &headers, signedIn: true)
-        return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: path, context: context))
+        return Response(status: .ok, headers: headers, body: zip.responseBody)
     }
 
     /// The batch, for staff of its organization only (others get not-found, as for an id that does not exist).

@@ -60,7 +60,7 @@ struct StaffSignUpPages {
             RosterRow(id: e.signUp.id, number: e.volunteerNumber, name: e.volunteerName,
                       signedUpAt: PageFormat.moment(e.signUp.signedUpAt, zone),
                       state: renderer.text("sign_up_\(e.signUp.state.rawValue)", context.language), stateClass: e.signUp.state.rawValue,
-                      reason: e.signUp.reason, decidable: e.signUp.state.isActive)
+                      reason: e.signUp.reason, decidable: e.signUp.state.isUndecided)
         }
         let audiences = RecruitmentAudience.allCases.map {
             Choice(value: $0.rawValue, label: renderer.text("audience_\($0.rawValue)", context.language), selected: $0.rawValue == shown.audience)

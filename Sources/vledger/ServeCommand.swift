@@ -25,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on, 0 picks a free one ($VLEDGER_PORT; default 8080).") var port: String?
     @Option(name: .customLong("keys"), help: "Certificate key file ($VLEDGER_KEYS_FILE; default vledger-keys.json next to the SQLite database).")
     var keysFile: String?
+    @Option(help: "Folder of certificate batch ZIPs, private to the server and emptied at start ($VLEDGER_BATCH_FOLDER; default certificate-batches next to the SQLite database).")
+    var batchFolder: String?
     @Option(help: "Base URL printed in QR codes ($VLEDGER_PUBLIC_BASE_URL; default this server's address).") var publicBaseURL: String?
     @Option(help: "The transparency log's origin in its checkpoints ($VLEDGER_LOG_ORIGIN; default the public base URL's host and path + /log).")
     var logOrigin: String?
@@ -52,7 +54,7 @@ struct Serve: AsyncParsableCommand {
     var flags: [String: String] {
         let given: [(String, String?)] = [
             ("config", config), ("database", database), ("read-database", readDatabases.isEmpty ? nil : readDatabases.joined(separator: ",")),
-            ("read-lag-limit", readLagLimit), ("host", host), ("port", port), ("keys", keysFile),
+            ("read-lag-limit", readLagLimit), ("host", host), ("port", port), ("keys", keysFile), ("batch-folder", batchFolder),
             ("public-base-url", publicBaseURL), ("log-origin", logOrigin),
             ("witness", witnesses.isEmpty ? nil : witnesses.joined(separator: ",")), ("witness-quorum", witnessQuorum), ("platform-name", platformName), ("platform-credit-code", platformCreditCode),
             ("load-samples", samples), ("resources", resources), ("log-level", logLevel), ("log-format", logFormat),

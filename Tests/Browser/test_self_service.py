@@ -10,6 +10,11 @@ from conftest import javascript_errors, screenshot
 from test_web_pages import CHINA, login, no_serious_accessibility_violations, resident_id, session_opener, status_of, wait_until
 
 
+def png_header(width, height):
+    """A PNG signature and IHDR chunk declaring `width` x `height` pixels (8-bit RGB); enough for the server's checks."""
+    return (bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]) + b"IHDR" + width.to_bytes(4, "big")
+            + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0, 0, 0, 0, 0]))
+
 def create_activity(driver, url, title, day, start="09:00", end="12:00"):
     driver.get(url + "/org/activities/new")
     driver.find_element(By.ID, "title").send_keys(title)
@@ -234,7 +239,7 @@ def test_a_volunteer_claims_hours_with_a_photo_and_staff_approve(server, laptop,
     day = (datetime.datetime.now(CHINA) - datetime.timedelta(days=2)).date()
     create_activity(laptop, url, "纸质签到的敬老活动", day, start="14:00", end="17:00")
     photo = tmp_path / "sign-in-sheet.png"
-    photo.write_bytes(bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + bytes(200))
+    photo.write_bytes(png_header(640, 480) + bytes(200))
 
     login(phone, server, "volunteer1")
     phone.find_element(By.CSS_SELECTOR, "nav a[href='/me/claims']").click()
@@ -251,6 +256,18 @@ def test_a_volunteer_claims_hours_with_a_photo_and_staff_approve(server, laptop,
     assert phone.find_elements(By.CSS_SELECTOR, "#my-claims li[data-claim]") == []
     for field, time in (("start", "14:00"), ("end", "16:30")):
         phone.execute_script("arguments[0].value = arguments[1]", phone.find_element(By.ID, field), f"{day}T{time}")
+    # A photo declaring 50000 x 50000 pixels is refused beside its field, nothing stored.
+    giant = tmp_path / "giant.png"
+    giant.write_bytes(png_header(50000, 50000) + bytes(200))
+    phone.find_element(By.ID, "evidence").send_keys(str(giant))
+    phone.find_element(By.CSS_SELECTOR, "form[action='/me/claims'] button[type=submit]").click()
+    error = WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.ID, "evidence-error")))
+    assert "50000×50000" in error.text, error.text
+    assert phone.find_elements(By.CSS_SELECTOR, "#my-claims li[data-claim]") == []
+    for field, time in (("start", "14:00"), ("end", "16:30")):
+        phone.execute_script("arguments[0].value = arguments[1]", phone.find_element(By.ID, field), f"{day}T{time}")
+    if not phone.find_element(By.ID, "note").get_attribute("value"):
+        phone.find_element(By.ID, "note").send_keys("活动使用纸质签到表")
     phone.find_element(By.ID, "evidence").send_keys(str(photo))
     phone.find_element(By.CSS_SELECTOR, "form[action='/me/claims'] button[type=submit]").click()
     WebDriverWait(phone, 30).until(EC.url_contains("#my-claims"))

@@ -50,7 +50,7 @@ struct APIFixture: Sendable {
     /// Pending hour claims of volunteerA on activityA and volunteerB on activityB, June 10 12:00 to 13:00, with a PNG.
     let claimA: HoursClaim
     let claimB: HoursClaim
-    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 1, count: 32)
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 2, 0x80, 0, 0, 1, 0xE0, 8, 2, 0, 0, 0] + Array(repeating: 1, count: 32)
     /// Tokens by account name: admin, inspector, aAdmin, aStaff, bAdmin, bStaff, volunteerA, volunteerB, selfCheckedIn.
     let tokens: [String: String]
 
@@ -152,7 +152,9 @@ struct APIFixture: Sendable {
     func test(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         var logger = Logger(label: "vledger-api-tests")
         logger.logLevel = .warning
-        let app = try await buildApplication(AppConfiguration(), ledger: ledger, logger: logger, closesStore: false)
+        var configuration = AppConfiguration()
+        configuration.batchFolder = directory.appendingPathComponent("certificate-batches").path
+        let app = try await buildApplication(configuration, ledger: ledger, logger: logger, closesStore: false)
         try await app.test(.router, test)
         try? FileManager.default.removeItem(at: directory)
     }

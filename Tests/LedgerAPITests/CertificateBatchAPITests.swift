@@ -119,11 +119,14 @@ struct CertificateBatchAPITests {
             let started = try await f.send(client, .post, "/api/v1/certificate-batches", as: "aStaff", json: CertificateBatchPayload())
             let location = try #require(started.headers[.location])
             _ = try await Self.finished(f, client, location, as: "aStaff")
-            for (account, status) in [("aAdmin", 200), ("aStaff", 200), ("admin", 200), ("bAdmin", 404), ("bStaff", 404),
-                                      ("volunteerA", 404), ("inspector", 404)] {
+            // Outsiders are answered 404 before the ZIP is looked at, so it is still there for the first who may have it.
+            for (account, status) in [("bAdmin", 404), ("bStaff", 404), ("volunteerA", 404), ("inspector", 404), ("aAdmin", 200), ("aStaff", 200),
+                                      ("admin", 200)] {
                 for path in ["", "/zip"] {
                     let response = try await f.send(client, .get, location + path, as: account)
-                    #expect(Int(response.status.code) == status, "\(account) GET \(path)")
+                    // The ZIP is served once (its file removed as it goes): those after the first are told so.
+                    let expected = path == "/zip" && status == 200 && account != "aAdmin" ? 409 : status
+                    #expect(Int(response.status.code) == expected, "\(account) GET \(path)")
                     if status == 404 { #expect(response.problemType == "urn:vledger:problem:not-found") }
                 }
             }

@@ -7,8 +7,8 @@ import Testing
 @Suite("Hour claims")
 struct HoursClaimTests {
     static let op = Principal.localOperator
-    /// The 8-byte PNG signature and a little more: enough to be taken as an image.
-    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 64)
+    /// A PNG signature and IHDR declaring 640×480 pixels, and a little more: enough to be taken as an image.
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 2, 0x80, 0, 0, 1, 0xE0, 8, 2, 0, 0, 0] + Array(repeating: 7, count: 64)
 
     static func volunteer(_ v: Volunteer) -> Principal { Principal(userId: nil, role: .volunteer, volunteerId: v.id) }
 

@@ -96,7 +96,7 @@ public struct ClaimEvidence: Sendable, Hashable {
     }
 
     /// An uploaded file as evidence: PNG, JPEG or WebP by its first bytes (whatever the name or declared type says),
-    /// within the size limit.
+    /// within the size limit and declaring sane dimensions (`ImageDimensions`).
     public static func checked(_ bytes: [UInt8]) throws(LedgerError) -> ClaimEvidence {
         guard bytes.count <= maximumSize else { throw LedgerError.uploadTooLarge(limitBytes: maximumSize) }
         let type: String
@@ -108,6 +108,14 @@ public struct ClaimEvidence: Sendable, Hashable {
             type = "image/webp"
         } else {
             throw LedgerError.invalidField(field: "evidence", reason: "须为 PNG、JPEG 或 WebP 图片 / must be a PNG, JPEG or WebP image")
+        }
+        guard let size = ImageDimensions.read(bytes) else {
+            throw LedgerError.invalidField(field: "evidence", reason: "无法读取图片尺寸，文件可能已损坏 / the image's size cannot be read; the file may be damaged")
+        }
+        guard size.isSane else {
+            let limit = "\(ImageDimensions.maximumSide)"
+            throw LedgerError.invalidField(field: "evidence", reason: "图片 \(size.width)×\(size.height) 像素过大：每边至多 \(limit) 像素、共至多 4000 万像素 / "
+                + "the image is \(size.width)×\(size.height) pixels: at most \(limit) a side and 40 megapixels in all")
         }
         return ClaimEvidence(hash: SHA256.hash(data: bytes).hexString, contentType: type, bytes: bytes)
     }

@@ -51,6 +51,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case alreadyHasLogin(volunteerNumber: String)
     /// A claim already decided the other way.
     case claimDecided(claimId: Int64, state: HoursClaimState)
+    /// An approval repeated with other minutes than the claim was approved with.
+    case claimApprovedWithOtherMinutes(claimId: Int64, approvedMinutes: Int, askedMinutes: Int)
     /// Too many wrong passwords for this account or from this address: try again after the delay.
     case loginThrottled(retryAfterSeconds: Int)
     /// An uploaded file could not be read as text: its encoding is wrong, or a line breaks a limit.
@@ -68,7 +70,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
              .spotCheckState, .findingExists, .itemsUndecided, .checkInClosed, .alreadyCheckedIn,
-             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive, .notCheckedIn, .notOnSite, .alreadyHasLogin, .claimDecided: .conflict
+             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive, .notCheckedIn, .notOnSite, .alreadyHasLogin, .claimDecided, .claimApprovedWithOtherMinutes: .conflict
         default: .invalidInput
         }
     }
@@ -112,6 +114,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notOnSite: "not-on-site"
         case .alreadyHasLogin: "already-has-login"
         case .claimDecided: "claim-decided"
+        case .claimApprovedWithOtherMinutes: "claim-approved-with-other-minutes"
         case .loginThrottled: "login-throttled"
         case .unreadableFile: "unreadable-file"
         case .uploadTooLarge: "upload-too-large"
@@ -123,7 +126,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidField(let field, _): field
         case .endNotAfterStart, .outsideActivityWindow, .inFuture, .overlapsRecord, .dailyLimitExceeded: "end"
-        case .minutesNotPositive, .minutesExceedSpan: "minutes"
+        case .minutesNotPositive, .minutesExceedSpan, .claimApprovedWithOtherMinutes: "minutes"
         case .duplicateCreditCode: "creditCode"
         case .duplicateUsername: "username"
         case .duplicateActivityTitle: "title"
@@ -205,6 +208,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "你尚未在活动 #\(activityId) 签到，不能签退 / you are not checked in at activity #\(activityId), so there is nothing to check out"
         case .claimDecided(let id, let state):
             "补录申请 #\(id) 已\(state == .approved ? "批准" : "驳回")，不能再更改 / hours claim #\(id) is already \(state.rawValue) and can no longer change"
+        case .claimApprovedWithOtherMinutes(let id, let approved, let asked):
+            "补录申请 #\(id) 已按 \(approved) 分钟批准，不能再按 \(asked) 分钟批准；如需调整请更正其服务记录 / hours claim #\(id) is already approved with \(approved) minutes, not \(asked); correct its record to change them"
         case .alreadyHasLogin(let number):
             "志愿者 \(number) 已有登录账号，可用原账号登录或请平台重置密码 / volunteer \(number) already has a login: sign in with it, or ask the platform to reset its password"
         case .notOnSite(let distance, let radius):

@@ -61,6 +61,8 @@ public enum SignUpState: String, Codable, Sendable, CaseIterable {
     public var holdsPlace: Bool { self == .pending || self == .confirmed }
     /// Whether it still counts: a volunteer has at most one active sign-up per activity.
     public var isActive: Bool { holdsPlace || self == .waitlisted }
+    /// Whether staff may still confirm or decline it.
+    public var isUndecided: Bool { self == .pending || self == .waitlisted }
 }
 
 /// A volunteer's sign-up for a recruiting activity.

@@ -101,7 +101,8 @@ extension Ledger {
 
     /// Approves a pending claim of the principal's organization, storing its record (source `claim`) under every rule,
     /// with `minutes` of actual service when staff adjust it (at most the claim's span), or rejects it with a reason.
-    /// Deciding the same way again changes nothing; the other way is refused.
+    /// Deciding the same way again changes nothing, but an approval asking for other minutes than the first is refused
+    /// naming both; deciding the other way is refused.
     public func decideHoursClaim(id: Int64, _ decision: ClaimDecision, reason: String?, minutes: Int? = nil,
                                  by principal: Principal) async throws -> HoursClaim {
         let reason = try InputCheck.optional(reason, field: "reason", maxLength: 500)
@@ -123,7 +124,16 @@ extension Ledger {
             try w.lockVolunteer(id: found.volunteerId)
             var claim = try w.claim(id: id) ?? found
             let target: HoursClaimState = decision == .approve ? .approved : .rejected
-            if claim.state == target { return claim }
+            if claim.state == target {
+                // The same approval again (say, a retried request) changes nothing; one asking for other minutes is refused.
+                if decision == .approve, let recordId = claim.recordId, let record = try w.record(id: recordId) {
+                    let asked = minutes ?? claim.minutes
+                    guard asked == record.minutes else {
+                        throw LedgerError.claimApprovedWithOtherMinutes(claimId: id, approvedMinutes: record.minutes, askedMinutes: asked)
+                    }
+                }
+                return claim
+            }
             guard claim.state == .pending else { throw LedgerError.claimDecided(claimId: id, state: claim.state) }
             if decision == .approve {
                 guard let activity = try w.activity(id: claim.activityId) else {

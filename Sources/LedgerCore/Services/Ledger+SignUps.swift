@@ -160,7 +160,8 @@ extension Ledger {
 
     /// Confirms or declines a sign-up of the principal's organization. Confirming takes a pending one (a waiting one
     /// when a place is free) and makes the volunteer a member; declining frees its place for the first waiting.
-    /// Repeating a decision changes nothing; reversing one is refused.
+    /// Repeating a decision changes nothing; reversing one is refused, a confirmation included: declining a confirmed
+    /// sign-up would leave behind the membership its confirmation created (the volunteer may still withdraw it).
     public func decideSignUp(id: Int64, _ decision: SignUpDecision, reason: String?, by principal: Principal) async throws -> SignUp {
         let reason = try InputCheck.optional(reason, field: "reason", maxLength: 500)
         let now = self.now.wholeSeconds
@@ -176,7 +177,8 @@ extension Ledger {
             var signUp = try w.signUp(id: id) ?? found
             let target: SignUpState = decision == .confirm ? .confirmed : .declined
             if signUp.state == target { return signUp }
-            guard signUp.state.isActive else { throw LedgerError.signUpNotActive(signUpId: id, state: signUp.state) }
+            // A confirmation is final: it may have made the volunteer a member, which a decline could not undo.
+            guard signUp.state.isUndecided else { throw LedgerError.signUpNotActive(signUpId: id, state: signUp.state) }
             let recruitment = try w.recruitment(activityId: signUp.activityId)
             if decision == .confirm {
                 if signUp.state == .waitlisted {
