@@ -26,9 +26,10 @@ extension Ledger {
     @discardableResult
     public func logSigningKeys(_ keys: [SigningKeyRecord]) async throws -> Int {
         let ordered = keys
+        // A backlog drains first in its own short transactions, so that this one holds the lock only briefly.
+        try await LogSequencer.sequenceAll(in: store)
         return try await store.write { w in
-            // Drain the queue first: what this transaction queues is then sequenced by it, before the lock is released.
-            while try LogSequencer.sequence(in: w) == 10_000 {}
+            try w.lockLog()
             var entries: [(at: Date, compromise: Bool, bytes: [UInt8])] = []
             for (position, key) in ordered.enumerated() {
                 if try w.logIndex(of: LogEntry.signingKeySubject(key.kid, compromised: false)) == nil {
@@ -48,8 +49,11 @@ extension Ledger {
             let ordered = entries.enumerated().sorted {
                 ($0.element.at, $0.element.compromise ? 1 : 0, $0.offset) < ($1.element.at, $1.element.compromise ? 1 : 0, $1.offset)
             }
+            // Sequenced in this transaction (with what was queued since the drain above), before the lock is released, so
+            // that servers reconciling at the same time see these subjects and log each event once.
             try w.enqueueLogEntries(ordered.map(\.element.bytes))
-            return try LogSequencer.sequence(in: w)
+            while try LogSequencer.sequence(in: w) == LogSequencer.maxBatch {}
+            return entries.count
         }
     }
 }

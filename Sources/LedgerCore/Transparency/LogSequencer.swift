@@ -1,10 +1,18 @@
 /// Gives queued log entries their places: in one transaction under the log's lock, appends them at the end of the log
 /// with the leaf hashes and every subtree hash they complete, and dequeues them. Entries are queued by the transactions
-/// of their events, so a crash between an event and its sequencing loses nothing.
+/// of their events, so a crash between an event and its sequencing loses nothing. A backlog (after an import of
+/// millions of records) drains in bounded batches, each its own short transaction, so other writers (a login) get the
+/// write lock between two batches instead of waiting for the whole backlog.
 public enum LogSequencer {
-    /// Sequences up to `limit` queued entries; returns how many.
+    /// The most entries one transaction sequences.
+    public static let maxBatch = 2_000
+    /// How long one batch's transaction should take: the longest another writer waits for the log.
+    public static let batchBudget: Duration = .milliseconds(40)
+
+    /// Sequences up to `limit` queued entries in the caller's transaction; returns how many. Only the right edge of the
+    /// stored tree (at most one hash per level) is read: each batch continues where the last one stopped.
     @discardableResult
-    public static func sequence(in w: any LedgerWriter, limit: Int = 10_000) throws -> Int {
+    public static func sequence(in w: any LedgerWriter, limit: Int = maxBatch) throws -> Int {
         try w.lockLog()
         let queued = try w.queuedLogEntries(limit: limit)
         guard !queued.isEmpty else { return 0 }
@@ -35,14 +43,22 @@ public enum LogSequencer {
         return queued.count
     }
 
-    /// Sequences everything queued in `store`, in transactions of up to 10,000 entries; returns how many.
+    /// Sequences everything queued in `store` in batches, each committed in its own transaction of at most `maxBatch`
+    /// entries, sized so that it takes about `budget`; other writers get the lock between two batches. Returns how many.
     @discardableResult
-    public static func sequenceAll(in store: any LedgerStore) async throws -> Int {
-        var total = 0
+    public static func sequenceAll(in store: any LedgerStore, maxBatch: Int = maxBatch, budget: Duration = batchBudget) async throws -> Int {
+        let maxBatch = max(1, maxBatch)
+        var total = 0, limit = min(250, maxBatch)
         while true {
-            let sequenced = try await store.write { try sequence(in: $0) }
+            let started = ContinuousClock.now
+            let sequenced = try await store.write { [limit] in try sequence(in: $0, limit: limit) }
+            let elapsed = ContinuousClock.now - started
             total += sequenced
-            if sequenced < 10_000 { return total }
+            if sequenced < limit { return total }
+            // Aim the next batch at the budget: at most twice as large, never over maxBatch.
+            let scale = min(2, budget / max(elapsed, .microseconds(100)))
+            limit = max(min(50, maxBatch), min(maxBatch, Int(Double(limit) * scale)))
+            await Task.yield()
         }
     }
 
