@@ -74,6 +74,11 @@ def test_an_admin_issues_certificates_for_all_members_and_downloads_them_as_one_
     for name, data in first.items():
         assert re.fullmatch(r"V[0-9A-Z]+-[0-9A-Z]{4}(-[0-9A-Z]{4}){3}\.pdf", name), name
         assert data.startswith(b"%PDF-"), name
+    # Downloaded once: the server removed the file, and the job page says so instead of offering it again.
+    laptop.get(job_url)
+    assert laptop.find_elements(By.ID, "batch-zip") == []
+    assert "ZIP" in laptop.find_element(By.ID, "batch-downloaded").text
+    screenshot(laptop, "certificate-batch-downloaded")
 
     # Another organization's admin does not see the batch, on the pages or in the API (which share it).
     job_id = job_url.rsplit("/", 1)[1]

@@ -263,6 +263,8 @@ def test_a_volunteer_claims_hours_with_a_photo_and_staff_approve(server, laptop,
     phone.find_element(By.CSS_SELECTOR, "form[action='/me/claims'] button[type=submit]").click()
     error = WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.ID, "evidence-error")))
     assert "50000×50000" in error.text, error.text
+    phone.execute_script("arguments[0].scrollIntoView({block: 'center'})", error)
+    screenshot(phone, "claim-photo-too-large")
     assert phone.find_elements(By.CSS_SELECTOR, "#my-claims li[data-claim]") == []
     for field, time in (("start", "14:00"), ("end", "16:30")):
         phone.execute_script("arguments[0].value = arguments[1]", phone.find_element(By.ID, field), f"{day}T{time}")
