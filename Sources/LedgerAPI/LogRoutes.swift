@@ -11,9 +11,6 @@ struct LogRoutes {
     /// Full tiles and bundles never change once served: the last ones asked for stay in memory.
     let tiles = ImmutableTileCache(budgetBytes: 32 << 20)
 
-    /// Tiles are 256 hashes wide (height 8).
-    static let tileWidth = 256
-
     func registerPublic(on router: Router<LedgerRequestContext>) {
         router.get("/log/checkpoint") { _, _ -> Response in
             guard let note = try await log.servedCheckpointNote() else {
@@ -30,24 +27,24 @@ struct LogRoutes {
         // have no OpenAPI form, hence their own group.
         let tiles = router.group("log/tile")
         tiles.get("**") { _, context -> Response in
-            let path = context.parameters.getCatchAll().map(String.init)
-            guard let tile = TilePath(path) else { throw HTTPError(.notFound, message: "no such tile path") }
-            let key = path.joined(separator: "/")
+            // Only canonical paths within the largest tree parse: no other spelling reaches the store or the cache.
+            guard let tile = TilePath(context.parameters.getCatchAll()) else { throw HTTPError(.notFound, message: "no such tile path") }
+            let key = tile.path
             if let cached = self.tiles[key] { return Self.tileResponse(cached) }
             let size = try await log.checkpoint().size
             let bytes: [UInt8]
             if let level = tile.level {
-                let shift = Self.tileLevelShift * level
-                guard tile.lastLeafIndex(shift: shift) < size else { throw HTTPError(.notFound, message: "the log has no such tile yet") }
-                let start = tile.index * Self.tileWidth
+                let shift = TilePath.levelShift * level
+                guard tile.endLeaf <= size else { throw HTTPError(.notFound, message: "the log has no such tile yet") }
+                let start = tile.index * TilePath.width
                 let hashes = try await ledger.store.read { r in
                     try r.logHashes(after: (level: shift, index: start - 1), limit: tile.width).filter { $0.level == shift }
                 }
                 guard hashes.count == tile.width else { throw HTTPError(.notFound, message: "the log has no such tile yet") }
                 bytes = hashes.flatMap(\.hash.bytes)
             } else {
-                guard tile.lastLeafIndex(shift: 0) < size else { throw HTTPError(.notFound, message: "the log has no such entries yet") }
-                let entries = try await ledger.store.read { try $0.logEntries(from: tile.index * Self.tileWidth, limit: tile.width) }
+                guard tile.endLeaf <= size else { throw HTTPError(.notFound, message: "the log has no such entries yet") }
+                let entries = try await ledger.store.read { try $0.logEntries(from: tile.index * TilePath.width, limit: tile.width) }
                 guard entries.count == tile.width else { throw HTTPError(.notFound, message: "the log has no such entries yet") }
                 bytes = entries.flatMap { entry in [UInt8(entry.count >> 8), UInt8(entry.count & 0xFF)] + entry }
             }
@@ -61,9 +58,6 @@ struct LogRoutes {
         Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "public, max-age=31536000, immutable"],
                  body: .init(byteBuffer: bytes))
     }
-
-    /// A tile's tree level is its level times 8.
-    static let tileLevelShift = 8
 
     func register(on api: RouterGroup<LedgerRequestContext>) {
         api.get("log/certificate-proofs/:serial") { _, context -> Response in
@@ -126,52 +120,6 @@ struct LogRoutes {
     static func text(_ body: String, cache: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: cache],
                  body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
-}
-
-/// A tile path of C2SP tlog-tiles after `tile/`: `L/N[.p/W]` or `entries/N[.p/W]`, N in 3-digit elements of which all
-/// but the last start with `x`.
-struct TilePath: Equatable {
-    /// nil: an entry bundle.
-    var level: Int?
-    var index: Int
-    /// 256 for a full tile, 1...255 for a partial one.
-    var width: Int
-
-    init?(_ components: [String]) {
-        var parts = components
-        guard parts.count >= 2 else { return nil }
-        if parts[0] == "entries" {
-            level = nil
-        } else {
-            guard let level = Int(parts[0]), String(level) == parts[0], (0...7).contains(level) else { return nil }
-            self.level = level
-        }
-        parts.removeFirst()
-        width = LogRoutes.tileWidth
-        if parts.count >= 2, parts[parts.count - 2].hasSuffix(".p") {
-            guard let w = Int(parts[parts.count - 1]), String(w) == parts[parts.count - 1], (1..<LogRoutes.tileWidth).contains(w) else { return nil }
-            width = w
-            parts.removeLast()
-            parts[parts.count - 1] = String(parts[parts.count - 1].dropLast(2))
-        }
-        var index = 0
-        for (position, part) in parts.enumerated() {
-            var digits = Substring(part)
-            if position < parts.count - 1 {
-                guard digits.first == "x" else { return nil }
-                digits = digits.dropFirst()
-            }
-            guard digits.count == 3, digits.allSatisfy(\.isASCII), let value = Int(digits), index <= Int.max / 1000 else { return nil }
-            index = index * 1000 + value
-        }
-        guard parts.count <= 6 else { return nil }
-        self.index = index
-    }
-
-    /// The last leaf the tile covers, when its hashes are at tree level `shift`.
-    func lastLeafIndex(shift: Int) -> Int {
-        ((index * LogRoutes.tileWidth + width) << shift) - 1
     }
 }
 

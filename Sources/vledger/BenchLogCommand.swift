@@ -89,7 +89,7 @@ struct BenchLog: AsyncParsableCommand {
         let router = buildRouter(ledger: ledger)
         router.get("/bench/trivial") { _, _ in "ok" }
         let fullTiles = size / 256
-        let tilePaths = (0..<min(fullTiles, 2000)).map { _ in "/log/tile/0/" + Self.tileIndex(Int.random(in: 0..<fullTiles)) }
+        let tilePaths = (0..<min(fullTiles, 2000)).map { _ in "/log/tile/0/" + TilePath.encode(Int.random(in: 0..<fullTiles)) }
         let bundlePaths = tilePaths.map { $0.replacingOccurrences(of: "/log/tile/0/", with: "/log/tile/entries/") }
         let requests = self.requests, connections = self.connections
         let (trivial, tiles, bundles) = try await LoadGenerator.withServer(router, logger: logger) { port -> (LoadResult, LoadResult, LoadResult) in
@@ -117,16 +117,5 @@ struct BenchLog: AsyncParsableCommand {
         print(String(format: "GET /log/tile/0/N (8 KiB of hashes): %.0f requests/s = %.2f of trivial", tiles.rate, tiles.rate / trivial.rate))
         print(String(format: "GET /log/tile/entries/N (256 entries): %.0f requests/s = %.2f of trivial", bundles.rate, bundles.rate / trivial.rate))
         print("peak resident memory: \(ResourceUsage.peakResidentMiB()) MiB")
-    }
-
-    /// A tile index as C2SP tlog-tiles writes it in a path: 3-digit elements, all but the last prefixed with "x".
-    static func tileIndex(_ index: Int) -> String {
-        var elements = [String(format: "%03ld", index % 1000)]
-        var rest = index / 1000
-        while rest > 0 {
-            elements.insert(String(format: "x%03ld", rest % 1000), at: 0)
-            rest /= 1000
-        }
-        return elements.joined(separator: "/")
     }
 }

@@ -37,4 +37,21 @@ struct LogTileServingTests {
             #expect(try await client.execute(uri: "/log/tile/0/x001/000", method: .get).status == .notFound)
         }
     }
+
+    /// Paths that once stopped the server (an overflow trap in the index) or named a tile under a second spelling are
+    /// 404, and the server answers the next request.
+    @Test func overlongSignedAndNonCanonicalPathsAreNotFound() async throws {
+        let f = try await APIFixture.make()
+        for n in 3...260 { _ = try await f.ledger.createOrganization(Factory.organization(n), by: .localOperator) }
+        _ = try await f.ledger.transparencyLog?.refresh()
+        try await f.test { client in
+            for path in ["0/x999/x999/x999/x999/x999/999", "entries/x999/x999/x999/x999/x999/999", "0/x-99/x-99/x-99/x-99/x-99/-99",
+                         "0/x999/x999/x999/999", "0/-01", "0/+00", "entries/+00", "0/0000", "0/x000/000", "entries/000.p/+1", "9/000"] {
+                let response = try await client.execute(uri: "/log/tile/" + path, method: .get)
+                #expect(response.status == .notFound, "\(path)")
+                #expect(response.headers[.cacheControl]?.contains("immutable") != true, "\(path)")
+            }
+            #expect(try await client.execute(uri: "/log/tile/0/000", method: .get).status == .ok, "the server still answers")
+        }
+    }
 }

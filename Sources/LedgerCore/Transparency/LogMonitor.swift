@@ -150,15 +150,7 @@ public struct LogMonitor: Sendable {
     }
 
     /// "x001/x234/067" for 1234067.
-    static func tilePath(_ n: Int) -> String {
-        var parts: [String] = []
-        var rest = n
-        repeat {
-            parts.insert(String(format: "%03d", rest % 1000), at: 0)
-            rest /= 1000
-        } while rest > 0
-        return parts.enumerated().map { $0.offset < parts.count - 1 ? "x" + $0.element : $0.element }.joined(separator: "/")
-    }
+    static func tilePath(_ n: Int) -> String { TilePath.encode(n) }
 
     static func entries(of bundle: [UInt8]) throws -> [[UInt8]] {
         var entries: [[UInt8]] = [], i = 0
