@@ -38,7 +38,9 @@ struct BenchPages: AsyncParsableCommand {
         let token = try await ledger.login(username: "bench-staff", password: "bench-password").token
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
-        let app = try await buildApplication(AppConfiguration(), ledger: ledger, logger: logger, closesStore: false)
+        var configuration = AppConfiguration()
+        configuration.batchFolder = scratch.appendingPathComponent("certificate-batches").path
+        let app = try await buildApplication(configuration, ledger: ledger, logger: logger, closesStore: false)
         let kinds: [(name: String, uri: String, headers: HTTPFields)] = [
             ("staff home (HTML)", "/org", [.cookie: "vledger_session=\(token)"]),
             ("records page, 50 rows (HTML)", "/org/records", [.cookie: "vledger_session=\(token)"]),

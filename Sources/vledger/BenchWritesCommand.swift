@@ -41,7 +41,8 @@ struct BenchWrites: AsyncParsableCommand {
         for location in [baseline, measured] {
             let store = try await location.open(logger: .init(label: "bench"))
             stores.append(store)
-            built.append(try await Self.side(location.description, store: store, records: requests + warmup))
+            built.append(try await Self.side(location.description, store: store, records: requests + warmup,
+                                             batchFolder: scratch.appendingPathComponent("certificate-batches-\(built.count)").path))
         }
         let requests = self.requests, sides = built
         let encoder = JSONEncoder()
@@ -78,7 +79,7 @@ struct BenchWrites: AsyncParsableCommand {
 
     /// An organization with members and an activity, a staff account with a session, and `records` valid
     /// entries for it: one two-hour slot a day for each volunteer.
-    private static func side(_ name: String, store: any LedgerStore, records: Int) async throws -> Side {
+    private static func side(_ name: String, store: any LedgerStore, records: Int, batchFolder: String) async throws -> Side {
         let now = Date()
         let ledger = Ledger(store: store, clock: { now }, passwords: BcryptPasswordHasher(cost: 4))
         let fixture = try await BenchFixture.make(ledger: ledger, rows: records, now: now)
@@ -87,7 +88,9 @@ struct BenchWrites: AsyncParsableCommand {
         let token = try await ledger.login(username: "bench-staff", password: "bench-password").token
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
-        let application = try await buildApplication(AppConfiguration(), ledger: ledger, logger: logger, closesStore: false)
+        var configuration = AppConfiguration()
+        configuration.batchFolder = batchFolder  // the bench's scratch folder, not the working directory's data/
+        let application = try await buildApplication(configuration, ledger: ledger, logger: logger, closesStore: false)
         let inputs = (0..<records).map { index in
             let (volunteer, start) = fixture.slot(index)
             return RecordInput(volunteerNumber: volunteer.number, activityId: fixture.activity.id, start: start,
