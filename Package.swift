@@ -104,6 +104,11 @@ let package = Package(
             ],
             resources: [.copy("openapi.json")]
         ),
+        // Form bodies of the web pages (urlencoded and multipart), parsed in linear time within fixed bounds.
+        .target(
+            name: "LedgerForms",
+            swiftSettings: fuzzing
+        ),
         // Excel workbooks (.xlsx): the first sheet read as rows for the import, exports written as a workbook.
         .target(
             name: "LedgerSpreadsheets",
@@ -114,7 +119,7 @@ let package = Package(
         .target(
             name: "LedgerWeb",
             dependencies: [
-                "LedgerCore", "LedgerAPI", "LedgerDocuments", "LedgerCertificates", "LedgerSpreadsheets",
+                "LedgerCore", "LedgerAPI", "LedgerDocuments", "LedgerCertificates", "LedgerSpreadsheets", "LedgerForms",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -151,7 +156,7 @@ let package = Package(
         // libFuzzer targets of the parsers (`make fuzz`); built normally, a replayer of the seed corpus.
         .executableTarget(
             name: "vledger-fuzz",
-            dependencies: ["LedgerCore", "LedgerCertificates"],
+            dependencies: ["LedgerCore", "LedgerCertificates", "LedgerForms"],
             swiftSettings: fuzzing,
             linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"], .when(traits: ["Fuzzing"]))]
         ),
@@ -172,7 +177,7 @@ let package = Package(
             name: "LedgerAPITests",
             dependencies: [
                 "LedgerCore", "LedgerSQLite", "LedgerAPI", "LedgerCertificates", "LedgerApp", "LedgerPasswords", "LedgerWeb",
-                "LedgerSpreadsheets",
+                "LedgerSpreadsheets", "LedgerForms",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // Reading the ZIP of a batch of certificates.
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -29,8 +29,9 @@ public struct LedgerRequestContext: RequestContext {
     /// JSON bodies decoded strictly: a field the API document does not declare is refused (422 naming it).
     public var requestDecoder: StrictJSONDecoder { StrictJSONDecoder() }
 
-    /// JSON bodies up to 1 MiB; CSV uploads stream past this limit.
-    public var maxUploadSize: Int { 1 << 20 }
+    /// JSON bodies up to 64 KiB without a login (a login, an invitation), 1 MiB with one; CSV uploads stream past this
+    /// limit on their own routes, after the access check.
+    public var maxUploadSize: Int { principal == nil ? 64 << 10 : 1 << 20 }
 
     /// The principal, or an "authentication required" problem.
     public func requirePrincipal() throws -> Principal {

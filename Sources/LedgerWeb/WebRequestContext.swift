@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LedgerAPI
 import LedgerCore
+import LedgerForms
 
 /// Per-request state of a web page: who is signed in (by session cookie), the page language, the CSRF
 /// token of forms, and the submitted form once the CSRF check has read it.
@@ -35,8 +36,9 @@ public struct WebRequestContext: ChildRequestContext {
         self.clientAddress = context.clientAddress
     }
 
-    /// Form posts up to 64 MiB (an import upload); larger ones are refused with 413.
-    public var maxUploadSize: Int { ImportLimits.maxPageUploadBytes }
+    /// Bodies decoded by Hummingbird itself: a form's size. Form posts are limited per route before they are read
+    /// (`FormBodyLimits`).
+    public var maxUploadSize: Int { FormBodyLimits.form }
 
     /// The signed-in principal, or "authentication required" (which pages turn into a redirect to /login).
     public func requirePrincipal() throws -> Principal {

@@ -3,11 +3,12 @@ import HTTPTypes
 import Hummingbird
 import LedgerAPI
 import LedgerCore
+import LedgerForms
 import Logging
 
 /// The middleware of every page: finds the session behind the cookie, picks the language, refuses a
-/// POST whose form lacks the CSRF token (403, nothing changed), and turns errors into HTML pages (a
-/// missing login into a redirect to /login).
+/// POST larger than its route allows this session (413, before the body is read or parsed) or whose form lacks the
+/// CSRF token (403, nothing changed), and turns errors into HTML pages (a missing login into a redirect to /login).
 struct WebSessionMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
     let ledger: Ledger
@@ -50,7 +51,11 @@ struct WebSessionMiddleware: RouterMiddleware {
         do {
             var request = request
             if request.method == .post {
-                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                let limit = FormBodyLimits.limit(path: request.uri.path, principal: context.principal)
+                if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+                    throw HTTPError(.contentTooLarge)
+                }
+                let body = try await request.collectBody(upTo: limit)
                 context.form = try FormData.parse(Array(buffer: body), contentType: request.headers[.contentType])
                 guard CSRF.matches(context.form[CSRF.fieldName], seed: context.csrfSeed) else {
                     context.logger.notice("form refused: missing or wrong CSRF token", metadata: ["path": "\(request.uri.path.prefix(200))"])

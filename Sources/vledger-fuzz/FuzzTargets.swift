@@ -2,10 +2,12 @@ import Dispatch
 import Foundation
 import LedgerCertificates
 import LedgerCore
+import LedgerForms
 
 /// libFuzzer targets for the parsers that read what strangers send: the CSV decoder and reader, the certificate
-/// token (JWS) parser and verifier, the serial parser and the identity-number checks. Each checks an invariant
-/// besides "no crash". `VLEDGER_FUZZ_TARGET` picks the target (csv, token, serial, identity).
+/// token (JWS) parser and verifier, the serial parser, the identity-number checks, the transparency log's tile paths
+/// and the web pages' form bodies. Each checks an invariant besides "no crash". `VLEDGER_FUZZ_TARGET` picks the target
+/// (csv, token, serial, identity, tile, form).
 ///
 /// Built with the Fuzzing trait (`make fuzz`), libFuzzer's driver runs the target. Built
 /// normally, this is a replayer: `vledger-fuzz TARGET FILE...` runs each file through the target once, so the
@@ -17,7 +19,9 @@ enum FuzzTargets {
         case "token": token(bytes)
         case "serial": serial(bytes)
         case "identity": identity(bytes)
-        default: fatalError("unknown fuzz target \(target): use csv, token, serial or identity")
+        case "tile": tile(bytes)
+        case "form": form(bytes)
+        default: fatalError("unknown fuzz target \(target): use csv, token, serial, identity, tile or form")
         }
     }
 
@@ -111,6 +115,26 @@ enum FuzzTargets {
         }
     }
 
+    /// A tile path parses only in its canonical spelling (it prints back as given) and ends inside the largest tree.
+    static func tile(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let tile = TilePath(text.split(separator: "/", omittingEmptySubsequences: false)) else { return }
+        precondition(tile.path == text, "\(text.prefix(100)) parsed as \(tile.path)")
+        precondition(tile.endLeaf > 0 && tile.endLeaf <= TilePath.maximumTreeSize, "tile \(tile.path) ends at \(tile.endLeaf)")
+    }
+
+    /// The first byte picks the body's type (urlencoded, or multipart with the boundary "b"); the form stays within its
+    /// bounds, and a form that parses has the same fields when parsed again.
+    static func form(_ bytes: [UInt8]) {
+        let type = (bytes.first ?? 0) % 2 == 0 ? "application/x-www-form-urlencoded" : "multipart/form-data; boundary=b"
+        let body = Array(bytes.dropFirst())
+        guard let form = try? FormData.parse(body, contentType: type) else { return }
+        precondition(form.count <= FormData.maximumFields, "\(form.count) fields")
+        precondition(form.files.values.allSatisfy { $0.bytes.count <= body.count }, "a file larger than the body")
+        let again = try? FormData.parse(body, contentType: type)
+        precondition(again?.fields == form.fields, "parsing is not deterministic")
+    }
+
     /// Runs async work to completion from the fuzzer's synchronous callback.
     static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) -> T {
         nonisolated(unsafe) var result: Result<T, any Error>?
@@ -158,7 +182,7 @@ struct FuzzReplay {
     static func main() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let target = arguments.first, arguments.count >= 2 else {
-            print("usage: vledger-fuzz csv|token|serial|identity FILE-OR-FOLDER...")
+            print("usage: vledger-fuzz csv|token|serial|identity|tile|form FILE-OR-FOLDER...")
             exit(2)
         }
         var count = 0

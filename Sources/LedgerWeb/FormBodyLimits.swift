@@ -1,0 +1,46 @@
+import LedgerCore
+
+/// How large a form post may be, decided before a byte of its body is read: a few KiB for every page (a login, a
+/// record, a sign-up), and a large limit only on the routes where an upload belongs, for a session whose role may
+/// use that route. An anonymous visitor can therefore never make the server read or parse more than `form` bytes.
+enum FormBodyLimits {
+    /// Every form without a file or a large table.
+    static let form = 64 << 10
+
+    /// A route that takes a file or a large table, its limit and who may send one. `path` is a route pattern: a
+    /// `:name` segment matches any one segment.
+    struct Upload {
+        var path: String
+        var bytes: Int
+        var roles: Set<Role>
+
+        func matches(_ requestPath: String) -> Bool {
+            let pattern = path.split(separator: "/"), segments = requestPath.split(separator: "/")
+            return pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+        }
+    }
+
+    /// Room for a multipart envelope and the form's other fields around a file.
+    static let envelope = 64 << 10
+
+    static let uploads: [Upload] = [
+        // Hour records, CSV or Excel (the page's documented limit).
+        Upload(path: "/org/import", bytes: ImportLimits.maxPageUploadBytes, roles: [.organizationAdmin, .organizationStaff]),
+        // A roster of volunteers, CSV or Excel.
+        Upload(path: "/org/volunteers/import", bytes: ImportLimits.maxPageUploadBytes, roles: [.organizationAdmin, .organizationStaff]),
+        // An hours claim with its photo.
+        Upload(path: "/me/claims", bytes: ClaimEvidence.maximumSize + envelope, roles: [.volunteer]),
+        // Hours of up to 500 volunteers on one activity, each row with a note of up to 500 characters.
+        Upload(path: "/org/activities/:id/record", bytes: 1 << 20, roles: [.organizationAdmin, .organizationStaff]),
+        // The holiday calendar file.
+        Upload(path: "/admin/holidays", bytes: 1 << 20, roles: [.platformAdmin]),
+    ]
+
+    /// The most bytes a POST to `path` by `principal` may carry.
+    static func limit(path: String, principal: Principal?) -> Int {
+        guard let principal, let upload = uploads.first(where: { $0.matches(path) }), upload.roles.contains(principal.role) else {
+            return form
+        }
+        return upload.bytes
+    }
+}
