@@ -137,6 +137,8 @@ struct CheckInBody: ResponseEncodable {
     var method: CheckInMethod
     var position: GeoPosition?
     var offSite: Bool
+    var checkOutPosition: GeoPosition?
+    var checkOutOffSite: Bool
 
     init(_ c: CheckIn, _ zone: TimeZone) {
         id = c.id
@@ -153,6 +155,8 @@ struct CheckInBody: ResponseEncodable {
         method = c.method
         position = c.position
         offSite = c.offSite
+        checkOutPosition = c.checkOutPosition
+        checkOutOffSite = c.checkOutOffSite
     }
 }
 

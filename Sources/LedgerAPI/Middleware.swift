@@ -76,7 +76,7 @@ struct ProblemMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as LedgerError {
             response = Problem(error: error, instance: request.uri.path, requestId: context.id).response
-            if case .loginThrottled(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
+            if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
         } catch let error as ImportRejection {
             response = error.problem(instance: request.uri.path, requestId: context.id).response
         } catch let error as BatchRecordingRejected {

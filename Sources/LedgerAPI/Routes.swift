@@ -115,7 +115,8 @@ struct AccountRoutes {
         api.post("invitations/redeem") { request, context -> EditedResponse<AccountBody> in
             let input = try await request.decode(as: RedeemInput.self, context: context)
             let account = try await ledger.redeemInvitation(code: input.code, documentNumber: input.documentNumber,
-                                                            username: input.username, password: input.password)
+                                                            username: input.username, password: input.password,
+                                                            clientAddress: context.clientAddress)
             context.logger.notice("invitation redeemed", metadata: ["username": "\(account.username)", "volunteerId": "\(account.volunteerId ?? 0)"])
             return EditedResponse(status: .created, response: AccountBody(account))
         }

@@ -6,7 +6,8 @@ import PostgresNIO
 extension PostgresLedgerAccess {
     private static let checkInColumns = """
         id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, closed_at, closed_by,
-        record_id, cancel_reason, method, latitude, longitude, accuracy, off_site
+        record_id, cancel_reason, method, latitude, longitude, accuracy, off_site,
+        check_out_latitude, check_out_longitude, check_out_accuracy, check_out_off_site
         """
 
     private static func checkIn(_ c: inout Columns) throws -> CheckIn {
@@ -15,7 +16,9 @@ extension PostgresLedgerAccess {
                 closedAt: try c.next(), closedBy: try c.next(), recordId: try c.next(), cancelReason: try c.next(),
                 method: try StoredValue.decode(try c.next(), column: "check_ins.method"),
                 position: GeoPosition.stored(latitude: try c.next(), longitude: try c.next(), accuracy: try c.next()),
-                offSite: try c.next())
+                offSite: try c.next(),
+                checkOutPosition: GeoPosition.stored(latitude: try c.next(), longitude: try c.next(), accuracy: try c.next()),
+                checkOutOffSite: try c.next())
     }
 
     func checkIn(id: Int64) throws -> CheckIn? {
@@ -51,7 +54,7 @@ extension PostgresLedgerAccess {
 
     func offSiteRecordIds(among recordIds: [Int64]) throws -> Set<Int64> {
         guard !recordIds.isEmpty else { return [] }
-        return Set(try rows("SELECT record_id FROM check_ins WHERE off_site AND record_id = ANY(\(recordIds))") { try $0.next(Int64.self) })
+        return Set(try rows("SELECT record_id FROM check_ins WHERE (off_site OR check_out_off_site) AND record_id = ANY(\(recordIds))") { try $0.next(Int64.self) })
     }
 
     func insert(_ checkIn: CheckIn) throws -> CheckIn {
@@ -82,7 +85,9 @@ extension PostgresLedgerAccess {
     func close(_ checkIn: CheckIn) throws {
         let closed = try row("""
             UPDATE check_ins SET state = \(checkIn.state.rawValue), closed_at = \(checkIn.closedAt.map(Self.stored)),
-                closed_by = \(checkIn.closedBy), record_id = \(checkIn.recordId), cancel_reason = \(checkIn.cancelReason)
+                closed_by = \(checkIn.closedBy), record_id = \(checkIn.recordId), cancel_reason = \(checkIn.cancelReason),
+                check_out_latitude = \(checkIn.checkOutPosition?.latitude), check_out_longitude = \(checkIn.checkOutPosition?.longitude),
+                check_out_accuracy = \(checkIn.checkOutPosition?.accuracy), check_out_off_site = \(checkIn.checkOutOffSite)
             WHERE id = \(checkIn.id) AND state = 'open'
             RETURNING id
             """) { try $0.next(Int64.self) }

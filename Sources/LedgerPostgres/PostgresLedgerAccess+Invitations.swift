@@ -17,6 +17,10 @@ extension PostgresLedgerAccess {
         try row("SELECT \(unescaped: Self.invitationColumns) FROM login_invitations WHERE code_hash = \(codeHash)", Self.invitation)
     }
 
+    func newestInvitationId(volunteerId: Int64) throws -> Int64? {
+        try row("SELECT MAX(id) FROM login_invitations WHERE volunteer_id = \(volunteerId)") { try $0.next(Int64?.self) } ?? nil
+    }
+
     func invitations(after: Int64?, limit: Int) throws -> [LoginInvitation] {
         try rows("""
             SELECT \(unescaped: Self.invitationColumns) FROM login_invitations WHERE id > \(after ?? 0) ORDER BY id LIMIT \(limit)

@@ -210,6 +210,7 @@ enum PostgresSchema {
         Migration(version: 9, name: "login_invitations", statements: invitationStatements),
         Migration(version: 10, name: "hours_claims", statements: claimStatements),
         Migration(version: 11, name: "transparency_log", statements: transparencyLogStatements),
+        Migration(version: 27, name: "check_out_positions", statements: checkOutPositionStatements),
     ]
 
     /// The table that records which migrations ran.
@@ -332,6 +333,14 @@ extension PostgresSchema {
         "ALTER TABLE activities ADD COLUMN site_radius integer CHECK (site_radius > 0)",
         "ALTER TABLE activities ADD COLUMN presence_required boolean NOT NULL DEFAULT false",
         "ALTER TABLE check_ins ADD COLUMN off_site boolean NOT NULL DEFAULT false",
+    ]
+
+    /// Where the phone was at a self check-out, as `SQLiteSchema.checkOutPositionsSQL`.
+    static let checkOutPositionStatements = [
+        "ALTER TABLE check_ins ADD COLUMN check_out_latitude double precision CHECK (check_out_latitude BETWEEN -90 AND 90)",
+        "ALTER TABLE check_ins ADD COLUMN check_out_longitude double precision CHECK (check_out_longitude BETWEEN -180 AND 180)",
+        "ALTER TABLE check_ins ADD COLUMN check_out_accuracy double precision CHECK (check_out_accuracy >= 0)",
+        "ALTER TABLE check_ins ADD COLUMN check_out_off_site boolean NOT NULL DEFAULT false",
     ]
 
     /// Invitations for members to open their own login, as `SQLiteSchema.invitationsSQL`.

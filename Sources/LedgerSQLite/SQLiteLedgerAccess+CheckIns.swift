@@ -6,7 +6,8 @@ import LedgerCore
 extension SQLiteLedgerAccess {
     private static let checkInColumns = """
         id, activity_id, organization_id, volunteer_id, checked_in_at, checked_in_by, state, closed_at, closed_by,
-        record_id, cancel_reason, method, latitude, longitude, accuracy, off_site
+        record_id, cancel_reason, method, latitude, longitude, accuracy, off_site,
+        check_out_latitude, check_out_longitude, check_out_accuracy, check_out_off_site
         """
 
     private static func checkIn(_ row: Row) throws -> CheckIn {
@@ -15,7 +16,8 @@ extension SQLiteLedgerAccess {
                 state: StoredValue.decode(row[6], column: "check_ins.state"),
                 closedAt: (row[7] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }, closedBy: row[8],
                 recordId: row[9], cancelReason: row[10], method: StoredValue.decode(row[11], column: "check_ins.method"),
-                position: GeoPosition.stored(latitude: row[12], longitude: row[13], accuracy: row[14]), offSite: row[15])
+                position: GeoPosition.stored(latitude: row[12], longitude: row[13], accuracy: row[14]), offSite: row[15],
+                checkOutPosition: GeoPosition.stored(latitude: row[16], longitude: row[17], accuracy: row[18]), checkOutOffSite: row[19])
     }
 
     private func checkIns(_ sql: String, _ arguments: StatementArguments) throws -> [CheckIn] {
@@ -49,7 +51,7 @@ extension SQLiteLedgerAccess {
     }
 
     func offSiteRecordIds(among recordIds: [Int64]) throws -> Set<Int64> {
-        Set(try rows("SELECT record_id FROM check_ins WHERE off_site = 1 AND record_id IN", ids: recordIds).map { $0[0] as Int64 })
+        Set(try rows("SELECT record_id FROM check_ins WHERE (off_site = 1 OR check_out_off_site = 1) AND record_id IN", ids: recordIds).map { $0[0] as Int64 })
     }
 
     func insert(_ checkIn: CheckIn) throws -> CheckIn {
@@ -79,10 +81,13 @@ extension SQLiteLedgerAccess {
 
     func close(_ checkIn: CheckIn) throws {
         try db.cachedStatement(sql: """
-            UPDATE check_ins SET state = ?, closed_at = ?, closed_by = ?, record_id = ?, cancel_reason = ?
+            UPDATE check_ins SET state = ?, closed_at = ?, closed_by = ?, record_id = ?, cancel_reason = ?,
+                check_out_latitude = ?, check_out_longitude = ?, check_out_accuracy = ?, check_out_off_site = ?
             WHERE id = ? AND state = 'open'
             """).execute(arguments: [checkIn.state.rawValue, checkIn.closedAt.map { Int64($0.timeIntervalSince1970) },
-                                     checkIn.closedBy, checkIn.recordId, checkIn.cancelReason, checkIn.id])
+                                     checkIn.closedBy, checkIn.recordId, checkIn.cancelReason,
+                                     checkIn.checkOutPosition?.latitude, checkIn.checkOutPosition?.longitude,
+                                     checkIn.checkOutPosition?.accuracy, checkIn.checkOutOffSite, checkIn.id])
         if db.changesCount != 1 {
             throw LedgerError.checkInNotOpen(checkInId: checkIn.id, state: try self.checkIn(id: checkIn.id)?.state ?? .canceled)
         }

@@ -20,6 +20,10 @@ extension SQLiteLedgerAccess {
                          arguments: [codeHash]).map(Self.invitation)
     }
 
+    func newestInvitationId(volunteerId: Int64) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM login_invitations WHERE volunteer_id = ?"), arguments: [volunteerId])
+    }
+
     func invitations(after: Int64?, limit: Int) throws -> [LoginInvitation] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.invitationColumns) FROM login_invitations WHERE id > ? ORDER BY id LIMIT ?"),
                          arguments: [after ?? 0, limit]).map(Self.invitation)

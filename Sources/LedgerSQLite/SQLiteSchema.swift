@@ -152,6 +152,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v10-transparency-log") { db in
             try db.execute(sql: transparencyLogSQL)
         }
+        migrator.registerMigration("v27-check-out-positions") { db in
+            try db.execute(sql: checkOutPositionsSQL)
+        }
         return migrator
     }
 
@@ -171,6 +174,14 @@ enum SQLiteSchema {
         ALTER TABLE activities ADD COLUMN site_radius INTEGER CHECK (site_radius > 0);
         ALTER TABLE activities ADD COLUMN presence_required INTEGER NOT NULL DEFAULT 0 CHECK (presence_required IN (0, 1));
         ALTER TABLE check_ins ADD COLUMN off_site INTEGER NOT NULL DEFAULT 0 CHECK (off_site IN (0, 1));
+        """
+
+    /// Where the phone was at a self check-out, and whether that was away from the activity's site (set once, at close).
+    static let checkOutPositionsSQL = """
+        ALTER TABLE check_ins ADD COLUMN check_out_latitude REAL CHECK (check_out_latitude BETWEEN -90 AND 90);
+        ALTER TABLE check_ins ADD COLUMN check_out_longitude REAL CHECK (check_out_longitude BETWEEN -180 AND 180);
+        ALTER TABLE check_ins ADD COLUMN check_out_accuracy REAL CHECK (check_out_accuracy >= 0);
+        ALTER TABLE check_ins ADD COLUMN check_out_off_site INTEGER NOT NULL DEFAULT 0 CHECK (check_out_off_site IN (0, 1));
         """
 
     /// The transparency log: entries queued by their events' transactions, then sequenced with the hash of every

@@ -130,11 +130,8 @@ struct AttendancePages {
         let activity: Activity
         do {
             activity = try await ledger.attendanceActivity(activityId: id, code: code, by: principal)
-        } catch let refusal as LedgerError where refusal.kind == .invalidInput {
-            let page = CheckInPage(id: id, title: renderer.text("self_check_in", context.language), place: "", time: "", code: "",
-                                   justCheckedIn: false, error: BilingualText.pick(refusal.message, context.language))
-            return renderer.render("me/check-in", title: renderer.text("self_check_in", context.language), page: page, context: context,
-                                   status: .unprocessableContent)
+        } catch let refusal as LedgerError where refusal.kind == .invalidInput || refusal.kind == .throttled {
+            return codeRefused(refusal, id: id, context)
         }
         let zone = try await ledger.timeZones(of: [activity.organizationId])[activity.organizationId] ?? .ledgerDefault
         let open = try await ledger.ownOpenCheckIn(by: principal)
@@ -145,6 +142,16 @@ struct AttendancePages {
                                error: error)
         return renderer.render("me/check-in", title: activity.title, page: page, context: context,
                                status: error == nil ? .ok : errorStatus)
+    }
+
+    /// The page without the activity, for a code refused (422) or a volunteer who must wait (429 with `Retry-After`).
+    func codeRefused(_ refusal: LedgerError, id: Int64, _ context: WebRequestContext) -> Response {
+        let page = CheckInPage(id: id, title: renderer.text("self_check_in", context.language), place: "", time: "", code: "",
+                               justCheckedIn: false, error: BilingualText.pick(refusal.message, context.language))
+        var response = renderer.render("me/check-in", title: renderer.text("self_check_in", context.language), page: page, context: context,
+                                       status: refusal.retryAfterSeconds == nil ? .unprocessableContent : .tooManyRequests)
+        if let seconds = refusal.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+        return response
     }
 
     func checkInOrOut(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -161,6 +168,9 @@ struct AttendancePages {
             }
             _ = try await ledger.selfCheckIn(activityId: id, code: code, position: position, by: principal)
             return try await checkInPage(request, context, error: nil, justCheckedIn: true)
+        } catch let error as LedgerError where error == .attendanceCodeInvalid || error.kind == .throttled {
+            // Shown without checking the code again, which would count it twice.
+            return codeRefused(error, id: id, context)
         } catch let error as LedgerError where error.kind == .conflict || error.kind == .invalidInput || error.kind == .forbidden {
             return try await checkInPage(request, context, error: BilingualText.pick(error.message, context.language), errorStatus: error.httpStatus)
         }

@@ -73,9 +73,16 @@ struct InvitationPages {
         }
         do {
             let account = try await ledger.redeemInvitation(code: typed.code, documentNumber: typed.documentNumber,
-                                                            username: typed.username, password: password)
+                                                            username: typed.username, password: password, clientAddress: context.clientAddress)
             context.logger.notice("invitation redeemed on the web", metadata: ["user": "\(account.id)"])
             return WebRedirect.to("/login?invited=1")
+        } catch let error as LedgerError where error.kind == .throttled {
+            context.logger.notice("invitation redemption throttled", metadata: ["address": "\(context.clientAddress ?? "-")"])
+            errors.add(error, context.language, defaultField: "code")
+            var response = form(typed, errors: errors, context: context)
+            response.status = .tooManyRequests
+            if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            return response
         } catch let error as LedgerError where error.kind == .invalidInput || error.kind == .conflict {
             errors.add(error, context.language, defaultField: "code")
             return form(typed, errors: errors, context: context)

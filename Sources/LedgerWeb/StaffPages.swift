@@ -295,14 +295,20 @@ struct StaffPages {
                                status: checkInError == nil ? .ok : .unprocessableContent)
     }
 
-    /// "Self check-in (30.27410, 120.15510 ±18 m)" for a self check-in, nil for one made by staff.
+    /// "Self check-in (30.27410, 120.15510 ±18 m)" for a self check-in, nil for one made by staff; a self check-out
+    /// follows with its own position: "· 签退 (30.27412, 120.15508 ±20 m) · off site".
     func selfServiceNote(_ checkIn: CheckIn, _ language: PageLanguage) -> String? {
         guard checkIn.method == .selfService else { return nil }
-        let label = renderer.text("source_self_check_in", language)
-        let away = checkIn.offSite ? " · " + renderer.text("off_site", language) : ""
-        guard let p = checkIn.position else { return label + away }
+        let away = " · " + renderer.text("off_site", language)
+        let arrived = Self.placed(renderer.text("source_self_check_in", language), checkIn.position) + (checkIn.offSite ? away : "")
+        guard checkIn.state == .checkedOut, checkIn.checkOutPosition != nil || checkIn.checkOutOffSite else { return arrived }
+        return arrived + " · " + Self.placed(renderer.text("self_check_out", language), checkIn.checkOutPosition) + (checkIn.checkOutOffSite ? away : "")
+    }
+
+    private static func placed(_ label: String, _ position: GeoPosition?) -> String {
+        guard let p = position else { return label }
         let accuracy = p.accuracy.map { " ±\(Int($0.rounded())) m" } ?? ""
-        return "\(label) (\(String(format: "%.5f", p.latitude)), \(String(format: "%.5f", p.longitude))\(accuracy))\(away)"
+        return "\(label) (\(String(format: "%.5f", p.latitude)), \(String(format: "%.5f", p.longitude))\(accuracy))"
     }
 
     func checkIn(_ context: WebRequestContext) async throws -> Response {

@@ -76,11 +76,15 @@ public struct CheckIn: Sendable, Hashable, Codable {
     /// A self check-in away from the activity's site (or without a position where the activity has one), accepted
     /// because the activity does not require presence; its record weighs more in spot checks.
     public var offSite: Bool
+    /// Where the phone was at a self check-out, if the browser told, and whether that was away from the site (accepted
+    /// because the activity does not require presence; the record then weighs more in spot checks, as for `offSite`).
+    public var checkOutPosition: GeoPosition?
+    public var checkOutOffSite: Bool
 
     public init(id: Int64, activityId: Int64, organizationId: Int64, volunteerId: Int64, checkedInAt: Date,
                 checkedInBy: Int64?, state: CheckInState = .open, closedAt: Date? = nil, closedBy: Int64? = nil,
                 recordId: Int64? = nil, cancelReason: String? = nil, method: CheckInMethod = .staff, position: GeoPosition? = nil,
-                offSite: Bool = false) {
+                offSite: Bool = false, checkOutPosition: GeoPosition? = nil, checkOutOffSite: Bool = false) {
         self.id = id
         self.activityId = activityId
         self.organizationId = organizationId
@@ -95,6 +99,8 @@ public struct CheckIn: Sendable, Hashable, Codable {
         self.method = method
         self.position = position
         self.offSite = offSite
+        self.checkOutPosition = checkOutPosition
+        self.checkOutOffSite = checkOutOffSite
     }
 
     /// Closes the check-in without recording anything: by staff who checked someone in by mistake, or by the

@@ -45,8 +45,9 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case attendanceCodeInvalid
     /// A self check-out with no open self check-in at the activity.
     case notCheckedIn(activityId: Int64)
-    /// A self check-in away from a site that requires presence; nil distance: the phone gave no position.
-    case notOnSite(distanceMeters: Int?, radius: Int)
+    /// A self check-in or check-out away from a site that requires presence (`positionGiven` false: the phone gave no
+    /// position). It says neither how far nor which way: a refusal must not help to find the site.
+    case notOnSite(positionGiven: Bool)
     /// The volunteer of an invitation already has a login.
     case alreadyHasLogin(volunteerNumber: String)
     /// A claim already decided the other way.
@@ -55,6 +56,10 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case claimApprovedWithOtherMinutes(claimId: Int64, approvedMinutes: Int, askedMinutes: Int)
     /// Too many wrong passwords for this account or from this address: try again after the delay.
     case loginThrottled(retryAfterSeconds: Int)
+    /// Too many wrong attendance codes from this volunteer or at this activity: try again after the delay.
+    case attendanceCodeThrottled(retryAfterSeconds: Int)
+    /// Too many wrong invitation codes from this address, or wrong document numbers for this code: try again later.
+    case invitationThrottled(retryAfterSeconds: Int)
     /// An uploaded file could not be read as text: its encoding is wrong, or a line breaks a limit.
     case unreadableFile(String)
     /// An upload is larger than the documented limit.
@@ -65,7 +70,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound: .notFound
         case .forbidden: .forbidden
         case .unauthenticated, .invalidCredentials: .unauthenticated
-        case .loginThrottled: .throttled
+        case .loginThrottled, .attendanceCodeThrottled, .invitationThrottled: .throttled
         case .uploadTooLarge: .tooLarge
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
@@ -116,6 +121,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .claimDecided: "claim-decided"
         case .claimApprovedWithOtherMinutes: "claim-approved-with-other-minutes"
         case .loginThrottled: "login-throttled"
+        case .attendanceCodeThrottled: "attendance-code-throttled"
+        case .invitationThrottled: "invitation-throttled"
         case .unreadableFile: "unreadable-file"
         case .uploadTooLarge: "upload-too-large"
         }
@@ -131,7 +138,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateUsername: "username"
         case .duplicateActivityTitle: "title"
         case .reasonRequired: "reason"
-        case .attendanceCodeInvalid: "code"
+        case .attendanceCodeInvalid, .attendanceCodeThrottled, .invitationThrottled: "code"
         case .unreadableFile, .uploadTooLarge: "file"
         default: nil
         }
@@ -212,11 +219,16 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "补录申请 #\(id) 已按 \(approved) 分钟批准，不能再按 \(asked) 分钟批准；如需调整请更正其服务记录 / hours claim #\(id) is already approved with \(approved) minutes, not \(asked); correct its record to change them"
         case .alreadyHasLogin(let number):
             "志愿者 \(number) 已有登录账号，可用原账号登录或请平台重置密码 / volunteer \(number) already has a login: sign in with it, or ask the platform to reset its password"
-        case .notOnSite(let distance, let radius):
-            distance.map { "你距活动地点约 \($0) 米，须在 \(radius) 米内才能签到 / you are about \($0) m from the activity's site; check-in needs you within \(radius) m" }
-                ?? "该活动须在现场签到，请允许浏览器获取位置后重试 / this activity needs you on site: allow the browser to share your position and try again"
+        case .notOnSite(let positionGiven):
+            positionGiven
+                ? "你的手机离活动地点太远，须在现场才能签到或签退 / your phone is too far from the activity's site: check in and out on site"
+                : "该活动须在现场签到或签退，请允许浏览器获取位置后重试 / this activity needs you on site: allow the browser to share your position and try again"
         case .loginThrottled(let seconds):
             "密码错误次数过多，请 \(seconds) 秒后再试 / too many wrong passwords; try again in \(seconds) seconds"
+        case .attendanceCodeThrottled(let seconds):
+            "签到码错误次数过多，请 \(seconds) 秒后再扫描现场屏幕上的二维码 / too many wrong attendance codes; scan the QR code on the screen at the site again in \(seconds) seconds"
+        case .invitationThrottled(let seconds):
+            "邀请码或证件号码错误次数过多，请 \(seconds) 秒后再试 / too many wrong invitation codes or document numbers; try again in \(seconds) seconds"
         case .unreadableFile(let reason):
             reason
         case .uploadTooLarge(let limit):
@@ -225,6 +237,14 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// Seconds to wait before trying again, for a refusal that asks to wait (sent as `Retry-After`).
+    public var retryAfterSeconds: Int? {
+        switch self {
+        case .loginThrottled(let seconds), .attendanceCodeThrottled(let seconds), .invitationThrottled(let seconds): seconds
+        default: nil
+        }
+    }
 
     private static func size(_ bytes: Int) -> String {
         bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes >> 10) KB"

@@ -40,9 +40,11 @@ extension Ledger {
     }
 
     /// Stores the record of an open check-in's stay and closes it, in the caller's transaction: the one check-out
-    /// path of staff and of volunteers checking themselves out (source `self_check_in` for a self check-in).
+    /// path of staff and of volunteers checking themselves out (source `self_check_in` for a self check-in), who give
+    /// where their phone was (`position`) and whether that was away from the site (`offSite`).
     static func closeWithRecord(_ found: CheckIn, minutes: Int?, note: String, actorId: Int64?, in w: any LedgerWriter, now: Date,
-                                deadlineDays: Int, organizations: OrganizationCache) throws -> (CheckIn, ServiceRecord) {
+                                deadlineDays: Int, organizations: OrganizationCache,
+                                position: GeoPosition? = nil, offSite: Bool = false) throws -> (CheckIn, ServiceRecord) {
         // Locks in the order every writer takes them: the organization's chain, then the volunteer.
         var head = try w.lockChain(organizationId: found.organizationId)
         var checkIn = try Self.stillOpen(found, in: w)
@@ -65,6 +67,8 @@ extension Ledger {
         checkIn.closedAt = now
         checkIn.closedBy = actorId
         checkIn.recordId = record.id
+        checkIn.checkOutPosition = position
+        checkIn.checkOutOffSite = offSite
         try w.close(checkIn)
         return (checkIn, record)
     }

@@ -31,24 +31,34 @@ extension Ledger {
     }
 
     /// Opens the volunteer's login with an invitation's code: the volunteer proves who they are with their identity
-    /// document number and chooses a username and password. The code works once, for seven days.
-    public func redeemInvitation(code: String, documentNumber: String, username: String, password: String) async throws -> UserAccount {
+    /// document number and chooses a username and password. The code works once, for seven days, and only while it is
+    /// the volunteer's newest invitation. The code is looked up by its hash before any password is hashed; wrong codes
+    /// and document numbers are counted per code and per `clientAddress`, and past a few of them refused with
+    /// `invitationThrottled` before anything is read.
+    public func redeemInvitation(code: String, documentNumber: String, username: String, password: String,
+                                 clientAddress: String? = nil) async throws -> UserAccount {
         guard let normalized = InvitationCode.normalized(String(code.prefix(40))) else {
             throw LedgerError.invalidField(field: "code", reason: "须为 16 位邀请码，如 7K2M-QX9P-4T0V-HC3R / must be the 16-symbol code, like 7K2M-QX9P-4T0V-HC3R")
         }
         let name = try Self.checkedCredentials(username: username, password: password)
         let document = documentNumber.trimmingCharacters(in: .whitespaces).uppercased()
-        let passwordHash = try await passwords.hash(password)
         let hash = Self.tokenHash(normalized)
+        let codeKey = GuessKey.invitation(codeHash: hash), address = GuessKey.address(clientAddress)
+        if let wait = invitationThrottle.delay(account: codeKey, address: address, now: clock()) {
+            LedgerMetrics.guessThrottled("invitation")
+            throw LedgerError.invitationThrottled(retryAfterSeconds: wait)
+        }
         let now = self.now
+        do {
+            // Read first: a wrong code or document number costs one indexed lookup, not a bcrypt hash.
+            _ = try await store.read { r in try Self.redeemable(codeHash: hash, document: document, in: r, now: now) }
+        } catch let error as LedgerError where error.field == "code" || error.field == "documentNumber" {
+            invitationThrottle.recordFailure(account: codeKey, address: address, now: clock())
+            throw error
+        }
+        let passwordHash = try await passwords.hash(password)
         return try await store.write { w in
-            guard let invitation = try w.invitation(codeHash: hash), invitation.isUsable(at: now),
-                  let volunteer = try w.volunteer(id: invitation.volunteerId) else {
-                throw LedgerError.invalidField(field: "code", reason: "邀请码无效、已使用或已过期，请向组织索取新的邀请 / the code is wrong, used or expired: ask the organization for a new invitation")
-            }
-            guard !document.isEmpty, volunteer.documentNumber.uppercased() == document else {
-                throw LedgerError.invalidField(field: "documentNumber", reason: "与受邀志愿者的证件号码不符 / does not match the invited volunteer's document number")
-            }
+            let (invitation, volunteer) = try Self.redeemable(codeHash: hash, document: document, in: w, now: now)
             guard try !w.hasLogin(volunteerId: volunteer.id) else { throw LedgerError.alreadyHasLogin(volunteerNumber: volunteer.number) }
             if try w.user(username: name) != nil { throw LedgerError.duplicateUsername(name) }
             let account = try w.insert(UserAccount(id: 0, username: name, displayName: volunteer.name, role: .volunteer, organizationId: nil,
@@ -56,5 +66,20 @@ extension Ledger {
             try w.markUsed(invitationId: invitation.id, at: now, userId: account.id)
             return account
         }
+    }
+
+    /// The invitation of a code and its volunteer, if the code is usable (unused, unexpired, the volunteer's newest
+    /// invitation) and `document` is the volunteer's document number.
+    private static func redeemable(codeHash: String, document: String, in r: any InvitationReader & VolunteerReader,
+                                   now: Date) throws -> (LoginInvitation, Volunteer) {
+        guard let invitation = try r.invitation(codeHash: codeHash), invitation.isUsable(at: now),
+              try r.newestInvitationId(volunteerId: invitation.volunteerId) == invitation.id,
+              let volunteer = try r.volunteer(id: invitation.volunteerId) else {
+            throw LedgerError.invalidField(field: "code", reason: "邀请码无效、已使用、已过期或已被新的邀请取代，请向组织索取新的邀请 / the code is wrong, used, expired or replaced by a newer invitation: ask the organization for a new invitation")
+        }
+        guard !document.isEmpty, volunteer.documentNumber.uppercased() == document else {
+            throw LedgerError.invalidField(field: "documentNumber", reason: "与受邀志愿者的证件号码不符 / does not match the invited volunteer's document number")
+        }
+        return (invitation, volunteer)
     }
 }

@@ -36,15 +36,15 @@ extension Ledger {
     /// Checks the principal volunteer in at an activity with the code of its attendance screen (扫码签到), now, with
     /// where their phone was. A volunteer with a confirmed sign-up may, or, where the activity takes no sign-ups, a
     /// member of its organization. Checking in again at the same activity answers the open check-in (`isNew` false).
+    /// The code is checked (and wrong codes throttled) before any transaction starts.
     public func selfCheckIn(activityId: Int64, code: String, position: GeoPosition?,
                             by principal: Principal) async throws -> (checkIn: CheckIn, isNew: Bool) {
         let volunteerId = try selfServiceVolunteer(principal)
-        let codes = try attendanceCodes()
         let instant = clock()
         let now = instant.wholeSeconds
-        return try await store.write { w in
+        try checkAttendanceCode(code, activityId: activityId, volunteerId: volunteerId, at: instant)
+        return try await throttlingOffSite(volunteerId: volunteerId) { try await store.write { w in
             guard let activity = try w.activity(id: activityId) else { throw LedgerError.notFound(entity: "activity", key: String(activityId)) }
-            guard codes.accepts(code, activityId: activity.id, at: instant) else { throw LedgerError.attendanceCodeInvalid }
             try Self.checkMayTakePart(volunteerId: volunteerId, in: activity, w)
             guard CheckInRules.isOpen(activity, at: now) else {
                 let zone = try w.organization(id: activity.organizationId)?.timeZone ?? .ledgerDefault
@@ -56,16 +56,45 @@ extension Ledger {
                 if open.activityId == activity.id { return (open, false) }
                 throw LedgerError.alreadyCheckedIn(checkInId: open.id, activityId: open.activityId)
             }
-            var offSite = false
-            if let site = activity.site, !site.covers(position) {
-                guard !site.presenceRequired else {
-                    throw LedgerError.notOnSite(distanceMeters: position.map { Int(site.distance(to: $0).rounded()) }, radius: site.radius)
-                }
-                offSite = true
-            }
+            let offSite = try Self.isOffSite(position, activity)
             return (try w.insert(CheckIn(id: 0, activityId: activity.id, organizationId: activity.organizationId, volunteerId: volunteerId,
                                          checkedInAt: now, checkedInBy: principal.userId, method: .selfService, position: position,
                                          offSite: offSite)), true)
+        } }
+    }
+
+    /// Whether `position` is away from the activity's site, where that is accepted; refused (`notOnSite`, saying neither
+    /// how far nor which way) where the activity requires presence.
+    static func isOffSite(_ position: GeoPosition?, _ activity: Activity) throws -> Bool {
+        guard let site = activity.site, !site.covers(position) else { return false }
+        guard !site.presenceRequired else { throw LedgerError.notOnSite(positionGiven: position != nil) }
+        return true
+    }
+
+    /// Refuses a code while the volunteer or the activity must wait (`attendanceCodeThrottled`, before the code is
+    /// compared, so waiting tells nothing), and a wrong code (`attendanceCodeInvalid`), counting it for both.
+    private func checkAttendanceCode(_ code: String, activityId: Int64, volunteerId: Int64, at instant: Date) throws {
+        let codes = try attendanceCodes()
+        let volunteer = GuessKey.volunteer(volunteerId), activity = GuessKey.activity(activityId)
+        if let wait = attendanceThrottle.delay(account: volunteer, address: activity, now: instant) {
+            LedgerMetrics.guessThrottled("attendance_code")
+            throw LedgerError.attendanceCodeThrottled(retryAfterSeconds: wait)
+        }
+        guard codes.accepts(code, activityId: activityId, at: instant) else {
+            attendanceThrottle.recordFailure(account: volunteer, address: activity, now: instant)
+            throw LedgerError.attendanceCodeInvalid
+        }
+    }
+
+    /// Runs a self check-in or check-out, counting a refusal away from the site as a wrong guess of the volunteer's
+    /// (not of the activity's: a crowd with poor reception must not hold the others back), so positions cannot be tried
+    /// freely to find the site.
+    private func throttlingOffSite<T>(volunteerId: Int64, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch LedgerError.notOnSite(let positionGiven) {
+            if positionGiven { attendanceThrottle.recordFailure(account: GuessKey.volunteer(volunteerId), address: nil, now: clock()) }
+            throw LedgerError.notOnSite(positionGiven: positionGiven)
         }
     }
 
@@ -83,24 +112,25 @@ extension Ledger {
     }
 
     /// Checks the principal volunteer out of their open check-in at the activity with its current code, now, and
-    /// stores the record through the same path as a staff check-out (every rule, one transaction).
+    /// stores the record through the same path as a staff check-out (every rule, one transaction). Where the phone was
+    /// is kept and checked as at check-in: refused away from a site that requires presence, else flagged.
     public func selfCheckOut(activityId: Int64, code: String, position: GeoPosition?,
                              by principal: Principal) async throws -> (CheckIn, ServiceRecord) {
         let volunteerId = try selfServiceVolunteer(principal)
-        let codes = try attendanceCodes()
         let instant = clock()
         let now = instant.wholeSeconds
         let deadlineDays = recordingDeadlineWorkingDays
         let organizations = organizationCache
-        return try await store.write { w in
+        try checkAttendanceCode(code, activityId: activityId, volunteerId: volunteerId, at: instant)
+        return try await throttlingOffSite(volunteerId: volunteerId) { try await store.write { w in
             guard let activity = try w.activity(id: activityId) else { throw LedgerError.notFound(entity: "activity", key: String(activityId)) }
-            guard codes.accepts(code, activityId: activity.id, at: instant) else { throw LedgerError.attendanceCodeInvalid }
             guard let open = try w.openCheckIn(volunteerId: volunteerId), open.activityId == activity.id else {
                 throw LedgerError.notCheckedIn(activityId: activity.id)
             }
+            let offSite = try Self.isOffSite(position, activity)
             return try Self.closeWithRecord(open, minutes: nil, note: "", actorId: principal.userId, in: w, now: now,
-                                            deadlineDays: deadlineDays, organizations: organizations)
-        }
+                                            deadlineDays: deadlineDays, organizations: organizations, position: position, offSite: offSite)
+        } }
     }
 
     /// The principal volunteer's open check-in, if any, for the check-in page.
@@ -110,14 +140,13 @@ extension Ledger {
     }
 
     /// The activity a volunteer holding its code may see on the check-in page: title, place and times.
+    /// The code is checked (and throttled) as for checking in, before anything is read.
     public func attendanceActivity(activityId: Int64, code: String, by principal: Principal) async throws -> Activity {
-        _ = try selfServiceVolunteer(principal)
-        let codes = try attendanceCodes()
-        let instant = clock()
+        let volunteerId = try selfServiceVolunteer(principal)
+        try checkAttendanceCode(code, activityId: activityId, volunteerId: volunteerId, at: clock())
         guard let activity = try await store.read({ try $0.activity(id: activityId) }) else {
             throw LedgerError.notFound(entity: "activity", key: String(activityId))
         }
-        guard codes.accepts(code, activityId: activity.id, at: instant) else { throw LedgerError.attendanceCodeInvalid }
         return activity
     }
 

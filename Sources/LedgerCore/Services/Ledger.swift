@@ -19,6 +19,10 @@ public struct Ledger: Sendable {
     public let organizationCache = OrganizationCache()
     /// Delays repeated wrong passwords, per account and per client address.
     public var loginThrottle = LoginThrottle()
+    /// Delays repeated wrong attendance codes, per volunteer and per activity (`GuessThrottles.swift` for the policies).
+    public var attendanceThrottle = LoginThrottle(perAccount: .attendancePerVolunteer, perAddress: .attendancePerActivity)
+    /// Delays repeated wrong invitation codes and document numbers, per code and per client address.
+    public var invitationThrottle = LoginThrottle(perAccount: .invitationPerCode, perAddress: .invitationPerAddress)
     /// Hashes and checks passwords (bcrypt off the concurrency pool, injected by the app).
     public var passwords: any PasswordHasher
     /// Keys, public URL and platform identity for certificates; nil where certificates are not served.

@@ -29,6 +29,11 @@ public enum LedgerMetrics {
         Counter(label: "vledger_login_throttled_total").increment()
     }
 
+    /// A typed code refused because its guesser must wait: `attendance_code` or `invitation`.
+    static func guessThrottled(_ secret: String) {
+        Counter(label: "vledger_guesses_throttled_total", dimensions: [("secret", secret)]).increment()
+    }
+
     /// A cache lookup: `cache` names the cache (`verification`, `verification_page`, `dashboard`).
     public static func cacheLookup(_ cache: String, hit: Bool) {
         Counter(label: "vledger_cache_lookups_total", dimensions: [("cache", cache), ("result", hit ? "hit" : "miss")]).increment()

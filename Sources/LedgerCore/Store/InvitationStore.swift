@@ -3,6 +3,8 @@ import Foundation
 /// Login invitations in the store (part of `LedgerReader` and `LedgerWriter`).
 public protocol InvitationReader {
     func invitation(codeHash: String) throws -> LoginInvitation?
+    /// The id of the volunteer's latest invitation: an older one is void once a newer one is issued.
+    func newestInvitationId(volunteerId: Int64) throws -> Int64?
     /// Every invitation, by id.
     func invitations(after: Int64?, limit: Int) throws -> [LoginInvitation]
     /// Whether an account is already the volunteer's login.
