@@ -178,6 +178,7 @@ extension LedgerError {
         case .unauthenticated: .unauthorized
         case .throttled: .tooManyRequests
         case .tooLarge: .contentTooLarge
+        case .unavailable: .serviceUnavailable
         }
     }
 }

@@ -127,6 +127,7 @@ final class PostgresLedgerAccess: LedgerWriter {
             ORDER BY c.relname
             """) { try $0.next(String.self) }.filter {
                 !LedgerRowCounts.coreTables.contains($0) && !PostgresSchema.derivedTables.contains($0)
+                    && !LedgerRowCounts.transientTables.contains($0)
             }
         for table in others {
             // The name comes from the catalog; quote_ident makes it an identifier.

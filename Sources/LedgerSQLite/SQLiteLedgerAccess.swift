@@ -63,7 +63,7 @@ extension SQLiteLedgerAccess {
         let others = try String.fetchAll(db, sql: """
             SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'
             ORDER BY name
-            """).filter { !LedgerRowCounts.coreTables.contains($0) }
+            """).filter { !LedgerRowCounts.coreTables.contains($0) && !LedgerRowCounts.transientTables.contains($0) }
         for table in others {
             // The name comes from the schema itself; quoted as an identifier.
             let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\(table.replacingOccurrences(of: "\"", with: "\"\""))\"") ?? 0

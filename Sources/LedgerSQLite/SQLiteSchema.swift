@@ -155,8 +155,25 @@ enum SQLiteSchema {
         migrator.registerMigration("v27-check-out-positions") { db in
             try db.execute(sql: checkOutPositionsSQL)
         }
+        migrator.registerMigration("v16-verification-codes") { db in
+            try db.execute(sql: verificationCodesSQL)
+        }
         return migrator
     }
+
+    /// One-time codes: one per purpose and destination, only its keyed hash, forgotten when used or long expired.
+    static let verificationCodesSQL = """
+        CREATE TABLE verification_codes (
+            purpose TEXT NOT NULL CHECK (purpose IN ('register', 'change-phone', 'reset-password', 'organization-apply')),
+            destination TEXT NOT NULL CHECK (length(destination) BETWEEN 1 AND 300),
+            code_hash TEXT NOT NULL CHECK (length(code_hash) = 64),
+            issued_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            PRIMARY KEY (purpose, destination)
+        ) WITHOUT ROWID;
+        CREATE INDEX verification_codes_by_expiry ON verification_codes (expires_at);
+        """
 
     /// Self check-in: how a volunteer was checked in (`staff`, or `self` with the attendance code) and where their
     /// phone said it was.

@@ -3,7 +3,7 @@ import Foundation
 /// Every failure a use case reports to a person, with a stable code and a bilingual message.
 public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Broad classes that interfaces map to status codes.
-    public enum Kind: Sendable { case invalidInput, notFound, conflict, forbidden, unauthenticated, throttled, tooLarge }
+    public enum Kind: Sendable { case invalidInput, notFound, conflict, forbidden, unauthenticated, throttled, tooLarge, unavailable }
 
     case invalidField(field: String, reason: String)
     case notFound(entity: String, key: String)
@@ -60,6 +60,16 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case attendanceCodeThrottled(retryAfterSeconds: Int)
     /// Too many wrong invitation codes from this address, or wrong document numbers for this code: try again later.
     case invitationThrottled(retryAfterSeconds: Int)
+    /// A one-time code that does not match; `remainingTries` more may be made with it.
+    case verificationCodeWrong(remainingTries: Int)
+    /// No code is waiting for this purpose and destination, or it is older than five minutes.
+    case verificationCodeExpired
+    /// The code's tries are used up: ask for a new one.
+    case verificationCodeUsedUp
+    /// Too many codes asked for, or too many wrong ones, for this destination or from this address.
+    case verificationCodeThrottled(retryAfterSeconds: Int)
+    /// The mail server or SMS gateway did not take the message (`channel`: `sms` or `email`).
+    case messageNotDelivered(channel: String)
     /// An uploaded file could not be read as text: its encoding is wrong, or a line breaks a limit.
     case unreadableFile(String)
     /// An upload is larger than the documented limit.
@@ -72,6 +82,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unauthenticated, .invalidCredentials: .unauthenticated
         case .loginThrottled, .attendanceCodeThrottled, .invitationThrottled: .throttled
         case .uploadTooLarge: .tooLarge
+        case .verificationCodeThrottled: .throttled
+        case .messageNotDelivered: .unavailable
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
              .spotCheckState, .findingExists, .itemsUndecided, .checkInClosed, .alreadyCheckedIn,
@@ -123,6 +135,11 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .loginThrottled: "login-throttled"
         case .attendanceCodeThrottled: "attendance-code-throttled"
         case .invitationThrottled: "invitation-throttled"
+        case .verificationCodeWrong: "verification-code-wrong"
+        case .verificationCodeExpired: "verification-code-expired"
+        case .verificationCodeUsedUp: "verification-code-used-up"
+        case .verificationCodeThrottled: "verification-code-throttled"
+        case .messageNotDelivered: "message-not-delivered"
         case .unreadableFile: "unreadable-file"
         case .uploadTooLarge: "upload-too-large"
         }
@@ -139,6 +156,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateActivityTitle: "title"
         case .reasonRequired: "reason"
         case .attendanceCodeInvalid, .attendanceCodeThrottled, .invitationThrottled: "code"
+        case .verificationCodeWrong, .verificationCodeExpired, .verificationCodeUsedUp, .verificationCodeThrottled: "code"
         case .unreadableFile, .uploadTooLarge: "file"
         default: nil
         }
@@ -229,6 +247,17 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "签到码错误次数过多，请 \(seconds) 秒后再扫描现场屏幕上的二维码 / too many wrong attendance codes; scan the QR code on the screen at the site again in \(seconds) seconds"
         case .invitationThrottled(let seconds):
             "邀请码或证件号码错误次数过多，请 \(seconds) 秒后再试 / too many wrong invitation codes or document numbers; try again in \(seconds) seconds"
+        case .verificationCodeWrong(let remaining):
+            "验证码错误，还可再试 \(remaining) 次 / wrong code; \(remaining) more tries"
+        case .verificationCodeExpired:
+            "验证码已过期或未发送，请重新获取 / the code has expired or was never sent: ask for a new one"
+        case .verificationCodeUsedUp:
+            "验证码错误次数过多，已失效，请重新获取 / too many wrong tries: this code no longer works, ask for a new one"
+        case .verificationCodeThrottled(let seconds):
+            "验证码请求或错误次数过多，请 \(seconds) 秒后再试 / too many codes asked for or wrong codes; try again in \(seconds) seconds"
+        case .messageNotDelivered(let channel):
+            channel == "sms" ? "短信发送失败，请稍后再试 / the text message could not be sent; try again later"
+                : "邮件发送失败，请稍后再试 / the email could not be sent; try again later"
         case .unreadableFile(let reason):
             reason
         case .uploadTooLarge(let limit):
@@ -241,7 +270,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Seconds to wait before trying again, for a refusal that asks to wait (sent as `Retry-After`).
     public var retryAfterSeconds: Int? {
         switch self {
-        case .loginThrottled(let seconds), .attendanceCodeThrottled(let seconds), .invitationThrottled(let seconds): seconds
+        case .loginThrottled(let seconds), .attendanceCodeThrottled(let seconds), .invitationThrottled(let seconds),
+             .verificationCodeThrottled(let seconds): seconds
         default: nil
         }
     }

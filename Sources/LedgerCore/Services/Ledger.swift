@@ -31,6 +31,10 @@ public struct Ledger: Sendable {
     public var attendance: AttendanceCodes?
     /// Signs and serves the transparency log's checkpoints; nil where the log is not published.
     public var transparencyLog: LogPublisher?
+    /// Sends one-time codes and notices (SMTP email, an SMS gateway, or the development outbox); nil: sends nothing.
+    public var messages: (any MessageSender)?
+    /// Makes, stores and checks one-time codes; nil where the server sends none.
+    public var verificationCodes: VerificationCodeSettings?
 
     public init(store: any LedgerStore, clock: @escaping @Sendable () -> Date = { Date() },
                 random: RandomSource = .system, passwords: any PasswordHasher = UnconfiguredPasswordHasher()) {

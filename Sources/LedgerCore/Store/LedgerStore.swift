@@ -138,7 +138,8 @@ public struct HolidayEntry: Sendable, Hashable {
 /// Queries every backend answers, one protocol per aggregate. Lists are ordered by id ascending and page
 /// with `after` (an id).
 public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReader, ServiceRecordReader, CheckInReader, RecruitmentReader,
-    InvitationReader, ClaimReader, OrganizationSettingsReader, TransparencyLogReader, AccountReader, CertificateReader, SpotCheckReader {
+    InvitationReader, ClaimReader, OrganizationSettingsReader, TransparencyLogReader, AccountReader, CertificateReader, SpotCheckReader,
+    VerificationCodeReader {
     /// The number of rows of every table, to check a copy (`vledger migrate-data`).
     func rowCounts() throws -> LedgerRowCounts
 }
@@ -146,7 +147,8 @@ public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReade
 /// Writes, available inside `LedgerStore.write`, one protocol per aggregate. Inserts return the stored value
 /// with its new id; `restore` keeps the given ids and times, for copying a ledger between backends.
 public protocol LedgerWriter: LedgerReader, OrganizationWriter, VolunteerWriter, ActivityWriter, ServiceRecordWriter,
-    CheckInWriter, RecruitmentWriter, InvitationWriter, ClaimWriter, OrganizationSettingsWriter, TransparencyLogWriter, AccountWriter, CertificateWriter, SpotCheckWriter {
+    CheckInWriter, RecruitmentWriter, InvitationWriter, ClaimWriter, OrganizationSettingsWriter, TransparencyLogWriter, AccountWriter, CertificateWriter, SpotCheckWriter,
+    VerificationCodeWriter {
     /// Moves every id generator past the largest id stored, after `restore`.
     func resetIdSequences() throws
 }
@@ -174,6 +176,9 @@ public struct LedgerRowCounts: Sendable, Hashable, Codable {
         "organizations", "volunteers", "memberships", "activities", "service_records", "record_revisions",
         "chain_heads", "users", "sessions", "holidays",
     ]
+
+    /// Tables of short-lived state (one-time codes) that are neither counted nor copied between backends.
+    public static let transientTables: Set<String> = ["verification_codes"]
 
     /// (table name, rows), core tables in the order they are copied, then the others by name.
     public var tables: [(name: String, rows: Int)] {
