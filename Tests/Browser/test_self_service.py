@@ -175,6 +175,11 @@ def test_a_volunteer_scans_the_rotating_code_to_check_in_and_out(server, laptop,
     WebDriverWait(phone, 30).until(EC.url_matches(r"/me/records/\d+$"))
     assert "扫码签到" in phone.page_source
     screenshot(phone, "self-check-out-record")
+    # Staff see where the check-out was made too, flagged away from the site as the check-in was.
+    laptop.get(activity_url)
+    row = laptop.find_element(By.CSS_SELECTOR, "#check-ins tbody tr")
+    assert "签退 (30.27410, 120.16510 ±18 m) · 不在活动地点" in row.text, row.text
+    screenshot(laptop, "staff-check-ins-after-self-check-out")
     assert javascript_errors(phone) == [] and javascript_errors(laptop) == []
 
 
