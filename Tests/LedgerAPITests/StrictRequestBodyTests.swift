@@ -63,6 +63,64 @@ struct StrictRequestBodyTests {
         #expect(try await f.snapshot() == before)
     }
 
+    /// Each documented operation's valid sample body with an undeclared field added to one of its objects at a time
+    /// (the body itself, and every object nested in it): refused, naming the field where it was put.
+    @Test func anUndeclaredFieldAnywhereInAValidBodyIsRefusedWhereItIs() async throws {
+        let f = try await APIFixture.make()
+        let logoutToken = try await f.ledger.login(username: "admin", password: APIFixture.password).token
+        let spotChecks = try await SpotCheckCampaigns.make(f)
+        let certificates = try await CertificateOperations.make(f)
+        let samples = OperationSample.successes(f, logoutToken: logoutToken).merging(spotChecks.samples(f)) { own, _ in own }
+            .merging(certificates.samples(f)) { own, _ in own }
+        let before = try await f.snapshot()
+        try await f.test { client in
+            let document = try await client.execute(uri: "/openapi.json", method: .get) { try JSON.parse($0.body) }
+            let exchange = DocumentedExchange(document: document, fixture: f, client: client)
+            var nested = 0
+            for operation in OpenAPIOperation.all(in: document) {
+                guard let sample = samples[operation.key], case .json(let buffer) = sample.body else { continue }
+                var headers = f.headers("admin")
+                if let token = sample.token { headers[.authorization] = "Bearer \(token)" }
+                let uri = exchange.uri(operation, sample) + (sample.query.isEmpty ? "" : "?" + sample.query)
+                for (field, body) in Self.injections(try JSONSerialization.jsonObject(with: Data(buffer: buffer))) {
+                    if field.contains(".") || field.contains("[") { nested += 1 }
+                    let response = try await client.execute(uri: uri, method: operation.httpMethod, headers: headers,
+                                                            body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
+                    #expect(response.status == .unprocessableContent && response.json["field"] as? String == field,
+                            "\(operation.key) with \(field): \(response.status) \(String(buffer: response.body).prefix(300))")
+                }
+            }
+            #expect(nested >= 3, "the samples hold nested objects (a spot check's scope and sample size, a finding's checklist)")
+        }
+        #expect(try await f.snapshot() == before, "no refused body changed anything")
+    }
+
+    /// Every object in `value` (a parsed JSON body) with `zzUndeclared` added, one at a time: the field's place and the body.
+    static func injections(_ value: Any, path: String = "", rebuild: @escaping (Any) -> Any = { $0 }) -> [(String, Any)] {
+        var found: [(String, Any)] = []
+        if let object = value as? [String: Any] {
+            var injected = object
+            injected["zzUndeclared"] = true
+            found.append((path.isEmpty ? "zzUndeclared" : path + ".zzUndeclared", rebuild(injected)))
+            for (key, child) in object {
+                found += injections(child, path: path.isEmpty ? key : path + "." + key) { replaced in
+                    var copy = object
+                    copy[key] = replaced
+                    return rebuild(copy)
+                }
+            }
+        } else if let array = value as? [Any] {
+            for (index, child) in array.enumerated() {
+                found += injections(child, path: path + "[\(index)]") { replaced in
+                    var copy = array
+                    copy[index] = replaced
+                    return rebuild(copy)
+                }
+            }
+        }
+        return found
+    }
+
     func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
     struct Sample: Decodable, Equatable {
