@@ -27,6 +27,21 @@ extension PostgresLedgerAccess {
             """, Self.organization)
     }
 
+    /// As on SQLite: a credit code's start and a region's start read their indexes, a part of a name reads in id order.
+    func organizations(matching search: OrganizationSearch, after: Int64?, limit: Int) throws -> [Organization] {
+        let code = search.creditCodePrefix
+        let name = code == nil ? search.text.map { "%" + LikePattern.escaped($0) + "%" } : nil
+        let region = search.regionPrefix
+        return try rows("""
+            SELECT \(unescaped: Self.organizationColumns) FROM organizations
+            WHERE id > \(after ?? 0)
+              AND (\(code)::text IS NULL OR (credit_code >= \(code) AND credit_code < \(code.map(OrganizationSearch.rangeEnd(ofPrefix:)))))
+              AND (\(name)::text IS NULL OR name LIKE \(name))
+              AND (\(region)::text IS NULL OR (region_code >= \(region) AND region_code < \(region.map(OrganizationSearch.rangeEnd(ofPrefix:)))))
+            ORDER BY id LIMIT \(limit)
+            """, Self.organization)
+    }
+
     func insert(_ organization: Organization) throws -> Organization {
         try store(organization, id: nil)
     }

@@ -211,6 +211,7 @@ enum PostgresSchema {
         Migration(version: 10, name: "hours_claims", statements: claimStatements),
         Migration(version: 11, name: "transparency_log", statements: transparencyLogStatements),
         Migration(version: 27, name: "check_out_positions", statements: checkOutPositionStatements),
+        Migration(version: 33, name: "audit_verification", statements: auditVerificationStatements),
         Migration(version: 16, name: "verification_codes", statements: verificationCodeStatements),
     ]
 

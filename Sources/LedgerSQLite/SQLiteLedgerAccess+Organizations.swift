@@ -26,6 +26,27 @@ extension SQLiteLedgerAccess {
         try rows("SELECT \(Self.organizationColumns) FROM organizations WHERE id > ? ORDER BY id LIMIT ?", [after ?? 0, limit]).map(Self.organization)
     }
 
+    /// A credit code's start reads the unique index of credit codes, a region's start the index of regions; a part of a
+    /// name reads the organizations in id order until the page is full.
+    func organizations(matching search: OrganizationSearch, after: Int64?, limit: Int) throws -> [Organization] {
+        var conditions = ["id > ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [after ?? 0]
+        if let code = search.creditCodePrefix {
+            conditions.append("credit_code >= ? AND credit_code < ?")
+            arguments += [code, OrganizationSearch.rangeEnd(ofPrefix: code)]
+        } else if let text = search.text {
+            conditions.append("name LIKE ? ESCAPE '\\'")
+            arguments.append("%" + LikePattern.escaped(text) + "%")
+        }
+        if let region = search.regionPrefix {
+            conditions.append("region_code >= ? AND region_code < ?")
+            arguments += [region, OrganizationSearch.rangeEnd(ofPrefix: region)]
+        }
+        arguments.append(limit)
+        return try rows("SELECT \(Self.organizationColumns) FROM organizations WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?",
+                        StatementArguments(arguments)).map(Self.organization)
+    }
+
     func insert(_ organization: Organization) throws -> Organization {
         try store(organization, id: nil)
     }

@@ -158,6 +158,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v16-verification-codes") { db in
             try db.execute(sql: verificationCodesSQL)
         }
+        migrator.registerMigration("v33-audit-verification") { db in
+            try db.execute(sql: auditVerificationSQL)
+        }
         return migrator
     }
 

@@ -9,11 +9,16 @@ struct AdminPages {
     let renderer: PageRenderer
 
     func register(on pages: RouterGroup<WebRequestContext>) {
-        pages.get("/admin") { _, context in try await home(context, errors: FieldErrors(), notice: nil) }
+        pages.get("/admin") { request, context in
+            try await home(context, errors: FieldErrors(), notice: nil, list: try Self.organizationList(
+                q: request.uri.queryParameters.get("q"), region: request.uri.queryParameters.get("region"),
+                after: request.uri.queryParameters.get("after")))
+        }
         pages.post("/admin/organizations") { _, context in try await createOrganization(context) }
         pages.post("/admin/accounts") { _, context in try await createAccount(context) }
         pages.post("/admin/holidays") { _, context in try await loadHolidays(context) }
         pages.get("/admin/audit") { _, context in try await audit(context) }
+        pages.post("/admin/audit") { _, context in try await startAudit(context) }
         pages.get("/admin/keys") { _, context in try await keys(context, error: nil) }
         pages.post("/admin/keys/rotate") { _, context in try await rotateKey(context) }
         pages.post("/admin/keys/compromise") { _, context in try await compromiseKey(context) }
@@ -30,11 +35,46 @@ struct AdminPages {
         var contact: String
     }
 
-    func home(_ context: WebRequestContext, errors: FieldErrors, notice: String?) async throws -> Response {
+    /// The organization list's search and page, from the URL: `q` (part of a name, or the start of a credit code),
+    /// `region` (the start of a region code) and `after` (the last id of the previous page, a positive number).
+    struct OrganizationList {
+        var search = OrganizationSearch()
+        var after: Int64?
+    }
+
+    static let organizationsPerPage = 50
+
+    static func organizationList(q: String?, region: String?, after afterText: String?) throws -> OrganizationList {
+        var after: Int64?
+        if let text = afterText {
+            guard text.count <= 19, let number = Int64(text), number > 0 else {
+                throw LedgerError.invalidField(field: "after", reason: "必须是正整数 / must be a positive number")
+            }
+            after = number
+        }
+        return OrganizationList(search: try OrganizationSearch.checked(text: q.map { String($0.prefix(100)) },
+                                                                        region: region.map { String($0.prefix(100)) }),
+                                after: after)
+    }
+
+    func home(_ context: WebRequestContext, errors: FieldErrors, notice: String?, list: OrganizationList = OrganizationList()) async throws -> Response {
         let principal = try Self.admin(context)
-        let organizations = try await ledger.organizations(after: nil, limit: 500, by: principal).items
+        let found = try await ledger.organizations(matching: list.search, after: list.after, limit: Self.organizationsPerPage, by: principal)
+        let organizations = found.items
+        var link = URLComponents()
+        link.path = "/admin"
+        let searchItems = [URLQueryItem(name: "q", value: list.search.text), URLQueryItem(name: "region", value: list.search.regionPrefix)]
+            .filter { $0.value != nil }
+        link.queryItems = searchItems + (found.nextAfter.map { [URLQueryItem(name: "after", value: String($0))] } ?? [])
+        let next = found.nextAfter == nil ? nil : link.string
+        link.queryItems = searchItems.isEmpty ? nil : searchItems
+        let first = list.after == nil ? nil : link.string ?? "/admin"
         struct Page {
             var organizations: [OrganizationRow]
+            var query: String
+            var region: String
+            var next: String?
+            var first: String?
             var roles: [Choice]
             var errors: [String: String]
             var notice: String?
@@ -47,7 +87,7 @@ struct AdminPages {
         for (key, values) in context.form.fields where key != "password" && key != CSRF.fieldName { form[key] = values.first ?? "" }
         let page = Page(organizations: organizations.map {
             OrganizationRow(name: $0.name, creditCode: $0.creditCode, region: $0.regionCode, contact: "\($0.contactName) \($0.contactPhone)")
-        }, roles: Choice.list(roles, selected: form["role"] ?? "volunteer"), errors: errors.dictionary, notice: notice, form: form)
+        }, query: list.search.text ?? "", region: list.search.regionPrefix ?? "", next: next, first: first, roles: Choice.list(roles, selected: form["role"] ?? "volunteer"), errors: errors.dictionary, notice: notice, form: form)
         return renderer.render("admin/home", title: renderer.text("nav_admin_home", context.language), page: page, context: context,
                                status: errors.isEmpty ? .ok : .unprocessableContent)
     }
@@ -101,21 +141,59 @@ struct AdminPages {
         }
     }
 
+    /// The latest verification's result and the one running (the page reloads itself while it runs); never verifies in
+    /// the request.
     func audit(_ context: WebRequestContext) async throws -> Response {
         let principal = try Self.admin(context)
-        let report = try await ledger.verifyAuditChains(by: principal)
-        let organizations = try await ledger.organizations(after: nil, limit: 500, by: principal).items
-        struct Row { var name: String; var creditCode: String; var intact: Bool; var problems: [String] }
-        let rows = organizations.map { organization in
-            let problems = report.problems.filter { $0.organizationId == organization.id }.map { problem in
-                (problem.recordId.map { "#\($0): " } ?? "") + problem.message
-            }
-            return Row(name: organization.name, creditCode: organization.creditCode, intact: problems.isEmpty, problems: problems)
+        let status = try await ledger.auditVerificationStatus(by: principal)
+        struct Problem { var organization: String; var creditCode: String; var text: String }
+        struct Latest {
+            var finishedAt: String
+            var full: Bool
+            var intact: Bool
+            var organizations: Int
+            var revisions: Int
+            var rowsRead: Int
+            var problemCount: Int
+            var problems: [Problem]
+            var more: Bool
         }
-        struct Page { var intact: Bool; var revisions: Int; var organizations: Int; var rows: [Row] }
-        return renderer.render("admin/audit", title: renderer.text("audit_title", context.language),
-                               page: Page(intact: report.isIntact, revisions: report.revisions, organizations: report.organizations, rows: rows),
-                               context: context)
+        struct Page {
+            var running: Bool
+            var percent: Int
+            var chainsDone: Int
+            var chainsTotal: Int
+            var revisions: Int
+            var runningFull: Bool
+            var failure: String?
+            var latest: Latest?
+        }
+        let latest = status.latest.map { report in
+            Latest(finishedAt: report.finishedAt.map { PageFormat.moment($0, .ledgerDefault) } ?? "-", full: report.mode != .incremental,
+                   intact: report.isIntact, organizations: report.organizations, revisions: report.revisions,
+                   rowsRead: report.rowsRead ?? 0, problemCount: report.problemCount ?? report.problems.count,
+                   problems: report.problems.prefix(200).map { problem in
+                       let organization = status.organizationNames[problem.organizationId]
+                       return Problem(organization: organization?.name ?? "#\(problem.organizationId)", creditCode: organization?.creditCode ?? "",
+                                      text: (problem.recordId.map { "#\($0): " } ?? "") + problem.message)
+                   }, more: (report.problemCount ?? report.problems.count) > 200)
+        }
+        let running = status.running
+        let page = Page(running: running != nil, percent: running?.percent ?? 0, chainsDone: running?.progress.chainsDone ?? 0,
+                        chainsTotal: running?.progress.chainsTotal ?? 0, revisions: running?.progress.revisions ?? 0,
+                        runningFull: running?.mode == .full, failure: status.failure.map { BilingualText.pick($0, context.language) },
+                        latest: latest)
+        return renderer.render("admin/audit", title: renderer.text("audit_title", context.language), page: page, context: context,
+                               refreshSeconds: running != nil ? 2 : nil)
+    }
+
+    /// Starts a verification in the background (incremental unless a full one is asked for) and shows its progress.
+    func startAudit(_ context: WebRequestContext) async throws -> Response {
+        let principal = try Self.admin(context)
+        let mode: AuditVerificationMode = context.form["mode"] == AuditVerificationMode.full.rawValue ? .full : .incremental
+        try ledger.auditVerifications.start(mode, ledger: ledger, by: principal)
+        context.logger.notice("audit verification started from the web", metadata: ["mode": "\(mode.rawValue)"])
+        return WebRedirect.to("/admin/audit")
     }
 
     // MARK: Signing keys

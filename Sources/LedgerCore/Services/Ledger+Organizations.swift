@@ -74,6 +74,17 @@ extension Ledger {
         let fetched = try await store.readAllowingLag { try $0.organizations(after: after, limit: limit + 1) }
         return Page(fetched: fetched, limit: limit, id: \.id)
     }
+
+    /// The platform's list of organizations, a page at a time, narrowed by name or credit code and region
+    /// (`OrganizationSearch`): for the platform and inspectors.
+    public func organizations(matching search: OrganizationSearch, after: Int64?, limit: Int?, by principal: Principal) async throws -> Page<Organization> {
+        guard principal.role == .platformAdmin || principal.role == .inspector else {
+            throw LedgerError.forbidden("只有平台可以查看全部组织 / only the platform lists every organization")
+        }
+        let limit = try InputCheck.limit(limit)
+        let fetched = try await store.readAllowingLag { try $0.organizations(matching: search, after: after, limit: limit + 1) }
+        return Page(fetched: fetched, limit: limit, id: \.id)
+    }
 }
 
 extension Ledger {

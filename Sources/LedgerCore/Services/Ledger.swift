@@ -17,6 +17,8 @@ public struct Ledger: Sendable {
     public let dashboardCache = OrganizationDashboardCache()
     /// Organizations read before (they never change).
     public let organizationCache = OrganizationCache()
+    /// The audit verification running in the background, and the last one of this process.
+    public let auditVerifications = AuditVerificationJobs()
     /// Delays repeated wrong passwords, per account and per client address.
     public var loginThrottle = LoginThrottle()
     /// Delays repeated wrong attendance codes, per volunteer and per activity (`GuessThrottles.swift` for the policies).

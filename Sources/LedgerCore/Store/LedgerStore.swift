@@ -138,7 +138,7 @@ public struct HolidayEntry: Sendable, Hashable {
 /// Queries every backend answers, one protocol per aggregate. Lists are ordered by id ascending and page
 /// with `after` (an id).
 public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReader, ServiceRecordReader, CheckInReader, RecruitmentReader,
-    InvitationReader, ClaimReader, OrganizationSettingsReader, TransparencyLogReader, AccountReader, CertificateReader, SpotCheckReader,
+    InvitationReader, ClaimReader, OrganizationSettingsReader, TransparencyLogReader, AuditVerificationReader, AccountReader, CertificateReader, SpotCheckReader,
     VerificationCodeReader {
     /// The number of rows of every table, to check a copy (`vledger migrate-data`).
     func rowCounts() throws -> LedgerRowCounts
@@ -147,7 +147,7 @@ public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReade
 /// Writes, available inside `LedgerStore.write`, one protocol per aggregate. Inserts return the stored value
 /// with its new id; `restore` keeps the given ids and times, for copying a ledger between backends.
 public protocol LedgerWriter: LedgerReader, OrganizationWriter, VolunteerWriter, ActivityWriter, ServiceRecordWriter,
-    CheckInWriter, RecruitmentWriter, InvitationWriter, ClaimWriter, OrganizationSettingsWriter, TransparencyLogWriter, AccountWriter, CertificateWriter, SpotCheckWriter,
+    CheckInWriter, RecruitmentWriter, InvitationWriter, ClaimWriter, OrganizationSettingsWriter, TransparencyLogWriter, AuditVerificationWriter, AccountWriter, CertificateWriter, SpotCheckWriter,
     VerificationCodeWriter {
     /// Moves every id generator past the largest id stored, after `restore`.
     func resetIdSequences() throws
@@ -177,8 +177,9 @@ public struct LedgerRowCounts: Sendable, Hashable, Codable {
         "chain_heads", "users", "sessions", "holidays",
     ]
 
-    /// Tables of short-lived state (one-time codes) that are neither counted nor copied between backends.
-    public static let transientTables: Set<String> = ["verification_codes"]
+    /// Tables of short-lived state (one-time codes) that are neither counted nor copied between backends; and the audit
+    /// verification's bookkeeping (a copy is verified in full on its own).
+    public static let transientTables: Set<String> = ["verification_codes", "audit_verified_chains", "audit_verifications"]
 
     /// (table name, rows), core tables in the order they are copied, then the others by name.
     public var tables: [(name: String, rows: Int)] {

@@ -6,6 +6,8 @@ public protocol OrganizationReader {
     func organization(creditCode: String) throws -> Organization?
     /// Organizations by id.
     func organizations(after: Int64?, limit: Int) throws -> [Organization]
+    /// Organizations matching `search`, by id.
+    func organizations(matching search: OrganizationSearch, after: Int64?, limit: Int) throws -> [Organization]
 }
 
 public protocol OrganizationWriter {
