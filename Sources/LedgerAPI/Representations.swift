@@ -15,14 +15,18 @@ enum Wire {
 struct OrganizationSettingsBody: ResponseEncodable {
     var organizationId: Int64
     var checkOutGraceMinutes: Int
+    var acceptsJoinRequests: Bool
 
     struct Input: Decodable {
         var checkOutGraceMinutes: Int
+        /// Absent: unchanged.
+        var acceptsJoinRequests: Bool?
     }
 
     init(_ s: OrganizationSettings) {
         organizationId = s.organizationId
         checkOutGraceMinutes = s.checkOutGraceMinutes
+        acceptsJoinRequests = s.acceptsJoinRequests
     }
 }
 

@@ -32,6 +32,8 @@ public func buildRouter(ledger: Ledger, certificateBatches: CertificateBatchJobs
     RecordRoutes(ledger: ledger).register(on: api)
     CheckInRoutes(ledger: ledger).register(on: api)
     SignUpRoutes(ledger: ledger).register(on: api)
+    PublicActivityRoutes(ledger: ledger).register(on: api)
+    JoinRequestRoutes(ledger: ledger).register(on: api)
     ClaimRoutes(ledger: ledger).register(on: api)
     ImportExportRoutes(ledger: ledger).register(on: api)
     SpotCheckRoutes(ledger: ledger).register(on: api, router: router)
@@ -178,7 +180,8 @@ struct OrganizationRoutes {
             let principal = try context.requirePrincipal()
             let input = try await request.decode(as: OrganizationSettingsBody.Input.self, context: context)
             return OrganizationSettingsBody(try await ledger.updateOrganizationSettings(
-                organizationId: try context.id(), checkOutGraceMinutes: input.checkOutGraceMinutes, by: principal))
+                organizationId: try context.id(), checkOutGraceMinutes: input.checkOutGraceMinutes,
+                acceptsJoinRequests: input.acceptsJoinRequests, by: principal))
         }
         api.get("organizations/:id/summary") { request, context -> HoursSummaryBody in
             let principal = try context.requirePrincipal()

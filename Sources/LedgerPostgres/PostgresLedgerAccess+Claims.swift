@@ -93,15 +93,17 @@ extension PostgresLedgerAccess {
 
     func organizationSettings(organizationId: Int64) throws -> OrganizationSettings? {
         try row("""
-            SELECT organization_id, check_out_grace_minutes FROM organization_settings WHERE organization_id = \(organizationId)
-            """) { OrganizationSettings(organizationId: try $0.next(), checkOutGraceMinutes: try $0.next()) }
+            SELECT organization_id, check_out_grace_minutes, accepts_join_requests FROM organization_settings
+            WHERE organization_id = \(organizationId)
+            """) { OrganizationSettings(organizationId: try $0.next(), checkOutGraceMinutes: try $0.next(), acceptsJoinRequests: try $0.next()) }
     }
 
     func save(_ settings: OrganizationSettings) throws {
         try run("""
-            INSERT INTO organization_settings (organization_id, check_out_grace_minutes)
-            VALUES (\(settings.organizationId), \(settings.checkOutGraceMinutes))
-            ON CONFLICT (organization_id) DO UPDATE SET check_out_grace_minutes = EXCLUDED.check_out_grace_minutes
+            INSERT INTO organization_settings (organization_id, check_out_grace_minutes, accepts_join_requests)
+            VALUES (\(settings.organizationId), \(settings.checkOutGraceMinutes), \(settings.acceptsJoinRequests))
+            ON CONFLICT (organization_id) DO UPDATE SET check_out_grace_minutes = EXCLUDED.check_out_grace_minutes,
+                accepts_join_requests = EXCLUDED.accepts_join_requests
             """)
     }
 

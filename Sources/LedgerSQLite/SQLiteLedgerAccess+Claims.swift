@@ -83,15 +83,17 @@ extension SQLiteLedgerAccess {
     }
 
     func organizationSettings(organizationId: Int64) throws -> OrganizationSettings? {
-        try row("SELECT organization_id, check_out_grace_minutes FROM organization_settings WHERE organization_id = ?", [organizationId])
-            .map { OrganizationSettings(organizationId: $0[0], checkOutGraceMinutes: $0[1]) }
+        try row("SELECT organization_id, check_out_grace_minutes, accepts_join_requests FROM organization_settings WHERE organization_id = ?",
+                [organizationId])
+            .map { OrganizationSettings(organizationId: $0[0], checkOutGraceMinutes: $0[1], acceptsJoinRequests: $0[2]) }
     }
 
     func save(_ settings: OrganizationSettings) throws {
         try execute("""
-            INSERT INTO organization_settings (organization_id, check_out_grace_minutes) VALUES (?, ?)
-            ON CONFLICT (organization_id) DO UPDATE SET check_out_grace_minutes = excluded.check_out_grace_minutes
-            """, [settings.organizationId, settings.checkOutGraceMinutes])
+            INSERT INTO organization_settings (organization_id, check_out_grace_minutes, accepts_join_requests) VALUES (?, ?, ?)
+            ON CONFLICT (organization_id) DO UPDATE SET check_out_grace_minutes = excluded.check_out_grace_minutes,
+                accepts_join_requests = excluded.accepts_join_requests
+            """, [settings.organizationId, settings.checkOutGraceMinutes, settings.acceptsJoinRequests])
     }
 
     func save(_ evidence: ClaimEvidence) throws {

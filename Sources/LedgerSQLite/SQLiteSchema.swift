@@ -152,6 +152,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v10-transparency-log") { db in
             try db.execute(sql: transparencyLogSQL)
         }
+        migrator.registerMigration("v28-join-requests") { db in
+            try db.execute(sql: joinRequestsSQL)
+        }
         migrator.registerMigration("v27-check-out-positions") { db in
             try db.execute(sql: checkOutPositionsSQL)
         }
@@ -580,5 +583,49 @@ extension SQLiteSchema {
             BEGIN SELECT RAISE(ABORT, 'findings are never changed'); END;
         CREATE TRIGGER spot_check_findings_kept BEFORE DELETE ON spot_check_findings
             BEGIN SELECT RAISE(ABORT, 'findings are never changed'); END;
+        """
+}
+
+extension SQLiteSchema {
+    /// Volunteers' requests to join organizations (at most one pending per volunteer and organization; decided once, never
+    /// deleted), memberships that ended when a volunteer left, whether an organization takes requests, and the index the
+    /// public activity search reads (recruitments open to everyone, by deadline).
+    static let joinRequestsSQL = """
+        CREATE TABLE join_requests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            note TEXT NOT NULL CHECK (length(note) <= 200),
+            state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'declined', 'withdrawn')),
+            requested_at INTEGER NOT NULL,
+            decided_at INTEGER,
+            decided_by INTEGER,
+            reason TEXT,
+            CHECK ((state = 'pending') = (decided_at IS NULL))
+        );
+        CREATE UNIQUE INDEX join_requests_one_pending ON join_requests (organization_id, volunteer_id) WHERE state = 'pending';
+        CREATE INDEX join_requests_by_organization ON join_requests (organization_id, state, id);
+        CREATE INDEX join_requests_by_volunteer ON join_requests (volunteer_id, id);
+        CREATE TRIGGER join_requests_no_delete BEFORE DELETE ON join_requests
+            BEGIN SELECT RAISE(ABORT, 'join requests are never deleted'); END;
+        CREATE TRIGGER join_requests_decided_once BEFORE UPDATE ON join_requests
+            WHEN OLD.state <> 'pending' OR NEW.id IS NOT OLD.id OR NEW.organization_id IS NOT OLD.organization_id
+              OR NEW.volunteer_id IS NOT OLD.volunteer_id OR NEW.requested_at IS NOT OLD.requested_at
+            BEGIN SELECT RAISE(ABORT, 'a join request is decided once'); END;
+        CREATE TABLE membership_endings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            joined_at INTEGER NOT NULL,
+            left_at INTEGER NOT NULL
+        );
+        CREATE INDEX membership_endings_by_volunteer ON membership_endings (volunteer_id, id);
+        CREATE TRIGGER membership_endings_append_only_update BEFORE UPDATE ON membership_endings
+            BEGIN SELECT RAISE(ABORT, 'ended memberships are kept as they ended'); END;
+        CREATE TRIGGER membership_endings_append_only_delete BEFORE DELETE ON membership_endings
+            BEGIN SELECT RAISE(ABORT, 'ended memberships are kept as they ended'); END;
+        ALTER TABLE organization_settings ADD COLUMN accepts_join_requests INTEGER NOT NULL DEFAULT 1
+            CHECK (accepts_join_requests IN (0, 1));
+        CREATE INDEX recruitments_public ON recruitments (deadline, activity_id) WHERE audience = 'everyone';
         """
 }

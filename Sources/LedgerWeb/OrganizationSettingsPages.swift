@@ -16,10 +16,10 @@ struct OrganizationSettingsPages {
     func settings(_ context: WebRequestContext, grace: String?, errors: FieldErrors, notice: String?) async throws -> Response {
         let scope = try StaffScope(context)
         let current = try await ledger.organizationSettings(organizationId: scope.organizationId, by: scope.principal)
-        struct Page { var grace: String; var isAdmin: Bool; var errors: [String: String]; var notice: String? }
+        struct Page { var grace: String; var acceptsJoinRequests: Bool; var isAdmin: Bool; var errors: [String: String]; var notice: String? }
         return renderer.render("org/settings", title: renderer.text("nav_settings", context.language),
-                               page: Page(grace: grace ?? String(current.checkOutGraceMinutes), isAdmin: scope.isAdmin,
-                                          errors: errors.dictionary, notice: notice),
+                               page: Page(grace: grace ?? String(current.checkOutGraceMinutes), acceptsJoinRequests: current.acceptsJoinRequests,
+                                          isAdmin: scope.isAdmin, errors: errors.dictionary, notice: notice),
                                context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -32,8 +32,9 @@ struct OrganizationSettingsPages {
             return try await settings(context, grace: text, errors: errors, notice: nil)
         }
         do {
+            // An unchecked box is absent from the form: no join requests.
             _ = try await ledger.updateOrganizationSettings(organizationId: scope.organizationId, checkOutGraceMinutes: minutes,
-                                                            by: scope.principal)
+                                                            acceptsJoinRequests: context.form["acceptsJoinRequests"] == "1", by: scope.principal)
             return try await settings(context, grace: nil, errors: errors, notice: renderer.text("settings_saved", context.language))
         } catch let error as LedgerError where error.kind == .invalidInput {
             errors.add(error, context.language, defaultField: "checkOutGraceMinutes")

@@ -41,6 +41,8 @@ public struct WebInterface: Sendable {
         let pages = router.group(context: WebRequestContext.self)
             .add(middleware: WebSessionMiddleware(ledger: ledger, renderer: renderer, trustProxy: settings.trustProxy))
         PublicPages(ledger: ledger, renderer: renderer).register(on: pages)
+        PublicActivityPages(ledger: ledger, renderer: renderer).register(on: pages)
+        JoinRequestPages(ledger: ledger, renderer: renderer).register(on: pages)
         TransparencyLogPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffRecordPages(ledger: ledger, renderer: renderer).register(on: pages)

@@ -24,11 +24,11 @@ enum WebNavigation {
         case .organizationAdmin, .organizationStaff:
             [Item(href: "/org", label: "nav_org_home", exact: true), Item(href: "/org/volunteers", label: "nav_volunteers"),
              Item(href: "/org/activities", label: "nav_activities"), Item(href: "/org/records", label: "nav_records"),
-             Item(href: "/org/claims", label: "nav_claims"), Item(href: "/org/import", label: "nav_import"), Item(href: "/org/certificates", label: "nav_certificates")]
+             Item(href: "/org/claims", label: "nav_claims"), Item(href: "/org/join-requests", label: "nav_join_requests"), Item(href: "/org/import", label: "nav_import"), Item(href: "/org/certificates", label: "nav_certificates")]
                 + (role == .organizationAdmin ? [Item(href: "/org/accounts", label: "nav_accounts"), Item(href: "/org/settings", label: "nav_settings")] : [])
         case .volunteer:
             [Item(href: "/me", label: "nav_my_hours", exact: true), Item(href: "/me/activities", label: "nav_sign_up"),
-             Item(href: "/me/claims", label: "nav_my_claims"),
+             Item(href: "/me/claims", label: "nav_my_claims"), Item(href: "/me/organizations", label: "nav_my_organizations"),
              Item(href: "/me/certificates", label: "nav_my_certificates")]
         case .inspector:
             [Item(href: "/inspect", label: "nav_worklist", exact: true), Item(href: "/check", label: "nav_check")]

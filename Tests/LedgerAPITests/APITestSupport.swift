@@ -50,6 +50,9 @@ struct APIFixture: Sendable {
     /// Pending hour claims of volunteerA on activityA and volunteerB on activityB, June 10 12:00 to 13:00, with a PNG.
     let claimA: HoursClaim
     let claimB: HoursClaim
+    /// Pending requests to join: of volunteerB to A (`joinRequestA`), of volunteerA to B (`joinRequestB`).
+    let joinRequestA: JoinRequest
+    let joinRequestB: JoinRequest
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 2, 0x80, 0, 0, 1, 0xE0, 8, 2, 0, 0, 0] + Array(repeating: 1, count: 32)
     /// Tokens by account name: admin, inspector, aAdmin, aStaff, bAdmin, bStaff, volunteerA, volunteerB, selfCheckedIn.
     let tokens: [String: String]
@@ -132,13 +135,18 @@ struct APIFixture: Sendable {
         }
         let signUpA = try await ledger.signUp(activityId: recruiting[0].id, by: Principal(userId: nil, role: .volunteer, volunteerId: volunteerA.id))
         let signUpB = try await ledger.signUp(activityId: recruiting[1].id, by: Principal(userId: nil, role: .volunteer, volunteerId: volunteerB.id))
+        let joinRequestA = try await ledger.askToJoin(organizationId: a.id, note: "想加入",
+                                                      by: Principal(userId: nil, role: .volunteer, volunteerId: volunteerB.id))
+        let joinRequestB = try await ledger.askToJoin(organizationId: b.id, note: nil,
+                                                      by: Principal(userId: nil, role: .volunteer, volunteerId: volunteerA.id))
         return APIFixture(ledger: ledger, directory: directory,
                           organizationA: a, organizationB: b, activityA: activityA, activityB: activityB,
                           volunteerA: volunteerA, volunteerB: volunteerB, recordA: recordA, recordB: recordB,
                           liveActivityA: liveActivityA, liveActivityB: liveActivityB, checkInA: checkInA, checkInB: checkInB,
                           walkInA: walkInA, walkInB: walkInB, recruitingA: recruiting[0], recruitingB: recruiting[1],
                           signUpA: signUpA, signUpB: signUpB, selfCheckedIn: selfCheckedIn, selfCheckIn: selfCheckIn,
-                          invitationCodeB: invitationCodeB, claimA: claims[0], claimB: claims[1], tokens: tokens)
+                          invitationCodeB: invitationCodeB, claimA: claims[0], claimB: claims[1], joinRequestA: joinRequestA,
+                          joinRequestB: joinRequestB, tokens: tokens)
     }
 
     /// The attendance code shown now for `activity`.
@@ -204,6 +212,8 @@ struct APIFixture: Sendable {
             snapshot.signUps = try r.signUps(after: nil, limit: 500)
             snapshot.invitations = try r.invitations(after: nil, limit: 500)
             snapshot.claims = try r.claims(organizationId: nil, volunteerId: nil, state: nil, after: nil, limit: 500)
+            snapshot.joinRequests = try r.joinRequests(after: nil, limit: 500)
+            snapshot.membershipEndings = try r.membershipEndings(after: nil, limit: 500)
             // Account ids are assigned in sequence and accounts are never deleted.
             while let user = try r.user(id: Int64(snapshot.users.count + 1)) { snapshot.users.append(user) }
             return snapshot
@@ -227,6 +237,8 @@ struct LedgerSnapshot: Equatable, Sendable {
     var signUps: [SignUp] = []
     var invitations: [LoginInvitation] = []
     var claims: [HoursClaim] = []
+    var joinRequests: [JoinRequest] = []
+    var membershipEndings: [MembershipEnding] = []
     var settings: [Int64: OrganizationSettings] = [:]
     var users: [UserAccount] = []
 

@@ -91,6 +91,20 @@ import Testing
         // of real batches: CertificateBatchAPITests).
         .init(.get,  "/certificate-batches/1",                      .none,          401, 404,  404,  404,        404,        404),
         .init(.get,  "/certificate-batches/1/zip",                  .none,          401, 404,  404,  404,        404,        404),
+        // The public activity search needs no login; joining: volunteers ask and withdraw their own, staff of that
+        // organization (only) list and decide, a volunteer leaves an organization they belong to.
+        .init(.get,  "/public/activities",                          .none,          200, 200,  200,  200,        200,        200),
+        .init(.get,  "/public/activities/{recruiting}",             .none,          200, 200,  200,  200,        200,        200),
+        // A volunteer asking their own organization is a member already, the other one has their request pending (409
+        // both; a stored request: JoinRequestAPITests).
+        .init(.post, "/organizations/{org}/join-requests",          .joinNote,      401, 403,  403,  403,        403,        409),
+        .init(.get,  "/organizations/{org}/join-requests",          .none,          401, 200,  404,  [200, 404], [200, 404], 404),
+        .init(.post, "/organizations/{org}/leave",                  .none,          401, 403,  403,  403,        403,        [200, 404]),
+        .init(.get,  "/join-requests",                              .none,          401, 403,  403,  403,        403,        200),
+        .init(.get,  "/join-requests/{joinRequest}",                .none,          401, 200,  404,  [200, 404], [200, 404], [404, 200]),
+        .init(.post, "/join-requests/{joinRequest}/decision",       .acceptJoin,    401, 200,  404,  [200, 404], [200, 404], 404),
+        .init(.post, "/join-requests/{joinRequest}/withdraw",       .none,          401, 404,  404,  404,        404,        [404, 200]),
+        .init(.get,  "/certificate-batches/1/zip",                  .none,          401, 404,  404,  404,        404,        404),
     ]
 
     @Test(arguments: endpoints)
@@ -278,13 +292,15 @@ extension AccessMatrixTests {
                 .replacingOccurrences(of: "{recruiting}", with: String(fixture.recruiting(side).id))
                 .replacingOccurrences(of: "{signUp}", with: String(fixture.signUp(side).id))
                 .replacingOccurrences(of: "{claim}", with: String(side == .a ? fixture.claimA.id : fixture.claimB.id))
+                .replacingOccurrences(of: "{joinRequest}", with: String(side == .a ? fixture.joinRequestA.id : fixture.joinRequestB.id))
         }
     }
 
     /// The body a matrix request sends: valid input, so that only access decides the outcome.
     enum Payload: Sendable {
         case none, staffAccount, holidays, organization, registration, member, activity, record, batch, correction, void, importFile,
-             checkIn, checkOut, recruitment, confirm, attendance, site, claim, approve, claimCorrection, settings, certificateBatch
+             checkIn, checkOut, recruitment, confirm, attendance, site, claim, approve, claimCorrection, settings, certificateBatch,
+             joinNote, acceptJoin
 
         /// Whether the body names the target organization's data.
         var targetsOrganization: Bool { self == .staffAccount || self == .record || self == .certificateBatch }
@@ -335,6 +351,10 @@ extension AccessMatrixTests {
                 return Factory.json(["checkOutGraceMinutes": 45])
             case .certificateBatch:
                 return Factory.json(["organizationId": fixture.organization(side).id])
+            case .joinNote:
+                return Factory.json(["note": "周末有空"])
+            case .acceptJoin:
+                return Factory.json(["decision": "accept"])
             case .site:
                 return Factory.json(["latitude": 30.259, "longitude": 120.15, "radius": 200])
             case .attendance:

@@ -74,6 +74,12 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadableFile(String)
     /// An upload is larger than the documented limit.
     case uploadTooLarge(limitBytes: Int)
+    /// Joining an organization: a request is already waiting, the volunteer is already a member, the organization
+    /// takes no requests, or the request was already decided.
+    case joinRequestPending(requestId: Int64)
+    case alreadyMember(organizationId: Int64)
+    case joinRequestsClosed(organizationId: Int64)
+    case joinRequestDecided(requestId: Int64, state: JoinRequestState)
 
     public var kind: Kind {
         switch self {
@@ -87,7 +93,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
              .dailyLimitExceeded, .recordVoided, .certificateRevoked,
              .spotCheckState, .findingExists, .itemsUndecided, .checkInClosed, .alreadyCheckedIn,
-             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive, .notCheckedIn, .notOnSite, .alreadyHasLogin, .claimDecided, .claimApprovedWithOtherMinutes: .conflict
+             .checkInNotOpen, .signUpClosed, .alreadySignedUp, .missingSkills, .signUpNotActive, .notCheckedIn, .notOnSite, .alreadyHasLogin, .claimDecided, .claimApprovedWithOtherMinutes,
+             .joinRequestPending, .alreadyMember, .joinRequestsClosed, .joinRequestDecided: .conflict
         default: .invalidInput
         }
     }
@@ -142,6 +149,10 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .messageNotDelivered: "message-not-delivered"
         case .unreadableFile: "unreadable-file"
         case .uploadTooLarge: "upload-too-large"
+        case .joinRequestPending: "join-request-pending"
+        case .alreadyMember: "already-member"
+        case .joinRequestsClosed: "join-requests-closed"
+        case .joinRequestDecided: "join-request-decided"
         }
     }
 
@@ -262,6 +273,14 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             reason
         case .uploadTooLarge(let limit):
             "文件超过 \(Self.size(limit)) 的上限 / the file is larger than the limit of \(Self.size(limit))"
+        case .joinRequestPending(let id):
+            "你已申请加入该组织（申请 #\(id)），请等待组织处理 / you already asked to join this organization (request #\(id)); wait for its staff to decide"
+        case .alreadyMember:
+            "你已是该组织的成员 / you are already a member of this organization"
+        case .joinRequestsClosed:
+            "该组织暂不接受加入申请 / this organization does not take join requests"
+        case .joinRequestDecided(let id, let state):
+            "加入申请 #\(id) 已\(state == .accepted ? "通过" : state == .declined ? "婉拒" : "撤回")，不能再更改 / join request #\(id) is already \(state.rawValue) and can no longer change"
         }
     }
 
@@ -294,6 +313,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case "inspector": "检查人员"
         case "exclusion": "回避信息"
         case "check-in": "签到"
+        case "join request": "加入申请"
+        case "membership": "成员资格"
         default: entity
         }
     }

@@ -14,8 +14,9 @@ extension Ledger {
         }
     }
 
-    /// Sets how long after an activity ends a check-in nobody checked out is closed (organization admins and the platform).
-    public func updateOrganizationSettings(organizationId: Int64, checkOutGraceMinutes: Int,
+    /// Sets how long after an activity ends a check-in nobody checked out is closed, and whether volunteers may ask to join
+    /// (nil: unchanged) (organization admins and the platform).
+    public func updateOrganizationSettings(organizationId: Int64, checkOutGraceMinutes: Int, acceptsJoinRequests: Bool? = nil,
                                            by principal: Principal) async throws -> OrganizationSettings {
         guard AccessPolicy.canReadOrganizationData(principal, organizationId: organizationId) else {
             throw LedgerError.notFound(entity: "organization", key: String(organizationId))
@@ -27,11 +28,13 @@ extension Ledger {
             throw LedgerError.invalidField(field: "checkOutGraceMinutes", reason:
                 "须为 0 到 1440 分钟 / must be 0 to 1440 minutes (a day)")
         }
-        let settings = OrganizationSettings(organizationId: organizationId, checkOutGraceMinutes: checkOutGraceMinutes)
         return try await store.write { w in
             guard try w.organization(id: organizationId) != nil else {
                 throw LedgerError.notFound(entity: "organization", key: String(organizationId))
             }
+            let current = try w.organizationSettings(organizationId: organizationId) ?? OrganizationSettings(organizationId: organizationId)
+            let settings = OrganizationSettings(organizationId: organizationId, checkOutGraceMinutes: checkOutGraceMinutes,
+                                                acceptsJoinRequests: acceptsJoinRequests ?? current.acceptsJoinRequests)
             try w.save(settings)
             return settings
         }

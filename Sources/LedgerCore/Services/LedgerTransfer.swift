@@ -174,6 +174,16 @@ public struct LedgerTransfer: Sendable {
             }
             return rows
         }
+        try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
+            let rows = try r.joinRequests(after: after, limit: batchSize)
+            try handoff.send(.joinRequests(rows))
+            return rows
+        }
+        try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
+            let rows = try r.membershipEndings(after: after, limit: batchSize)
+            try handoff.send(.membershipEndings(rows))
+            return rows
+        }
         try handoff.send(.organizationSettings(try organizationIds.compactMap { try r.organizationSettings(organizationId: $0) }))
         var logStart = 0
         while true {
@@ -208,7 +218,7 @@ public struct LedgerTransfer: Sendable {
         "certificates", "certificate_records", "check_ins", "spot_check_campaigns", "spot_check_population",
         "spot_check_sample", "spot_check_assignments", "spot_check_findings", "inspector_exclusions", "certificate_reviews",
         "recruitments", "sign_ups", "login_invitations", "claim_evidence", "hours_claims",
-        "organization_settings", "log_entries", "log_hashes", "log_queue", "log_subjects",
+        "organization_settings", "join_requests", "membership_endings", "log_entries", "log_hashes", "log_queue", "log_subjects",
     ]
 
     // MARK: Target side
@@ -297,6 +307,12 @@ public struct LedgerTransfer: Sendable {
             case .invitations(let rows):
                 for row in rows { try w.restore(row) }
                 count("login_invitations", rows.count)
+            case .joinRequests(let rows):
+                for row in rows { try w.restore(row) }
+                count("join_requests", rows.count)
+            case .membershipEndings(let rows):
+                for row in rows { try w.restore(row) }
+                count("membership_endings", rows.count)
             case .campaign(let copy):
                 try w.restore(copy.campaign)
                 try w.insertPopulation(copy.population, campaignId: copy.campaign.id)
@@ -391,6 +407,8 @@ enum TransferBatch: Sendable {
     case recruitments([Recruitment])
     case signUps([SignUp])
     case invitations([LoginInvitation])
+    case joinRequests([JoinRequest])
+    case membershipEndings([MembershipEnding])
     case evidence([ClaimEvidence])
     case claims([HoursClaim])
     case organizationSettings([OrganizationSettings])
