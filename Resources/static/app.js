@@ -40,7 +40,7 @@ document.addEventListener("DOMContentLoaded", () => {
       request.upload.addEventListener("progress", (e) => { if (e.lengthComputable) bar.value = Math.round(e.loaded * 100 / e.total); });
       request.addEventListener("load", () => {
         // A started import answers with its job page: go there, it shows the rows checked.
-        if (request.responseURL && request.responseURL.indexOf("/org/import/jobs/") >= 0) {
+        if (request.responseURL && request.responseURL.indexOf(form.dataset.jobPath || "/org/import/jobs/") >= 0) {
           window.location.assign(request.responseURL);
           return;
         }

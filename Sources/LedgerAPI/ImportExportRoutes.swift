@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import LedgerCore
 
-/// CSV upload of hour records and CSV downloads for Excel.
+/// CSV uploads of hour records and of rosters of volunteers, and CSV downloads for Excel.
 struct ImportExportRoutes {
     let ledger: Ledger
     /// The largest upload accepted (a million rows is about 100 MB).
@@ -24,6 +24,20 @@ struct ImportExportRoutes {
                 throw LedgerError.invalidField(field: "file", reason: "文件中没有记录 / the file has no records")
             }
             return EditedResponse(status: .created, response: report)
+        }
+        // A roster of volunteers (花名册), as the roster page imports it: whole or not at all.
+        api.post("organizations/:id/volunteer-imports") { request, context -> EditedResponse<ImportReport> in
+            let principal = try context.requirePrincipal()
+            let organizationId = try context.id()
+            guard AccessPolicy.canWriteOrganizationData(principal, organizationId: organizationId) else {
+                throw LedgerError.forbidden("只能为本组织导入志愿者 / you can only import volunteers into your own organization")
+            }
+            let file = try await Self.spool(request.body)
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let report = try await ledger.importVolunteers(openFile: { try CSVReader(path: file) },
+                                                           options: ImportOptions(organizationId: organizationId), by: principal)
+            guard report.errorCount == 0 else { throw ImportRejection(report: report) }
+            return EditedResponse(status: report.committed ? .created : .ok, response: report)
         }
         api.get("records.csv") { request, context -> Response in
             let principal = try context.requirePrincipal()

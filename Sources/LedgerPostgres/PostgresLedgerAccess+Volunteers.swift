@@ -151,6 +151,45 @@ extension PostgresLedgerAccess {
             """, Self.volunteer)
     }
 
+    func memberIds(organizationId: Int64, among volunteerIds: [Int64]) throws -> Set<Int64> {
+        guard !volunteerIds.isEmpty else { return [] }
+        return Set(try rows("""
+            SELECT volunteer_id FROM memberships WHERE organization_id = \(organizationId) AND volunteer_id = ANY(\(volunteerIds))
+            """) { try $0.next(Int64.self) })
+    }
+
+    /// One statement for the whole batch: the ids come back with the numbers they were given.
+    func insert(_ volunteers: [Volunteer]) throws -> [Volunteer] {
+        guard !volunteers.isEmpty else { return [] }
+        let ids = try rows("""
+            INSERT INTO volunteers (number, name, sex, birth_date, document_type, document_number, residence_area, phone,
+                                    skills, service_categories, registered_at)
+            SELECT v.number, v.name, v.sex, v.birth_date::date, v.document_type, v.document_number, v.residence_area, v.phone,
+                   ARRAY(SELECT jsonb_array_elements_text(v.skills)), ARRAY(SELECT jsonb_array_elements_text(v.categories)),
+                   v.registered_at
+            FROM unnest(\(volunteers.map(\.number))::text[], \(volunteers.map(\.name))::text[], \(volunteers.map(\.sex.rawValue))::text[],
+                        \(volunteers.map(\.birthDate.description))::text[], \(volunteers.map(\.documentType.rawValue))::text[],
+                        \(volunteers.map(\.documentNumber))::text[], \(volunteers.map(\.residenceArea))::text[],
+                        \(volunteers.map(\.phone))::text[], \(volunteers.map { Self.jsonArray($0.skills) })::jsonb[],
+                        \(volunteers.map { Self.jsonArray($0.serviceCategories.map(\.rawValue)) })::jsonb[],
+                        \(volunteers.map { Self.stored($0.registeredAt) })::timestamptz[])
+                 AS v(number, name, sex, birth_date, document_type, document_number, residence_area, phone, skills, categories,
+                      registered_at)
+            RETURNING number, id
+            """) { row -> (String, Int64) in (try row.next(String.self), try row.next(Int64.self)) }
+        let idByNumber = Dictionary(ids, uniquingKeysWith: { first, _ in first })
+        return try volunteers.map { volunteer in
+            var stored = volunteer
+            stored.id = try Self.require(idByNumber[volunteer.number])
+            return stored
+        }
+    }
+
+    /// A list as JSON text, for lists of lists (which PostgreSQL arrays cannot hold) in one statement.
+    private static func jsonArray(_ items: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(items)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
     func lockVolunteers(ids: [Int64]) throws {
         let keys = ids.filter { !lockedVolunteers.contains($0) }.map(PostgresSchema.LockNamespace.key)
         guard !keys.isEmpty else { return }

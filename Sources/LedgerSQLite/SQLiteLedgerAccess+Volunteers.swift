@@ -57,6 +57,35 @@ extension SQLiteLedgerAccess {
             """, [organizationId, pattern, text.uppercased(), digits, "%" + LikePattern.escaped(text), limit]).map(Self.volunteer)
     }
 
+    /// One statement per 250 documents: the documents drive (CROSS JOIN keeps them outside), each a search of the unique
+    /// index on (document_type, document_number). A row-value IN would read the table whole.
+    func volunteers(documents: [DocumentKey]) throws -> [Volunteer] {
+        var found: [Volunteer] = []
+        for start in stride(from: 0, to: documents.count, by: 250) {
+            let chunk = documents[start..<min(start + 250, documents.count)]
+            let pairs = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
+            found += try rows("""
+                SELECT \(Self.volunteerColumns) FROM (VALUES \(pairs)) AS d
+                CROSS JOIN volunteers v ON v.document_type = d.column1 AND v.document_number = d.column2
+                """, StatementArguments(chunk.flatMap { [$0.type.rawValue, $0.number] })).map(Self.volunteer)
+        }
+        return found
+    }
+
+    /// One statement per 500 ids, each a search of the memberships' primary key.
+    func memberIds(organizationId: Int64, among volunteerIds: [Int64]) throws -> Set<Int64> {
+        var found: Set<Int64> = []
+        for start in stride(from: 0, to: volunteerIds.count, by: 500) {
+            let chunk = Array(volunteerIds[start..<min(start + 500, volunteerIds.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for row in try rows("SELECT volunteer_id FROM memberships WHERE organization_id = ? AND volunteer_id IN (\(marks))",
+                                StatementArguments([organizationId] + chunk)) {
+                found.insert(row[0])
+            }
+        }
+        return found
+    }
+
     func memberships(volunteerId: Int64) throws -> [Membership] {
         try rows("SELECT volunteer_id, organization_id, joined_at FROM memberships WHERE volunteer_id = ? ORDER BY organization_id", [volunteerId]).map {
             Membership(volunteerId: $0[0], organizationId: $0[1], joinedAt: Self.date($0[2]))

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Imports started from the browser, run in the background so the page can show rows checked of the total
 /// while the file is checked. Kept in this process's memory: the job page is answered by the process that
-/// runs the import (behind a load balancer, route `/org/import` with session affinity). Bounded: a few running
+/// runs the import (behind a load balancer, route `/org/import` and `/org/volunteers/import` with session affinity). Bounded: a few running
 /// per organization, finished ones kept for an hour.
 final class ImportJobs: Sendable {
     /// How a job stands.
@@ -15,9 +15,15 @@ final class ImportJobs: Sendable {
         case refused(String)
     }
 
+    /// What a job imports: its pages show only jobs of their own kind.
+    enum Kind: String, Sendable {
+        case records, roster
+    }
+
     struct Job: Sendable {
         let id: String
         let organizationId: Int64
+        let kind: Kind
         let filename: String
         /// Rows in the file, counted from its line breaks before the import starts (the header excluded).
         let totalRows: Int
@@ -40,7 +46,7 @@ final class ImportJobs: Sendable {
     private let jobs = Mutex<[String: Job]>([:])
 
     /// Registers a job, or nil when the organization already runs as many as it may.
-    func start(organizationId: Int64, filename: String, totalRows: Int, now: Date = Date()) -> Job? {
+    func start(organizationId: Int64, kind: Kind = .records, filename: String, totalRows: Int, now: Date = Date()) -> Job? {
         jobs.withLock { jobs in
             jobs = jobs.filter { _, job in job.finishedAt.map { now.timeIntervalSince($0) < Self.keptFor } ?? true }
             let running = jobs.values.filter { job in
@@ -50,7 +56,7 @@ final class ImportJobs: Sendable {
             guard running.count < Self.maxRunningPerOrganization, jobs.count < Self.maxJobs else { return nil }
             var random = SystemRandomNumberGenerator()
             let id = (0..<4).map { _ in String(random.next() as UInt32, radix: 36) }.joined(separator: "-")
-            let job = Job(id: id, organizationId: organizationId, filename: filename, totalRows: totalRows, startedAt: now,
+            let job = Job(id: id, organizationId: organizationId, kind: kind, filename: filename, totalRows: totalRows, startedAt: now,
                           state: .running(rowsChecked: 0))
             jobs[id] = job
             return job
@@ -71,9 +77,9 @@ final class ImportJobs: Sendable {
         }
     }
 
-    /// The job, only for its own organization (others get nil, so a guessed id shows nothing).
-    func job(_ id: String, organizationId: Int64) -> Job? {
-        jobs.withLock { jobs in jobs[id].flatMap { $0.organizationId == organizationId ? $0 : nil } }
+    /// The job, only for its own organization and kind (others get nil, so a guessed id shows nothing).
+    func job(_ id: String, organizationId: Int64, kind: Kind = .records) -> Job? {
+        jobs.withLock { jobs in jobs[id].flatMap { $0.organizationId == organizationId && $0.kind == kind ? $0 : nil } }
     }
 
     /// Physical lines of a CSV after the header: LF bytes (UTF-16 counts its LF code units), plus a last line

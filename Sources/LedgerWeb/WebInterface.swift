@@ -47,6 +47,8 @@ public struct WebInterface: Sendable {
         StaffPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffRecordPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffImportPages(ledger: ledger, renderer: renderer, jobs: importJobs).register(on: pages)
+        StaffImportPages(ledger: ledger, renderer: renderer, jobs: importJobs, kind: .roster).register(on: pages)
+        RosterTemplateFiles().register(on: pages)
         StaffCertificatePages(ledger: ledger, renderer: renderer, batches: certificateBatches).register(on: pages)
         StaffSignUpPages(ledger: ledger, renderer: renderer).register(on: pages)
         AttendancePages(ledger: ledger, renderer: renderer).register(on: pages)

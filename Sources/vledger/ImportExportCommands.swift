@@ -5,7 +5,7 @@ import LedgerSpreadsheets
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data from files.",
-                                                    subcommands: [ImportRecords.self])
+                                                    subcommands: [ImportRecords.self, ImportVolunteers.self])
 }
 
 struct ImportRecords: AsyncParsableCommand {
@@ -26,27 +26,69 @@ struct ImportRecords: AsyncParsableCommand {
         }
         let report = try await withLedger(database) { ledger in
             let organization = try await ledger.organization(creditCode: org)
-            let path = file
-            let showProgress = !quiet && !json
-            // A workbook's first sheet is read whole (workbooks are zipped XML) and imported as CSV.
-            let workbook: [UInt8]?
-            if path.lowercased().hasSuffix(".xlsx") {
-                do { workbook = try XLSXReader.csv(Array(try Data(contentsOf: URL(fileURLWithPath: path)))) } catch let error as XLSXError {
-                    throw ValidationError("\(path): \(error)")
-                }
-            } else {
-                workbook = nil
-            }
             return try await ledger.importRecords(
-                openFile: { if let workbook { try CSVReader(bytes: workbook) } else { try CSVReader(path: path) } },
+                openFile: try ImportFileSource.opener(file),
                 options: ImportOptions(organizationId: organization.id, keepRecordedAt: keepRecordedAt),
-                by: .localOperator,
-                progress: { rows, bytes, total in
-                    guard showProgress else { return }
-                    let percent = total.map { $0 > 0 ? " (\(bytes * 100 / $0)%)" : "" } ?? ""
-                    FileHandle.standardError.write(Data("\r已检查 checked \(rows) 行 rows\(percent)".utf8))
-                })
+                by: .localOperator, progress: ImportFileSource.progress(shown: !quiet && !json))
         }
+        try ImportFileSource.finish(report, file: file, json: json, quiet: quiet)
+    }
+}
+
+struct ImportVolunteers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "volunteers",
+        abstract: "Import a roster of volunteers (花名册) from a CSV file (UTF-8, UTF-8 with BOM, GBK/GB18030 or UTF-16) or an Excel workbook (.xlsx, its first sheet), all or nothing.",
+        discussion: """
+            Columns (Chinese or English headers): 姓名/name, 证件类型/document_type (居民身份证 by default), 证件号码/document_number, \
+            性别/sex and 出生日期/birth_date (read from a resident ID card, needed for other documents), 手机号码/phone, \
+            居住区域/residence_area, 技能特长/skills, 服务类别/service_categories. A person already on the platform joins the \
+            organization when the name matches; members already are reported, not refused.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "The CSV or .xlsx file.") var file: String
+    @Option(help: "The organization's 统一社会信用代码.") var org: String
+    @Flag(help: "Print the report as JSON.") var json = false
+    @Flag(help: "No progress output.") var quiet = false
+
+    func run() async throws {
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            throw ValidationError("\(file): 文件不存在或不可读 / no such file or not readable")
+        }
+        let report = try await withLedger(database) { ledger in
+            let organization = try await ledger.organization(creditCode: org)
+            return try await ledger.importVolunteers(
+                openFile: try ImportFileSource.opener(file), options: ImportOptions(organizationId: organization.id),
+                by: .localOperator, progress: ImportFileSource.progress(shown: !quiet && !json))
+        }
+        try ImportFileSource.finish(report, file: file, json: json, quiet: quiet)
+    }
+}
+
+/// What the import commands share: opening a CSV or workbook, the progress line, and the report at the end.
+enum ImportFileSource {
+    /// Opens `path` for an import: a CSV streamed from disk, or a workbook's first sheet, read whole (workbooks are zipped XML).
+    static func opener(_ path: String) throws -> @Sendable () throws -> CSVReader {
+        guard path.lowercased().hasSuffix(".xlsx") else { return { try CSVReader(path: path) } }
+        let workbook: [UInt8]
+        do { workbook = try XLSXReader.csv(Array(try Data(contentsOf: URL(fileURLWithPath: path)))) } catch let error as XLSXError {
+            throw ValidationError("\(path): \(error)")
+        }
+        return { try CSVReader(bytes: workbook) }
+    }
+
+    /// Rows checked on standard error, when `shown`.
+    static func progress(shown: Bool) -> @Sendable (Int, Int, Int?) -> Void {
+        { rows, bytes, total in
+            guard shown else { return }
+            let percent = total.map { $0 > 0 ? " (\(bytes * 100 / $0)%)" : "" } ?? ""
+            FileHandle.standardError.write(Data("\r已检查 checked \(rows) 行 rows\(percent)".utf8))
+        }
+    }
+
+    /// Prints the report (as JSON or text) and exits with 1 unless the file was imported.
+    static func finish(_ report: ImportReport, file: String, json: Bool, quiet: Bool) throws {
         if !quiet && !json { printError("") }
         if json {
             let encoder = JSONEncoder()
@@ -62,9 +104,17 @@ struct ImportRecords: AsyncParsableCommand {
 /// The import report as a person reads it in a terminal: one line per bad row, `FILE:LINE`.
 enum ImportReportText {
     static func render(_ report: ImportReport, file: String) -> String {
+        if report.committed, let registered = report.volunteersRegistered {
+            return "已导入 imported \(report.imported) 名志愿者 volunteers: \(registered) 新登记 newly registered, "
+                + "\(report.membershipsAdded) 已在平台、加入本组织 already on the platform and joined, "
+                + "\(report.alreadyMembers ?? 0) 已是成员 already members (encoding \(report.encoding)) from \(file)"
+        }
         if report.committed {
             return "已导入 imported \(report.imported) 条记录 records, \(HoursFormat.hours(fromMinutes: report.minutesImported)) 小时 hours"
                 + " (encoding \(report.encoding); \(report.membershipsAdded) new memberships) from \(file)"
+        }
+        if report.errorCount == 0, let members = report.alreadyMembers {
+            return "\(file): 没有新的志愿者（\(members) 人已是成员） / no new volunteers (\(members) already members); nothing was imported"
         }
         if report.errorCount == 0 {
             return "\(file): 文件中没有记录 / the file has no records; nothing was imported"

@@ -82,6 +82,7 @@ import Testing
         .init(.post, "/sign-ups/{signUp}/cancel",                   .none,          401, 404,  404,  404,        404,        [200, 404]),
         .init(.post, "/sign-ups/{signUp}/decision",                 .confirm,       401, 200,  403,  [200, 404], [200, 404], 404),
         .init(.post, "/organizations/{org}/imports",                .importFile,    401, 201,  403,  [201, 403], [201, 403], 403),
+        .init(.post, "/organizations/{org}/volunteer-imports",      .roster,        401, 201,  403,  [201, 403], [201, 403], 403),
         .init(.get,  "/records.csv",                                .none,          401, 200,  200,  200,        200,        200),
         .init(.get,  "/records.csv?organization={org}",             .none,          401, 200,  200,  [200, 403], [200, 403], 200),
         .init(.get,  "/volunteer-totals.csv",                       .none,          401, 200,  200,  200,        200,        200),
@@ -300,7 +301,8 @@ extension AccessMatrixTests {
     enum Payload: Sendable {
         case none, staffAccount, holidays, organization, registration, member, activity, record, batch, correction, void, importFile,
              checkIn, checkOut, recruitment, confirm, attendance, site, claim, approve, claimCorrection, settings, certificateBatch,
-             joinNote, acceptJoin
+             joinNote, acceptJoin,
+             roster
 
         /// Whether the body names the target organization's data.
         var targetsOrganization: Bool { self == .staffAccount || self == .record || self == .certificateBatch }
@@ -359,6 +361,8 @@ extension AccessMatrixTests {
                 return Factory.json(["latitude": 30.259, "longitude": 120.15, "radius": 200])
             case .attendance:
                 return Factory.json(["code": fixture.attendanceCode(fixture.liveActivity(side))])
+            case .roster:
+                return ByteBuffer(string: "姓名,证件号码,手机号码\n花名册矩阵,\(Factory.residentID(77)),13800007777\n")
             case .importFile:
                 let volunteer = fixture.volunteer(side)
                 return ByteBuffer(string: """

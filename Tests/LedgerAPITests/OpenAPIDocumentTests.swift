@@ -173,6 +173,8 @@ struct OperationSample: Sendable, CustomStringConvertible {
             "POST /api/v1/organizations/{id}/members": .init(body: json(["volunteerNumber": f.volunteerB.number])),
             "POST /api/v1/organizations/{id}/activities": .init(body: json(Factory.activity(day: 11, title: "夜间巡逻"))),
             "POST /api/v1/organizations/{id}/imports": .init(body: .text(importFile, contentType: "text/csv")),
+            "POST /api/v1/organizations/{id}/volunteer-imports": .init(body: .text(
+                "姓名,证件号码,手机号码,技能特长\n花名册甲,\(Factory.residentID(88)),13800008888,急救\n", contentType: "text/csv")),
             "GET /api/v1/volunteers/{id}": .init(),
             "GET /api/v1/volunteers/{id}/memberships": .init(),
             "GET /api/v1/volunteers/{id}/summary": .init(query: "\(period)&organization=\(f.organizationA.id)"),
@@ -297,6 +299,8 @@ struct OperationSample: Sendable, CustomStringConvertible {
                 BatchRecordEntry(volunteerNumber: f.volunteerA.number, start: Factory.time(day: 10, hour: 9), end: Factory.time(day: 10, hour: 10)),
             ]])), "admin", 422),
             ("POST /api/v1/organizations/{id}/imports", .init(body: .text(badImport, contentType: "text/csv")), "admin", 422),
+            ("POST /api/v1/organizations/{id}/volunteer-imports", .init(body: .text("姓名,证件号码,手机号码\n坏行,123,1\n", contentType: "text/csv")),
+             "admin", 422),
             ("POST /api/v1/certificate-batches", .init(body: json(CertificateBatchPayload(organizationId: f.organizationA.id))),
              "volunteerA", 403),
             ("POST /api/v1/certificate-batches", .init(body: json(CertificateBatchPayload(

@@ -46,25 +46,7 @@ extension Ledger {
             throw LedgerError.forbidden("只能为本组织登记志愿者 / volunteers can only be registered into your own organization")
         }
         let today = LocalDate(now, in: .ledgerDefault)
-        let name = try InputCheck.required(input.name, field: "name", maxLength: 50)
-        let document: IdentityDocument
-        do {
-            document = try IdentityDocument.validated(type: input.documentType ?? .residentID, number: input.documentNumber,
-                                                      declaredBirthDate: input.birthDate, declaredSex: input.sex, today: today)
-        } catch {
-            throw LedgerError.invalidField(field: "documentNumber", reason: "\(error)")
-        }
-        var sex = input.sex
-        var birthDate = input.birthDate
-        if document.type == .residentID, let id = try? ResidentIDNumber(document.number, today: today) {
-            sex = id.sex
-            birthDate = id.birthDate
-        }
-        guard let sex else { throw LedgerError.invalidField(field: "sex", reason: "不能为空 / is required") }
-        guard let birthDate else { throw LedgerError.invalidField(field: "birthDate", reason: "不能为空 / is required") }
-        let phone = try InputCheck.phone(input.phone)
-        let residenceArea = try InputCheck.optional(input.residenceArea, field: "residenceArea", maxLength: 100)
-        let skills = (input.skills ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let checked = try input.checked(today: today)
         let registeredAt = now
         var numberSource = random.generator
         let candidateNumbers = (0..<5).map { _ in VolunteerNumber.random(using: &numberSource).value }
@@ -73,8 +55,8 @@ extension Ledger {
             guard try w.organization(id: organizationId) != nil else {
                 throw LedgerError.notFound(entity: "organization", key: String(organizationId))
             }
-            if let existing = try w.volunteer(documentType: document.type, documentNumber: document.number) {
-                guard existing.name == name else {
+            if let existing = try w.volunteer(documentType: checked.document.type, documentNumber: checked.document.number) {
+                guard existing.name == checked.name else {
                     throw LedgerError.invalidField(field: "name",
                         reason: "该证件号码已登记，但姓名不一致 / this document number is registered under a different name")
                 }
@@ -84,10 +66,7 @@ extension Ledger {
             guard let number = try candidateNumbers.first(where: { try w.volunteer(number: $0) == nil }) else {
                 throw LedgerError.invalidField(field: "number", reason: "could not allocate a volunteer number; try again")
             }
-            let volunteer = try w.insert(Volunteer(
-                id: 0, number: number, name: name, sex: sex, birthDate: birthDate, documentType: document.type,
-                documentNumber: document.number, residenceArea: residenceArea, phone: phone, skills: skills,
-                serviceCategories: input.serviceCategories ?? [], registeredAt: registeredAt))
+            let volunteer = try w.insert(checked.volunteer(number: number, registeredAt: registeredAt))
             try w.insert(Membership(volunteerId: volunteer.id, organizationId: organizationId, joinedAt: registeredAt))
             return RegistrationOutcome(volunteer: volunteer, joinedExisting: false, addedMembership: true)
         }

@@ -1,65 +1,5 @@
 import Foundation
 
-/// One rejected row of an import: where, which column, and why.
-public struct ImportRowError: Sendable, Codable, Hashable {
-    /// Physical line in the file (the header is line 1).
-    public var line: Int
-    /// The column's header as written in the file, or nil for the whole row.
-    public var column: String?
-    public var code: String
-    public var message: String
-}
-
-/// What an import did, or why it imported nothing.
-public struct ImportReport: Sendable, Codable {
-    public var encoding: String
-    public var rowsRead: Int
-    /// Rows that passed every check.
-    public var validRows: Int
-    /// Rows stored; 0 unless every row was valid, since a file is imported whole or not at all.
-    public var imported: Int
-    public var minutesImported: Int
-    public var membershipsAdded: Int
-    public var errorCount: Int
-    /// The first `ImportOptions.maxReportedErrors` errors.
-    public var errors: [ImportRowError]
-    public var committed: Bool { errorCount == 0 && imported > 0 }
-}
-
-/// How an import treats its file.
-public struct ImportOptions: Sendable {
-    public var organizationId: Int64
-    /// Take 登记时间/recorded_at from the file (migrations from an earlier platform; operator only).
-    public var keepRecordedAt: Bool
-    public var maxReportedErrors: Int
-    /// Rows checked and stored together: a few store requests a batch, whatever its size.
-    public var batchRows: Int
-
-    public init(organizationId: Int64, keepRecordedAt: Bool = false, maxReportedErrors: Int = 1000, batchRows: Int = 5_000) {
-        self.organizationId = organizationId
-        self.keepRecordedAt = keepRecordedAt
-        self.maxReportedErrors = maxReportedErrors
-        self.batchRows = max(1, batchRows)
-    }
-}
-
-/// The documented bounds of an import file; above them the file is refused before any row is read.
-public enum ImportLimits {
-    /// The largest file the API and the CLI accept (a million rows is about 100 MB).
-    public static let maxFileBytes = 512 << 20
-    /// The largest file a browser may upload on the import page.
-    public static let maxPageUploadBytes = 64 << 20
-    /// The longest line, in bytes.
-    public static var maxLineBytes: Int { CSVRowParser.maxRowBytes }
-    /// The most columns a line may have.
-    public static var maxColumns: Int { CSVRowParser.maxColumns }
-}
-
-/// Thrown inside the import transaction to roll it back when any row was bad.
-private struct ImportRejected: Error {
-    var report: ImportReport
-}
-
 extension Ledger {
     /// Imports hour records from a CSV file of one organization, atomically: each row is checked
     /// against every rule (including the rows before it in the file); if any row is bad nothing is
@@ -80,136 +20,57 @@ extension Ledger {
         let now = self.now
         let deadlineDays = recordingDeadlineWorkingDays
         let organizations = organizationCache
-        do {
-            let report = try await store.write { w in
-                var reader: CSVReader
-                let firstRow: CSVRow?
-                do {
-                    reader = try openFile()
-                    firstRow = try reader.next()
-                } catch let error as CSVError {
-                    // A file that cannot be read up to its first row has no rows to report: the file is refused.
-                    throw LedgerError.unreadableFile(error.description)
-                }
-                var run = try RecordImportRun(writer: w, options: options, actorId: principal.userId, now: now,
-                                              deadlineDays: deadlineDays, encoding: reader.encoding.rawValue,
-                                              organizations: organizations)
-                guard let headerRow = firstRow else {
-                    throw LedgerError.invalidField(field: "file", reason: "文件为空 / the file is empty")
-                }
-                let header: RecordImportHeader
-                do { header = try RecordImportHeader(headerRow.fields) } catch {
-                    throw LedgerError.invalidField(field: "header", reason: "\(error)")
-                }
-                if options.keepRecordedAt == false && header.has(.recordedAt) {
-                    throw LedgerError.invalidField(field: "header",
-                        reason: "登记时间由系统记录，不能导入 / the recorded time is set by the system and cannot be imported")
-                }
-                while true {
-                    let row: CSVRow?
-                    do { row = try reader.next() } catch {
-                        try run.unreadable(line: (error as? CSVError)?.lineNumber ?? run.report.rowsRead + 2, message: "\(error)",
-                                           header: header)
-                        break
-                    }
-                    guard let row else { break }
-                    try run.process(row, header: header)
-                    if run.report.rowsRead % 1000 == 0 {
-                        progress?(run.report.rowsRead, reader.bytesRead, reader.totalBytes)
-                    }
-                }
-                try run.finish(header: header)
-                progress?(run.report.rowsRead, reader.bytesRead, reader.totalBytes)
-                guard run.report.errorCount == 0 else { throw ImportRejected(report: run.report) }
-                return run.report
+        return try await importFile(openFile: openFile, options: options, progress: progress, checkHeader: { header in
+            if options.keepRecordedAt == false && header.has(.recordedAt) {
+                throw LedgerError.invalidField(field: "header",
+                    reason: "登记时间由系统记录，不能导入 / the recorded time is set by the system and cannot be imported")
             }
-            LedgerMetrics.importFinished(report.committed ? "committed" : "empty", rows: report.imported)
-            return report
-        } catch let rejected as ImportRejected {
-            var report = rejected.report
-            report.validRows = report.imported
-            report.imported = 0
-            report.minutesImported = 0
-            report.membershipsAdded = 0
-            LedgerMetrics.importFinished("rejected", rows: report.rowsRead)
-            return report
-        } catch let error as LedgerError {
-            LedgerMetrics.importFinished("refused", rows: 0)
-            throw error
-        }
+        }, begin: { w in
+            try RecordImportRun(writer: w, options: options, actorId: principal.userId, now: now, deadlineDays: deadlineDays,
+                                organizations: organizations)
+        })
     }
 }
 
-/// The state of one import while it walks the file inside its transaction. Rows are taken in batches: the
-/// volunteers of a batch are looked up together, each row is checked against the rules that need no ledger,
-/// and the rows that pass go through `NewRecordBatch`, which checks and stores them set-wise.
-private struct RecordImportRun {
+/// The hour records of an import file, checked and stored a batch at a time: the volunteers of a batch are looked
+/// up together, each row is checked against the rules that need no ledger, and the rows that pass go through
+/// `NewRecordBatch`, which checks and stores them set-wise.
+private struct RecordImportRun: ImportBatchStore {
     let writer: any LedgerWriter
     let options: ImportOptions
     let actorId: Int64?
     let context: RecordContext
-    var report: ImportReport
     var chain: ChainHead
     private var volunteersByDocument: [DocumentKey: Volunteer?] = [:]
     private var volunteersByNumber: [String: Volunteer?] = [:]
     private var activitiesByKey: [String: [Activity]] = [:]
     private var members: Set<Int64> = []
-    /// Rows read and not yet checked, and what the current batch holds.
-    private var rows: [CSVRow] = []
+    /// What the current batch holds.
     private var batch = NewRecordBatch()
     private var newMembers: [Membership] = []
-    private var batchErrors: [ImportRowError] = []
 
     init(writer: any LedgerWriter, options: ImportOptions, actorId: Int64?, now: Date, deadlineDays: Int,
-         encoding: String, organizations: OrganizationCache) throws {
+         organizations: OrganizationCache) throws {
         self.writer = writer
         self.options = options
         self.actorId = actorId
         self.context = try RecordContext.load(in: writer, organizationId: options.organizationId, now: now, deadlineDays: deadlineDays,
                                              organizations: organizations)
         self.chain = try writer.lockChain(organizationId: options.organizationId)
-        self.report = ImportReport(encoding: encoding, rowsRead: 0, validRows: 0, imported: 0, minutesImported: 0, membershipsAdded: 0,
-                                   errorCount: 0, errors: [])
     }
 
-    mutating func reject(line: Int, column: String?, code: String, message: String) {
-        report.errorCount += 1
-        if report.errors.count < options.maxReportedErrors {
-            report.errors.append(ImportRowError(line: line, column: column, code: code, message: message))
-        }
-    }
-
-    /// Ends the file where it cannot be read any further, after the rows read before.
-    mutating func unreadable(line: Int, message: String, header: RecordImportHeader) throws {
-        try flush(header: header)
-        reject(line: line, column: nil, code: "unreadable-file", message: message)
-    }
-
-    /// Takes one row; a full batch is checked and stored (the transaction is rolled back later if any row failed).
-    mutating func process(_ row: CSVRow, header: RecordImportHeader) throws {
-        report.rowsRead += 1
-        rows.append(row)
-        if rows.count >= options.batchRows { try flush(header: header) }
-    }
-
-    /// Checks and stores the rows taken since the last batch; errors are reported in line order.
-    private mutating func flush(header: RecordImportHeader) throws {
-        guard !rows.isEmpty else { return }
+    mutating func store(_ rows: [CSVRow], header: RecordImportHeader, report: inout ImportReport) throws -> [ImportRowError] {
+        var batchErrors: [ImportRowError] = []
         try lookUpVolunteers(of: rows, header: header)
         for row in rows {
             do {
                 try check(row, header: header)
             } catch let failure as RowFailure {
-                // The report names the column, so the message need not repeat it.
-                var message = failure.error.message
-                if case .invalidField(_, let reason) = failure.error { message = reason }
-                batchErrors.append(ImportRowError(line: row.lineNumber, column: failure.column.map(header.headerName(of:)),
-                                                  code: failure.error.code, message: message))
+                batchErrors.append(failure.rowError(line: row.lineNumber, header: header))
             } catch let error as LedgerError {
                 batchErrors.append(ImportRowError(line: row.lineNumber, column: nil, code: error.code, message: error.message))
             }
         }
-        rows.removeAll(keepingCapacity: true)
         report.membershipsAdded += try writer.insert(newMembers)
         newMembers.removeAll(keepingCapacity: true)
         let (stored, failures) = try batch.store(in: writer, context: context, source: .import, actorId: actorId, chain: &chain)
@@ -220,16 +81,10 @@ private struct RecordImportRun {
         report.imported += stored.count
         report.validRows += stored.count
         report.minutesImported += stored.reduce(0) { $0 + $1.minutes }
-        for error in batchErrors.sorted(by: { $0.line < $1.line }) {
-            reject(line: error.line, column: error.column, code: error.code, message: error.message)
-        }
-        batchErrors.removeAll(keepingCapacity: true)
+        return batchErrors
     }
 
-    private struct RowFailure: Error {
-        var column: RecordImportColumn?
-        var error: LedgerError
-    }
+    private typealias RowFailure = ImportRowFailure<RecordImportColumn>
 
     private func required(_ column: RecordImportColumn, _ row: CSVRow, _ header: RecordImportHeader) throws -> String {
         guard let value = header.value(column, in: row) else {
@@ -409,10 +264,9 @@ private struct RecordImportRun {
         return fitting[0]
     }
 
-    /// Stores the last batch and advances the organization's chain head once for the whole file.
-    mutating func finish(header: RecordImportHeader) throws {
-        try flush(header: header)
-        if report.errorCount == 0 && report.imported > 0 {
+    /// Advances the organization's chain head once for the whole file.
+    mutating func finish(report: inout ImportReport) throws {
+        if report.imported > 0 {
             try writer.advanceChain(organizationId: options.organizationId, to: chain)
         }
     }

@@ -23,6 +23,8 @@ public protocol VolunteerReader {
     func volunteers(numbers: [String]) throws -> [Volunteer]
     /// The volunteers holding these documents, in any order, missing ones left out.
     func volunteers(documents: [DocumentKey]) throws -> [Volunteer]
+    /// Which of these volunteers are members of the organization (an index lookup each, or one statement).
+    func memberIds(organizationId: Int64, among volunteerIds: [Int64]) throws -> Set<Int64>
 }
 
 /// An identity document as volunteers are looked up by it.
@@ -59,6 +61,10 @@ extension VolunteerReader {
     public func volunteers(documents: [DocumentKey]) throws -> [Volunteer] {
         try documents.compactMap { try volunteer(documentType: $0.type, documentNumber: $0.number) }
     }
+
+    public func memberIds(organizationId: Int64, among volunteerIds: [Int64]) throws -> Set<Int64> {
+        Set(try volunteerIds.filter { try isMember(volunteerId: $0, of: organizationId) })
+    }
 }
 
 public protocol VolunteerWriter {
@@ -73,6 +79,8 @@ public protocol VolunteerWriter {
     func lockVolunteers(ids: [Int64]) throws
     /// Adds the memberships that do not exist; returns how many were added.
     func insert(_ memberships: [Membership]) throws -> Int
+    /// Inserts new volunteers (ids ignored) and returns them with their ids, in the order given.
+    func insert(_ volunteers: [Volunteer]) throws -> [Volunteer]
 }
 
 extension VolunteerWriter {
@@ -82,5 +90,9 @@ extension VolunteerWriter {
 
     public func insert(_ memberships: [Membership]) throws -> Int {
         try memberships.reduce(0) { $0 + (try insert($1) ? 1 : 0) }
+    }
+
+    public func insert(_ volunteers: [Volunteer]) throws -> [Volunteer] {
+        try volunteers.map { try insert($0) }
     }
 }
