@@ -64,6 +64,9 @@ VOL_HEADER = ["name", "sex", "birth_date", "document_type", "document_number", "
               "skills", "service_categories", "organizations"]
 ACT_HEADER = ["organization", "title", "content", "category", "place", "start", "end", "leader"]
 USER_HEADER = ["username", "password", "role", "organization", "volunteer_document_number"]
+RECRUITMENT_HEADER = ["organization", "title", "content", "category", "place", "starts_in_days", "start", "end", "leader",
+                      "audience", "capacity", "deadline_days_before"]
+JOIN_REQUEST_HEADER = ["organization", "volunteer_document_number", "note"]
 
 # Public holidays (days off) of 2025 and 2026, deliberately generous.  Only used to make sure that every
 # "late" record is late under any plausible holiday calendar: counting more days off makes the computed
@@ -908,8 +911,36 @@ def render(d):
     files["import-bad-rows.expected.txt"] = "".join(
         "%d\t%s\t%s\n" % e for e in d["expected"]).encode()
     files["users.csv"] = csv_text(USER_HEADER, d["users"], "\n").encode()
+    recruitments, join_requests = onboarding(d)
+    files["recruitments.csv"] = csv_text(RECRUITMENT_HEADER, recruitments, "\n").encode()
+    files["join-requests.csv"] = csv_text(JOIN_REQUEST_HEADER, join_requests, "\n").encode()
     files["README.md"] = readme(d, files).encode()
     return files
+
+
+def onboarding(d):
+    """Activities open for sign-up (dated from the day the samples are loaded, so `make run` always has some) and
+    pending requests to join, from volunteers who are not members and have no demo log-in."""
+    orgs, vols = d["orgs"], d["vols"]
+    plans = [
+        (0, "周末社区敬老院陪伴", "陪伴老人聊天、读报、做手工，协助护理员整理活动室。", "敬老扶幼", "上城区小营街道敬老院", 7, "09:00", "12:00", "everyone", 12, 2),
+        (0, "西湖边垃圾分类宣传", "在景区入口向游客讲解垃圾分类，发放宣传册。", "环境保护", "西湖景区湖滨入口", 10, "14:00", "17:00", "everyone", 20, 1),
+        (1, "和睦街道老年人智能手机课堂", "一对一教老年人使用健康码、移动支付和视频通话。", "知识普及", "和睦街道社区服务中心", 8, "09:30", "11:30", "everyone", 8, 1),
+        (2, "社区应急救护培训志愿者", "协助红十字会讲师组织心肺复苏和止血包扎培训。", "应急救援", "西湖区文新街道文化家园", 12, "13:30", "17:00", "everyone", 6, 2),
+        (3, "运河沿岸环境清洁", "清理运河步道垃圾，记录乱扔垃圾点位。", "环境保护", "拱宸桥东运河步道", 14, "08:30", "11:30", "everyone", 30, 1),
+        (3, "志愿者骨干内部培训", "本组织骨干志愿者的组织协调培训。", "技能培训", "组织办公室", 9, "19:00", "21:00", "members", 15, 1),
+    ]
+    leaders = ["周海明", "陈婷", "王建国", "李晓燕"]
+    recruitments = [[orgs[o].code, title, content, category, place, days, start, end, leaders[o % len(leaders)], audience, capacity,
+                     before] for (o, title, content, category, place, days, start, end, audience, capacity, before) in plans]
+    demo = {u[4] for u in d["users"] if u[4]}
+    notes = ["住在附近，周末有空。", "", "想参加敬老类活动，有护理经验。"]
+    join_requests = []
+    for o, count in ((0, 3), (1, 1)):
+        cands = [v for v in vols if o not in v.orgs and v.doc not in demo and v.doc_type == "居民身份证"]
+        for n, v in enumerate(cands[:count]):
+            join_requests.append([orgs[o].code, v.doc, notes[n % len(notes)]])
+    return recruitments, join_requests
 
 
 def readme(d, files):
@@ -939,6 +970,8 @@ def readme(d, files):
         "| `import-bad-rows.csv` | Import file for the second organization (`%s`), UTF-8 with BOM, LF: 8 valid rows (lines 2–9), then one row per fault (lines 10–20). |" % orgs[1].code,
         "| `import-bad-rows.expected.txt` | `LINE<TAB>COLUMN<TAB>fault` for every faulty row of `import-bad-rows.csv` (header = line 1). COLUMN is the column the server reports. |",
         "| `users.csv` | Demo log-ins: `admin` / `admin-demo-2026` (platform_admin); `orgN-admin` and `orgN-staff` per organization in the order of `organizations.csv`, two `inspector`s and `volunteer1`–`volunteer3` (linked by document number), all with password `demo-2026`. |",
+        "| `recruitments.csv` | %d activities opened for sign-up (5 to every volunteer, 1 to members only). They start `starts_in_days` days after the day the samples are loaded (in the organization's zone), from `start` to `end`; sign-up closes `deadline_days_before` days before, at the same time of day; `capacity` places. |" % len(rows_of(files["recruitments.csv"], "utf-8")[1:]),
+        "| `join-requests.csv` | %d pending requests to join an organization (申请加入), by volunteers who are not its members and have no demo log-in, with an optional note. |" % len(rows_of(files["join-requests.csv"], "utf-8")[1:]),
         "",
         "## Rules every service record obeys",
         "",
@@ -1189,7 +1222,17 @@ def check_files(files):
     need(1800 <= total <= 2200, "about 2000 records expected, got %d" % total)
     need(0.08 <= late / max(total, 1) <= 0.12, "late share %.3f" % (late / max(total, 1)))
     need(notes_special >= 10, "too few notes exercising quoting")
-    need(len(files) == len(org_codes) + 8, "unexpected set of files: %s" % sorted(files))
+    need(len(files) == len(org_codes) + 10, "unexpected set of files: %s" % sorted(files))
+    # Onboarding: recruitments of known organizations and categories, join requests by non-members.
+    member_of = {row[4]: set(row[9].split(";")) for row in vol_rows}
+    for n, row in enumerate(load("recruitments.csv", "utf-8", RECRUITMENT_HEADER), 2):
+        need(row[0] in org_codes and row[3] in CATEGORIES and row[9] in ("everyone", "members"),
+             "recruitments.csv:%d: unknown organization, category or audience" % n)
+        need(0 < int(row[10]) and 0 < int(row[11]) < int(row[5]) and row[6] < row[7],
+             "recruitments.csv:%d: capacity, deadline or times" % n)
+    for n, row in enumerate(load("join-requests.csv", "utf-8", JOIN_REQUEST_HEADER), 2):
+        need(row[0] in org_codes and row[1] in member_of and row[0] not in member_of[row[1]] and len(row[2]) <= 200,
+             "join-requests.csv:%d: not a non-member of a known organization" % n)
 
     gbk_rows = load("import-gbk.csv", "gbk", IMPORT_HEADER, crlf=True)
     need(len(gbk_rows) == 30, "GBK import must have 30 rows")

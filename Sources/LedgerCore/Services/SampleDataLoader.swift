@@ -51,6 +51,7 @@ public struct SampleDataLoader: Sendable {
                 organizationId: organization.id, by: .localOperator)
             activityCount += 1
         }
+        let openCount = try await loadRecruitments(organizations)
         var recordCount = 0
         for (code, organization) in organizations.sorted(by: { $0.key < $1.key }) {
             let file = path("records/\(code).csv")
@@ -73,7 +74,52 @@ public struct SampleDataLoader: Sendable {
                              organizationId: organizationId, volunteerId: volunteerId), by: .localOperator)
             userCount += 1
         }
-        return "loaded samples: \(organizations.count) organizations, \(volunteerIds.count) volunteers, \(activityCount) activities, \(recordCount) records, \(userCount) accounts"
+        let joinRequestCount = try await loadJoinRequests(organizations, volunteerIds)
+        return "loaded samples: \(organizations.count) organizations, \(volunteerIds.count) volunteers, \(activityCount) activities, \(recordCount) records, \(userCount) accounts, \(openCount) activities open for sign-up, \(joinRequestCount) join requests"
+    }
+
+    /// `recruitments.csv`: activities dated from the day of loading (so that a fresh `make run` has some to sign up for),
+    /// opened for sign-up. Absent file: none.
+    private func loadRecruitments(_ organizations: [String: Organization]) async throws -> Int {
+        guard FileManager.default.fileExists(atPath: path("recruitments.csv")) else { return 0 }
+        var count = 0
+        for row in try table("recruitments.csv") {
+            guard let organization = organizations[row["organization"]] else { throw row.failure("organization", "unknown organization") }
+            guard let category = ServiceCategory(label: row["category"]) else { throw row.failure("category", "unknown category") }
+            guard let audience = RecruitmentAudience(rawValue: row["audience"]) else { throw row.failure("audience", "members or everyone") }
+            guard let days = Int(row["starts_in_days"]), (1...365).contains(days) else { throw row.failure("starts_in_days", "1 to 365") }
+            guard let before = Int(row["deadline_days_before"]), (0..<days).contains(before) else {
+                throw row.failure("deadline_days_before", "0 to starts_in_days - 1")
+            }
+            guard let capacity = Int(row["capacity"]) else { throw row.failure("capacity", "a number") }
+            let zone = organization.timeZone
+            let day = LocalDate(ledger.now, in: zone).adding(days: days)
+            let start = try row.time(on: day, "start", zone), end = try row.time(on: day, "end", zone)
+            let activity = try await ledger.createActivity(
+                ActivityInput(title: row["title"], content: row["content"], category: category, place: row["place"], start: start, end: end,
+                              leader: row["leader"]),
+                organizationId: organization.id, by: .localOperator)
+            _ = try await ledger.openForSignUp(activityId: activity.id, RecruitmentInput(
+                audience: audience, capacity: capacity, deadline: start.addingTimeInterval(-Double(before) * 86_400)), by: .localOperator)
+            count += 1
+        }
+        return count
+    }
+
+    /// `join-requests.csv`: pending requests to join, asked by the volunteers themselves. Absent file: none.
+    private func loadJoinRequests(_ organizations: [String: Organization], _ volunteerIds: [String: Int64]) async throws -> Int {
+        guard FileManager.default.fileExists(atPath: path("join-requests.csv")) else { return 0 }
+        var count = 0
+        for row in try table("join-requests.csv") {
+            guard let organization = organizations[row["organization"]] else { throw row.failure("organization", "unknown organization") }
+            guard let volunteerId = volunteerIds[row["volunteer_document_number"]] else {
+                throw row.failure("volunteer_document_number", "unknown volunteer")
+            }
+            _ = try await ledger.askToJoin(organizationId: organization.id, note: row["note"],
+                                           by: Principal(userId: nil, role: .volunteer, volunteerId: volunteerId))
+            count += 1
+        }
+        return count
     }
 
     private func path(_ name: String) -> String {
@@ -112,6 +158,15 @@ struct SampleRow {
 
     func time(_ column: String, _ zone: TimeZone) throws -> Date {
         guard let local = SpreadsheetValue.localDateTime(self[column]) else { throw failure(column, "cannot read the time") }
+        return local.instant(in: zone)
+    }
+
+    /// The wall-clock time `HH:MM` of `column` on `day`.
+    func time(on day: LocalDate, _ column: String, _ zone: TimeZone) throws -> Date {
+        let parts = self[column].split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, let local = LocalDateTime(date: day, hour: parts[0], minute: parts[1]) else {
+            throw failure(column, "cannot read the time (HH:MM)")
+        }
         return local.instant(in: zone)
     }
 
