@@ -45,12 +45,12 @@ struct CertificateBatchRoutes {
         api.get("certificate-batches/:id") { _, context -> CertificateBatchBody in
             CertificateBatchBody(try job(context))
         }
-        api.get("certificate-batches/:id/zip") { _, context -> Response in
+        api.get("certificate-batches/:id/zip") { request, context -> Response in
             // A batch about to finish is waited for a little, so a client that asks at once gets the ZIP.
             let started = try job(context)
             let job = try await jobs.settled(started.id, by: try context.requirePrincipal(), timeout: Self.zipWait) ?? started
             // One download: the file is removed as it is taken.
-            guard let zip = try jobs.takeZip(of: job) else {
+            guard let body = try jobs.zipBody(of: job, for: request) else {
                 throw HTTPError(.conflict, message: job.state == .failed
                     ? "批量出具失败，没有 ZIP / the batch failed: there is no ZIP"
                     : job.state == .finished ? CertificateBatchBody.downloadedMessage
@@ -60,7 +60,7 @@ struct CertificateBatchRoutes {
                 .contentType: "application/zip",
                 .contentDisposition: "attachment; filename=\"\(CertificateBatchJobs.downloadName(job))\"",
                 .cacheControl: "private, no-store",
-            ], body: zip.responseBody)
+            ], body: body)
         }
     }
 
@@ -122,6 +122,21 @@ struct CertificateBatchBody: ResponseEncodable {
         finishedAt = job.finishedAt.map { Wire.time($0, .ledgerDefault) }
         zipUrl = job.state == .finished && !job.downloaded ? "/api/v1/certificate-batches/\(job.id)/zip" : nil
         downloaded = job.downloaded
+    }
+}
+
+extension CertificateBatchJobs {
+    /// The finished job's ZIP as a response body: for a GET taken, and so removed, as its one download; for a HEAD
+    /// (should the router answer HEAD with GET routes) only its length, so that a probe never spends the download.
+    /// Nil when there is none to give.
+    public func zipBody(of job: Job, for request: Request) throws -> ResponseBody? {
+        if request.method == .head {
+            guard let path = zipPath(of: job), let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int else {
+                return nil
+            }
+            return ResponseBody(contentLength: size) { writer in try await writer.finish(nil) }
+        }
+        return try takeZip(of: job)?.responseBody
     }
 }
 

@@ -22,7 +22,7 @@ struct StaffCertificatePages {
         pages.post("/org/certificates/:serial/revoke") { _, context in try await revoke(context) }
         pages.post("/org/certificates/batches") { _, context in try await startBatch(context) }
         pages.get("/org/certificates/batches/:job") { _, context in try await batchPage(context) }
-        pages.get("/org/certificates/batches/:job/zip") { _, context in try await batchZip(context) }
+        pages.get("/org/certificates/batches/:job/zip") { request, context in try await batchZip(request, context) }
         pages.get("/org/accounts") { _, context in try await accounts(context, errors: FieldErrors(), notice: nil) }
         pages.post("/org/accounts") { _, context in try await createAccount(context) }
     }
@@ -174,14 +174,14 @@ struct StaffCertificatePages {
     }
 
     /// The finished batch's ZIP, streamed from its file.
-    func batchZip(_ context: WebRequestContext) async throws -> Response {
+    func batchZip(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let job = try batch(context)
         // One download: the file is removed as it is taken; the batch's page then says so.
-        guard let zip = try batches.takeZip(of: job) else { return WebRedirect.to("/org/certificates/batches/\(job.id)") }
+        guard let body = try batches.zipBody(of: job, for: request) else { return WebRedirect.to("/org/certificates/batches/\(job.id)") }
         var headers: HTTPFields = [.contentType: "application/zip",
                                    .contentDisposition: "attachment; filename=\"\(CertificateBatchJobs.downloadName(job))\""]
         SecurityHeaders.apply(to: &headers, signedIn: true)
-        return Response(status: .ok, headers: headers, body: zip.responseBody)
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     /// The batch, for staff of its organization only (others get not-found, as for an id that does not exist).

@@ -84,6 +84,9 @@ struct CertificateBatchFileTests {
             #expect(files.count == 1 && files.allSatisfy { $0.hasPrefix("certificate-batch-") })
             #expect(try Self.permissions(folder + "/" + files[0]) == 0o600)
 
+            // A HEAD (a download manager's probe) leaves the one download alone.
+            _ = try await f.send(client, .head, zipURL, as: "aAdmin")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 1, "still there after a HEAD")
             let download = try await f.send(client, .get, zipURL, as: "aAdmin")
             #expect(download.status == .ok && download.body.readableBytes > 100)
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "served, so removed")
