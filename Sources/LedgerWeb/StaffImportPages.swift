@@ -53,6 +53,8 @@ struct StaffImportPages {
         var alreadyMembers = 0
         var notices: [ImportRowError] = []
         var isRoster = false
+        /// A roster whose people were all members already.
+        var nothingNew = false
         var listsNotices = false
 
         static let empty = ImportPage(membershipsAdded: 0, errorCount: 0, errors: [], moreErrors: 0)
@@ -178,6 +180,7 @@ struct StaffImportPages {
             page.encoding = report.encoding
             if let registered = report.volunteersRegistered {
                 page.isRoster = true
+                page.nothingNew = report.imported == 0
                 page.registered = registered
                 page.joined = report.membershipsAdded
                 page.alreadyMembers = report.alreadyMembers ?? 0

@@ -125,7 +125,8 @@ enum ImportReportText {
         if report.errorCount > report.errors.count {
             lines.append("... and \(report.errorCount - report.errors.count) more")
         }
-        lines.append("\(file): \(report.errorCount) 行有错误，未导入任何记录 / \(report.errorCount) bad rows of \(report.rowsRead); nothing was imported")
+        let nothing = report.volunteersRegistered == nil ? "未导入任何记录" : "未导入任何志愿者"
+        lines.append("\(file): \(report.errorCount) 行有错误，\(nothing) / \(report.errorCount) bad rows of \(report.rowsRead); nothing was imported")
         return lines.joined(separator: "\n")
     }
 }

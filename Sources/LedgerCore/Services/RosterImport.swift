@@ -95,7 +95,7 @@ private struct RosterImportRun: ImportBatchStore {
                 var notices = report.notices ?? []
                 if notices.count < Self.maxNotices {
                     notices.append(ImportRowError(line: person.line, column: nil, code: "already-member",
-                                                  message: "\(found.name)（\(found.number)）已是本组织成员 / \(found.name) (\(found.number)) is already a member"))
+                                                  message: "\(found.name)（\(found.number)）已是本组织成员 / already a member: \(found.name) (\(found.number))"))
                 }
                 report.notices = notices
             } else {
