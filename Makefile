@@ -72,10 +72,10 @@ test: deps pydeps postgres-deps
 	$(MAKE) fuzz FUZZ_SECONDS=15
 
 ## fuzz: libFuzzer (the toolchain's -sanitize=fuzzer, with AddressSanitizer) on the CSV reader, the certificate token
-## parser, the serial parser, the identity-number checks, the log's tile paths and the pages' form bodies, FUZZ_SECONDS each (`make test` runs 15 s each). Seeds are
+## parser, the serial parser, the identity-number checks, the log's tile paths, the pages' form bodies and claim photos' image headers, FUZZ_SECONDS each (`make test` runs 15 s each). Seeds are
 ## Tests/Fuzz/corpus/TARGET; inputs the fuzzer finds go to .build-fuzz/corpus, crashes to .build-fuzz/crashes (replay
 ## one with `vledger-fuzz TARGET FILE` from a normal build).
-FUZZ_TARGETS = csv token serial identity tile form
+FUZZ_TARGETS = csv token serial identity tile form image
 FUZZ_SECONDS ?= 300
 FUZZ_FLAGS   = --traits Fuzzing --product vledger-fuzz
 fuzz-build: deps

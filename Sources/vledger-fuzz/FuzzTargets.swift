@@ -5,9 +5,9 @@ import LedgerCore
 import LedgerForms
 
 /// libFuzzer targets for the parsers that read what strangers send: the CSV decoder and reader, the certificate
-/// token (JWS) parser and verifier, the serial parser, the identity-number checks, the transparency log's tile paths
-/// and the web pages' form bodies. Each checks an invariant besides "no crash". `VLEDGER_FUZZ_TARGET` picks the target
-/// (csv, token, serial, identity, tile, form).
+/// token (JWS) parser and verifier, the serial parser, the identity-number checks, the transparency log's tile paths,
+/// the web pages' form bodies and the image headers of claim photos. Each checks an invariant besides "no crash".
+/// `VLEDGER_FUZZ_TARGET` picks the target (csv, token, serial, identity, tile, form, image).
 ///
 /// Built with the Fuzzing trait (`make fuzz`), libFuzzer's driver runs the target. Built
 /// normally, this is a replayer: `vledger-fuzz TARGET FILE...` runs each file through the target once, so the
@@ -21,7 +21,8 @@ enum FuzzTargets {
         case "identity": identity(bytes)
         case "tile": tile(bytes)
         case "form": form(bytes)
-        default: fatalError("unknown fuzz target \(target): use csv, token, serial, identity, tile or form")
+        case "image": image(bytes)
+        default: fatalError("unknown fuzz target \(target): use csv, token, serial, identity, tile, form or image")
         }
     }
 
@@ -133,6 +134,20 @@ enum FuzzTargets {
         precondition(form.files.values.allSatisfy { $0.bytes.count <= body.count }, "a file larger than the body")
         let again = try? FormData.parse(body, contentType: type)
         precondition(again?.fields == form.fields, "parsing is not deterministic")
+    }
+
+    /// A claim photo's header: its dimensions are read or not, never negative; evidence is taken only with sane
+    /// dimensions, and refused naming the photo's field.
+    static func image(_ bytes: [UInt8]) {
+        let size = ImageDimensions.read(bytes)
+        if let size { precondition(size.width >= 0 && size.height >= 0, "\(size.width)×\(size.height)") }
+        do {
+            let evidence = try ClaimEvidence.checked(bytes)
+            precondition(size?.isSane == true, "evidence taken with dimensions \(String(describing: size))")
+            precondition(evidence.bytes == bytes, "evidence changed")
+        } catch {
+            precondition(["evidence", "file"].contains(error.field ?? ""), "refused without its field: \(error)")
+        }
     }
 
     /// Runs async work to completion from the fuzzer's synchronous callback.
