@@ -46,6 +46,10 @@ struct BenchLog: AsyncParsableCommand {
         for i in 0..<entries { fold ^= TreeHash.leaf(Self.entry(i)).bytes[0] }
         let hashSeconds = (ContinuousClock.now - hashStart).seconds
 
+        // Baseline for the writers' wait: a small write transaction (a login's size) with nothing queued.
+        var idleWaits: [Double] = []
+        for _ in 0..<200 { idleWaits.append(try await Self.timedWrite(store)) }
+
         // The log: entries queued in transactions of `batch` (as imports queue them), then sequenced.
         let queueStart = ContinuousClock.now
         for start in stride(from: 0, to: entries, by: batch) {
@@ -53,8 +57,17 @@ struct BenchLog: AsyncParsableCommand {
             try await store.write { try $0.enqueueLogEntries(chunk) }
         }
         let queueSeconds = (ContinuousClock.now - queueStart).seconds
+        // While the backlog is sequenced in bounded batches, another writer commits a small write every 5 ms: how long
+        // each waited for the write lock (and ran) is the longest a login waits behind the log.
         let sequenceStart = ContinuousClock.now
-        let sequenced = try await LogSequencer.sequenceAll(in: store)
+        let sequencing = Task { try await LogSequencer.sequenceAll(in: store) }
+        var backlogWaits: [Double] = []
+        while true {
+            backlogWaits.append(try await Self.timedWrite(store))
+            if try await store.read({ try $0.queuedLogEntries(limit: 1).isEmpty }) { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let sequenced = try await sequencing.value
         let sequenceSeconds = (ContinuousClock.now - sequenceStart).seconds
         guard sequenced == entries else { throw ValidationError("sequenced \(sequenced) of \(entries) entries") }
 
@@ -108,6 +121,10 @@ struct BenchLog: AsyncParsableCommand {
         print(String(format: "queued in transactions of %ld: %.2f s, %.0f entries/s", batch, queueSeconds, Double(entries) / queueSeconds))
         print(String(format: "sequenced (leaf and subtree hashes stored, dequeued): %.2f s, %.0f entries/s",
                      sequenceSeconds, Double(entries) / sequenceSeconds))
+        print(String(format: "another write while the backlog was sequenced (%ld writes): median %.1f ms, max %.1f ms; "
+                     + "with nothing queued (%ld writes): median %.1f ms, max %.1f ms (target: max under 100 ms)",
+                     backlogWaits.count, Self.median(backlogWaits), backlogWaits.max() ?? 0, idleWaits.count, Self.median(idleWaits),
+                     idleWaits.max() ?? 0))
         let appendRate = Double(entries) / (queueSeconds + sequenceSeconds)
         print(String(format: "append in all: %.0f entries/s = %.3f of plain hashing", appendRate, appendRate / (Double(entries) / hashSeconds)))
         print(String(format: "at size %ld: root %.0f µs; inclusion proof %.0f µs (%ld hashes); consistency proof %.0f µs (%ld hashes)",
@@ -117,5 +134,17 @@ struct BenchLog: AsyncParsableCommand {
         print(String(format: "GET /log/tile/0/N (8 KiB of hashes): %.0f requests/s = %.2f of trivial", tiles.rate, tiles.rate / trivial.rate))
         print(String(format: "GET /log/tile/entries/N (256 entries): %.0f requests/s = %.2f of trivial", bundles.rate, bundles.rate / trivial.rate))
         print("peak resident memory: \(ResourceUsage.peakResidentMiB()) MiB")
+    }
+
+    /// Milliseconds of one small write transaction, waiting for the write lock included.
+    static func timedWrite(_ store: any LedgerStore) async throws -> Double {
+        let start = ContinuousClock.now
+        _ = try await store.write { try $0.logSize() }
+        return (ContinuousClock.now - start).seconds * 1000
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 }

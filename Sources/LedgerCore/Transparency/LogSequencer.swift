@@ -7,7 +7,7 @@ public enum LogSequencer {
     /// The most entries one transaction sequences.
     public static let maxBatch = 2_000
     /// How long one batch's transaction should take: the longest another writer waits for the log.
-    public static let batchBudget: Duration = .milliseconds(40)
+    public static let batchBudget: Duration = .milliseconds(25)
 
     /// Sequences up to `limit` queued entries in the caller's transaction; returns how many. Only the right edge of the
     /// stored tree (at most one hash per level) is read: each batch continues where the last one stopped.
@@ -55,8 +55,8 @@ public enum LogSequencer {
             let elapsed = ContinuousClock.now - started
             total += sequenced
             if sequenced < limit { return total }
-            // Aim the next batch at the budget: at most twice as large, never over maxBatch.
-            let scale = min(2, budget / max(elapsed, .microseconds(100)))
+            // Aim the next batch at the budget: at most half as large again, never over maxBatch.
+            let scale = min(1.5, budget / max(elapsed, .microseconds(100)))
             limit = max(min(50, maxBatch), min(maxBatch, Int(Double(limit) * scale)))
             await Task.yield()
         }
