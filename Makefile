@@ -19,7 +19,7 @@ DEB_PACKAGES = libsqlite3-dev pkg-config libqrencode-dev libcairo2-dev libzbar-d
 # PyPI packages of the tests, in a private venv: JWKS interoperability (a JOSE library not written here), and the
 # browser tests of the web pages (Selenium driving Debian's Chromium, axe-core for accessibility, pytest).
 PYTHON_VENV     = .build/python-venv
-PYTHON_PACKAGES = joserfc selenium axe-selenium-python pytest prometheus_client schemathesis pymerkle
+PYTHON_PACKAGES = joserfc selenium axe-selenium-python pytest prometheus_client schemathesis pymerkle aiosmtpd
 # PostgreSQL server and contrib (btree_gist) for the store contract suite on a throw-away cluster, and PgBouncer
 # (transaction pooling) in front of it for the test that runs two servers through it.
 PG_DEB_PACKAGES = postgresql postgresql-contrib pgbouncer
@@ -42,7 +42,7 @@ deps:
 ## pydeps: the Python packages of the tests, installed from PyPI into $(PYTHON_VENV) when missing.
 pydeps: deps
 	@[ -x $(PYTHON_VENV)/bin/python3 ] || python3 -m venv $(PYTHON_VENV)
-	@$(PYTHON_VENV)/bin/python3 -c 'import joserfc, selenium, axe_selenium_python, pytest, prometheus_client, schemathesis, pymerkle' 2>/dev/null \
+	@$(PYTHON_VENV)/bin/python3 -c 'import joserfc, selenium, axe_selenium_python, pytest, prometheus_client, schemathesis, pymerkle, aiosmtpd' 2>/dev/null \
 	  || $(PYTHON_VENV)/bin/python3 -m pip install -q $(PYTHON_PACKAGES)
 
 ## postgres-deps: install PostgreSQL (server and contrib) and PgBouncer from Debian, when missing.
@@ -60,7 +60,7 @@ build: deps
 
 ## run: build, create the database, load samples/ when it is empty, serve on $(HOST):$(PORT).
 run: build
-	$$($(SWIFT) build --show-bin-path)/vledger serve --host $(HOST) --port $(PORT) --database $(DATABASE) --load-samples samples
+	$$($(SWIFT) build --show-bin-path)/vledger serve --host $(HOST) --port $(PORT) --database $(DATABASE) --load-samples samples --messages dev
 
 ## test: every test suite; the store contract suite on SQLite and on a throw-away PostgreSQL cluster
 ## (started as an unprivileged user on 127.0.0.1, stopped and removed also when tests fail); then the web pages in

@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // TLS of the SMTP client (already resolved through postgres-nio).
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
@@ -109,6 +111,19 @@ let package = Package(
             name: "LedgerForms",
             swiftSettings: fuzzing
         ),
+        // Messages leaving the platform: an SMTP client (swift-nio, STARTTLS or implicit TLS) and an HTTP SMS gateway
+        // adapter, both behind the domain's `MessageSender`.
+        .target(
+            name: "LedgerMessages",
+            dependencies: [
+                "LedgerCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Excel workbooks (.xlsx): the first sheet read as rows for the import, exports written as a workbook.
         .target(
             name: "LedgerSpreadsheets",
@@ -132,6 +147,7 @@ let package = Package(
             name: "LedgerApp",
             dependencies: [
                 "LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerAPI", "LedgerWeb", "LedgerCertificates", "LedgerPasswords",
+                "LedgerMessages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -182,6 +198,15 @@ let package = Package(
                 // Reading the ZIP of a batch of certificates.
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The SMTP client against a real SMTP server (aiosmtpd) and the SMS adapter against a local HTTP receiver.
+        .testTarget(
+            name: "LedgerMessageTests",
+            dependencies: [
+                "LedgerCore", "LedgerMessages",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         // Signing, keys, status lists, QR codes and PDFs of certificates, checked with tools not written here.

@@ -50,8 +50,30 @@ public struct AppConfiguration: Sendable {
     /// The bearer token a Prometheus scraper sends for `/metrics`; nil: only loopback clients not behind a
     /// proxy may read it.
     public var metricsToken: String?
+    /// How one-time codes and notices leave: `send` (SMTP email and the SMS gateway, where configured) or `dev` (kept in
+    /// the development outbox, shown in the log and on `/dev/outbox`; never on a real platform).
+    public var messageMode: MessageMode = .send
+    /// The SMTP server of outgoing email; nil: no email is sent.
+    public var smtpHost: String?
+    public var smtpPort = 587
+    public var smtpSecurity: SMTPSecurity = .starttls
+    public var smtpUsername: String?
+    public var smtpPassword: String?
+    /// A PEM file of certificates trusted for the SMTP server besides the system's (a private CA).
+    public var smtpCAFile: String?
+    /// The sender of email, `address` or `Name <address>`.
+    public var mailFrom: String?
+    /// The HTTP SMS gateway's URL; nil: no text message is sent.
+    public var smsGatewayURL: String?
+    /// A header sent to the gateway, `Name: value` (e.g. `Authorization: Bearer ...`).
+    public var smsGatewayAuth: String?
+    /// The gateway's template id per message kind (`verification-code=SMS_123`).
+    public var smsTemplates: [String: String] = [:]
     /// The configuration file read, if any.
     public var configurationFile: String?
+
+    public enum MessageMode: String, Sendable, CaseIterable { case send, dev }
+    public enum SMTPSecurity: String, Sendable, CaseIterable { case starttls, tls, none }
 
     public enum LogFormat: String, Sendable, CaseIterable { case text, json }
 
@@ -215,7 +237,7 @@ extension AppConfiguration {
                     guard v.count >= 16 else { throw ConfigurationError(description: "must be at least 16 characters") }
                     c.metricsToken = v
                 }, show: { $0.metricsToken == nil ? nil : "********" }),
-    ]
+    ] + messageSettings
 
     /// Builds the configuration: defaults, then the file named by `flags["config"]` or `$VLEDGER_CONFIG`, then the
     /// environment, then `flags` (setting key → value). An error names the source and the setting.
@@ -246,6 +268,7 @@ extension AppConfiguration {
         guard Set(configuration.witnesses.map(\.key)).count == configuration.witnesses.count else {
             throw ConfigurationError(description: "witness: a witness key is given twice (each witness has its own key)")
         }
+        try configuration.checkMessageSettings()
         guard configuration.witnessQuorum <= configuration.witnesses.count else {
             throw ConfigurationError(description: "witness-quorum: \(configuration.witnessQuorum) is more than the \(configuration.witnesses.count) witnesses configured")
         }

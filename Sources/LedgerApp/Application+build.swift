@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import LedgerAPI
@@ -23,6 +24,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger,
     do {
         ledger.certificates = try await configuration.certificateSettings()
         ledger.attendance = try configuration.attendanceCodes()
+        ledger.verificationCodes = try configuration.verificationCodeSettings()
         ledger.transparencyLog = LogPublisher(
             store: store, signer: try CertificateKeyFile.logSigner(path: configuration.effectiveKeysFile, origin: configuration.effectiveLogOrigin),
             witnesses: configuration.witnesses, quorum: configuration.witnessQuorum, post: WitnessHTTP.post)
@@ -49,6 +51,12 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
                              announce: @escaping Announce = { _ in }) async throws -> Application<RouterResponder<LedgerRequestContext>> {
     var ledger = ledger
     ledger.sessionLifetime = TimeInterval(configuration.sessionHours * 3600)
+    if ledger.messages == nil { ledger.messages = try configuration.messageSender(logger: logger) }
+    if ledger.verificationCodes == nil {
+        // A ledger built without the key file (tests): codes checked by this process only.
+        ledger.verificationCodes = VerificationCodeSettings(key: SymmetricKey(size: .bits256), platformName: configuration.platformName)
+    }
+    let devOutbox = ledger.messages is DevelopmentOutbox
     let registry = MetricsBackend.registry
     // Batches of certificates, started and followed from the API and the web pages alike; their ZIPs in the
     // server's private folder, emptied now of what an earlier process left.
@@ -75,6 +83,9 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
             if let baseURL {
                 announce("  certificates: verification pages at \(baseURL)/v/...   public keys: \(root)/.well-known/jwks.json")
             }
+            if devOutbox {
+                announce("  dev outbox (messages = dev: codes and notices are not sent): \(root)/dev/outbox")
+            }
             if sampleLogins {
                 announce("  sample logins: admin / admin-demo-2026 (platform admin); org1-admin / demo-2026 (organization admin); "
                          + "volunteer1 / demo-2026 (volunteer); inspector1 / demo-2026 (inspector)")
@@ -86,6 +97,7 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
         app.addServices(PeriodicService.keyFileWatcher(keyring, ledger: ledger, logger: logger))
     }
     app.addServices(PeriodicService.forgottenCheckIns(ledger, logger: logger))
+    app.addServices(PeriodicService.expiredVerificationCodes(ledger, logger: logger))
     app.addServices(PeriodicService.expiredCertificateBatches(certificateBatches, logger: logger))
     if let log = ledger.transparencyLog {
         app.addServices(PeriodicService.logCheckpoints(log, logger: logger))

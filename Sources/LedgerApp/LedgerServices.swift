@@ -92,6 +92,14 @@ struct PeriodicService: Service {
         }, failure: "removing expired certificate batches failed")
     }
 
+    /// Every ten minutes, forgets one-time codes that expired over an hour ago (in batches, so the table stays small).
+    /// Harmless with several servers: each row is deleted once.
+    static func expiredVerificationCodes(_ ledger: Ledger, logger: Logger) -> PeriodicService {
+        PeriodicService(interval: .seconds(600), logger: logger, round: {
+            while try await ledger.deleteExpiredVerificationCodes(limit: 10_000) == 10_000 {}
+        }, failure: "forgetting expired one-time codes failed")
+    }
+
     /// Creates next year's partitions of records and revisions on PostgreSQL every six hours (`migrate` created them up
     /// to next year at start), so that a server running across New Year never writes into the default partition.
     /// Harmless with several servers: the creation runs under a lock and skips what exists.

@@ -48,6 +48,21 @@ struct Serve: AsyncParsableCommand {
     var trustProxy: String?
     @Option(help: "Bearer token a Prometheus scraper sends for /metrics ($VLEDGER_METRICS_TOKEN; default: loopback clients only).")
     var metricsToken: String?
+    @Option(help: "How one-time codes and notices leave: send (SMTP and the SMS gateway, where configured) or dev (kept in the log and on /dev/outbox only) ($VLEDGER_MESSAGES; default send).")
+    var messages: String?
+    @Option(help: "SMTP server of outgoing email ($VLEDGER_SMTP_HOST; default none: no email).") var smtpHost: String?
+    @Option(help: "SMTP port ($VLEDGER_SMTP_PORT; default 587).") var smtpPort: String?
+    @Option(help: "SMTP encryption: starttls, tls (implicit, port 465) or none (a relay on this host) ($VLEDGER_SMTP_SECURITY; default starttls).")
+    var smtpSecurity: String?
+    @Option(help: "SMTP login ($VLEDGER_SMTP_USERNAME).") var smtpUsername: String?
+    @Option(help: "SMTP password; better given as $VLEDGER_SMTP_PASSWORD.") var smtpPassword: String?
+    @Option(help: "PEM certificates trusted for the SMTP server besides the system's ($VLEDGER_SMTP_CA_FILE).") var smtpCaFile: String?
+    @Option(help: "Sender of email, address or \"Name <address>\" ($VLEDGER_MAIL_FROM; needed with --smtp-host).") var mailFrom: String?
+    @Option(help: "URL of the HTTP SMS gateway, which takes a JSON POST per message ($VLEDGER_SMS_GATEWAY_URL; default none: no SMS).")
+    var smsGatewayUrl: String?
+    @Option(help: "Header sent to the SMS gateway, \"Name: value\"; better given as $VLEDGER_SMS_GATEWAY_AUTH.") var smsGatewayAuth: String?
+    @Option(help: "The gateway's template id per message kind, \"verification-code=SMS_123\", comma-separated ($VLEDGER_SMS_TEMPLATES).")
+    var smsTemplates: String?
     @Flag(help: "Print the configuration in effect (secrets masked) and exit.") var printConfig = false
 
     /// The flags given, keyed as `AppConfiguration.settings` names them.
@@ -59,6 +74,9 @@ struct Serve: AsyncParsableCommand {
             ("witness", witnesses.isEmpty ? nil : witnesses.joined(separator: ",")), ("witness-quorum", witnessQuorum), ("platform-name", platformName), ("platform-credit-code", platformCreditCode),
             ("load-samples", samples), ("resources", resources), ("log-level", logLevel), ("log-format", logFormat),
             ("session-hours", sessionHours), ("trust-proxy", trustProxy), ("metrics-token", metricsToken),
+            ("messages", messages), ("smtp-host", smtpHost), ("smtp-port", smtpPort), ("smtp-security", smtpSecurity),
+            ("smtp-username", smtpUsername), ("smtp-password", smtpPassword), ("smtp-ca-file", smtpCaFile), ("mail-from", mailFrom),
+            ("sms-gateway-url", smsGatewayUrl), ("sms-gateway-auth", smsGatewayAuth), ("sms-templates", smsTemplates),
         ]
         return Dictionary(uniqueKeysWithValues: given.compactMap { key, value in value.map { (key, $0) } })
     }

@@ -162,6 +162,8 @@ struct APIFixture: Sendable {
         logger.logLevel = .warning
         var configuration = AppConfiguration()
         configuration.batchFolder = directory.appendingPathComponent("certificate-batches").path
+        // One-time codes go to the development outbox (`VerificationCodeAPITests` reads them there).
+        configuration.messageMode = .dev
         let app = try await buildApplication(configuration, ledger: ledger, logger: logger, closesStore: false)
         try await app.test(.router, test)
         try? FileManager.default.removeItem(at: directory)

@@ -210,6 +210,7 @@ struct OperationSample: Sendable, CustomStringConvertible {
             "GET /api/v1/log/consistency-proof": .init(query: "from=1&to=2"),
             "PUT /api/v1/organizations/{id}/settings": .init(body: json(["checkOutGraceMinutes": 45])),
             "POST /api/v1/volunteers/{id}/invitations": .init(pathId: String(f.walkInA.id), token: f.tokens["aStaff"]),
+            "POST /api/v1/verification-codes": .init(body: json(["purpose": "register", "phone": "13800138000", "language": "en"])),
             "POST /api/v1/invitations/redeem": .init(body: json([
                 "code": f.invitationCodeB, "documentNumber": f.walkInB.documentNumber, "username": "walkin-b", "password": "a-long-password"])),
             "PUT /api/v1/activities/{id}/site": .init(body: json(["latitude": 30.259, "longitude": 120.15, "radius": 200]),
@@ -273,6 +274,7 @@ struct OperationSample: Sendable, CustomStringConvertible {
             ("POST /api/v1/invitations/redeem", .init(body: json([
                 "code": f.invitationCodeB, "documentNumber": f.walkInB.documentNumber, "username": "walkin-b2", "password": "a-long-password"])),
              nil, 422),
+            ("POST /api/v1/verification-codes", .init(body: json(["purpose": "register", "phone": "12ab"])), nil, 422),
             ("POST /api/v1/volunteers/{id}/invitations", .init(pathId: String(f.volunteerA.id), token: f.tokens["aStaff"]), "aStaff", 409),
             ("POST /api/v1/activities/{id}/self-check-in", .init(body: json(["code": "00000000"]), pathId: String(f.liveActivityA.id)),
              "volunteerA", 422),
