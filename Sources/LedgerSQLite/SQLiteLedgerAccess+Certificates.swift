@@ -88,7 +88,11 @@ extension SQLiteLedgerAccess {
     }
 
     func certificateCount() throws -> Int {
-        try fetchOne("SELECT COUNT(*) AS n FROM certificates")?["n"] ?? 0
+        // Certificates are never deleted and ids only grow, so the largest id counts them with one seek of the
+        // table's b-tree, where COUNT(*) reads a whole index: once per certificate issued, quadratic over a city's
+        // years of certificates. (After a copy from a store with gaps in its ids it is an upper bound, which is
+        // all that sizing the status lists needs.)
+        try fetchOne("SELECT COALESCE(MAX(id), 0) AS n FROM certificates")?["n"] ?? 0
     }
 
     func isCertificateStatusIndexTaken(_ index: Int64) throws -> Bool {
@@ -111,7 +115,7 @@ extension SQLiteLedgerAccess {
         var current = filter
         current.includeVoid = false
         // Unqualified columns of the subquery are service_records'.
-        let (condition, arguments) = Self.clause(current)
+        let (condition, arguments) = Self.clause(current, perVolunteer: true)
         return try fetchAll("""
             SELECT m.volunteer_id FROM memberships m
             WHERE m.organization_id = ? AND m.volunteer_id > ?
@@ -121,9 +125,11 @@ extension SQLiteLedgerAccess {
     }
 
     func latestCertificate(volunteerId: Int64, organizationId: Int64, periodFrom: LocalDate?, periodTo: LocalDate?) throws -> Certificate? {
+        // `+organization_id`: the volunteer's few certificates (certificates_by_volunteer), not a walk back through
+        // the organization's (certificates_by_organization gives the ORDER BY, and a batch is quadratic on it).
         try fetchOne("""
             SELECT \(Self.certificateColumns) FROM certificates
-            WHERE volunteer_id = ? AND organization_id = ? AND period_from IS ? AND period_to IS ? AND revoked_at IS NULL
+            WHERE volunteer_id = ? AND +organization_id = ? AND period_from IS ? AND period_to IS ? AND revoked_at IS NULL
             ORDER BY id DESC LIMIT 1
             """, [volunteerId, organizationId, periodFrom?.description, periodTo?.description]).map(Self.certificate)
     }

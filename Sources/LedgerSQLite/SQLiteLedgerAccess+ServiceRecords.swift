@@ -27,11 +27,18 @@ extension SQLiteLedgerAccess {
                            actorId: row[8], at: date(row[9]), chainSequence: row[10], digest: row[11])
     }
 
-    /// The WHERE clause and arguments of a filter; every value is bound, never spliced.
-    static func clause(_ filter: RecordFilter) -> (sql: String, arguments: StatementArguments) {
+    /// The WHERE clause and arguments of a filter; every value is bound, never spliced. With a volunteer (or
+    /// `perVolunteer`, for a subquery correlated on the volunteer) the organization is compared as `+organization_id`,
+    /// which keeps SQLite from reading the organization's whole index range (`records_by_organization`, 194 k rows
+    /// for a large organization) instead of the volunteer's few records (`records_by_volunteer`): without table
+    /// statistics it otherwise prefers the index that also gives the `ORDER BY id`.
+    static func clause(_ filter: RecordFilter, perVolunteer: Bool = false) -> (sql: String, arguments: StatementArguments) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        if let id = filter.organizationId { conditions.append("organization_id = ?"); arguments += [id] }
+        if let id = filter.organizationId {
+            conditions.append(perVolunteer || filter.volunteerId != nil ? "+organization_id = ?" : "organization_id = ?")
+            arguments += [id]
+        }
         if let id = filter.volunteerId { conditions.append("volunteer_id = ?"); arguments += [id] }
         if let id = filter.activityId { conditions.append("activity_id = ?"); arguments += [id] }
         if let from = filter.startsFrom { conditions.append("start_at >= ?"); arguments += [seconds(from)] }

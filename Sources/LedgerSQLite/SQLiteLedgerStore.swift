@@ -9,14 +9,31 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// Opened on first use by `changeStamp()`.
     private let stampConnection = Mutex<DataVersionProbe?>(nil)
 
-    /// Opens (creating if needed) the database file at `path`.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the database file at `path`. `statementObserver` hears the SQL text of every
+    /// statement any connection runs (tests count the statements of a use case with it).
+    public init(path: String, statementObserver: (@Sendable (String) -> Void)? = nil) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
+        if let statementObserver {
+            configuration.prepareDatabase { db in
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { statementObserver(statement.sql) }
+                }
+            }
+        }
         pool = try DatabasePool(path: path, configuration: configuration)
+    }
+
+    /// SQLite's query plan of `sql` (its `EXPLAIN QUERY PLAN` details, parameters bound to NULL), for tests that
+    /// check a statement searches an index range rather than reading a table or a large range whole.
+    public func queryPlan(_ sql: String) async throws -> [String] {
+        try await pool.read { db in
+            let parameters = StatementArguments(Array(repeating: DatabaseValue.null, count: sql.filter { $0 == "?" }.count))
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: parameters).map { $0["detail"] as String }
+        }
     }
 
     public func migrate() async throws {
