@@ -91,6 +91,37 @@ import Testing
         return (started, location)
     }
 
+    @Test func twentyThousandRowsFromTheBrowserRunAsAJobWithProgress() async throws {
+        let fixture = try await APIFixture.make()
+        var csv = Self.header + "\n"
+        for n in 0..<20_000 {
+            // Distinct resident IDs: birth dates from 1970-01-01 on, 500 sequence numbers each.
+            let birth = LocalDate(year: 1970, month: 1, day: 1)!.adding(days: n / 500).description.replacingOccurrences(of: "-", with: "")
+            let body = "110105" + birth + String(format: "%03d", n % 500)
+            csv += "名单\(n),\(body + String(ResidentIDNumber.checkCharacter(for: body)!)),,,139\(String(format: "%08d", n)),,,\n"
+        }
+        let file = Array(csv.utf8)
+        try await fixture.test { client in
+            var browser = WebSessionTests.Browser()
+            _ = try await browser.logIn(client, "aStaff")
+            _ = try await browser.get(client, "/org/volunteers/import")
+            let (body, type) = WorkbookTests.upload(file, filename: "big.csv", csrf: browser.csrf)
+            var fields = browser.headers
+            fields[.contentType] = type
+            let started = try await client.execute(uri: "/org/volunteers/import", method: .post, headers: fields, body: body)
+            let location = try #require(started.headers[.location])
+            let progress = try await browser.get(client, location + "/progress")
+            let state = progress.body.jsonObject
+            #expect(state["totalRows"] as? Int == 20_000 || state["running"] as? Bool == false, "\(state)")
+            let (done, _) = try await Self.finished(client, &browser, started)
+            #expect(done.status == .ok)
+            #expect(String(buffer: done.body).contains("id=\"roster-registered\">20000<"))
+            let members = try await fixture.ledger.members(organizationId: fixture.organizationA.id, after: nil, limit: 500,
+                                                           by: .localOperator)
+            #expect(members.items.count == 500 && members.nextAfter != nil)
+        }
+    }
+
     @Test func aWorkbookFromTheTemplateImportsFromTheBrowser() async throws {
         let fixture = try await APIFixture.make()
         try await fixture.test { client in

@@ -133,6 +133,34 @@ struct RosterImportTests {
         }
     }
 
+    @Test(arguments: Backend.all)
+    func theCommandNamesEachBadRowAndThenImportsTheFixedFile(_ backend: Backend) async throws {
+        try await withStore(backend) { t in
+            let organization = try await t.store.write { try $0.insert(Make.organization(1)) }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vledger-roster-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let bad = folder.appendingPathComponent("bad.csv"), good = folder.appendingPathComponent("good.csv")
+            try Data(Self.csv(Self.row(1) + "无电话,居民身份证,\(Self.residentID(2)),,,,,,\n" + Self.row(1))).write(to: bad)
+            try Data(Self.csv(Self.row(1) + Self.row(2))).write(to: good)
+
+            let refused = try await VLedgerProcess.run(["import", "volunteers", bad.path, "--org", organization.creditCode,
+                                                        "--database", t.url, "--quiet"])
+            #expect(refused.status == 1)
+            #expect(refused.output.contains("\(bad.path):3: [手机号码]"), "\(refused.output)")
+            #expect(refused.output.contains("\(bad.path):4: [证件号码]"))
+            #expect(refused.output.contains("未导入任何志愿者"))
+            #expect(try await Self.members(t, organization).isEmpty)
+
+            let imported = try await VLedgerProcess.run(["import", "volunteers", good.path, "--org", organization.creditCode,
+                                                         "--database", t.url, "--json"])
+            #expect(imported.status == 0, "\(imported.errorOutput)")
+            let report = try JSONSerialization.jsonObject(with: Data(imported.output.utf8)) as? [String: Any]
+            #expect(report?["volunteersRegistered"] as? Int == 2)
+            #expect(try await Self.members(t, organization).count == 2)
+        }
+    }
+
     /// Statements of one import, and the distinct SQL texts they ran, on the SQLite writer connection.
     final class StatementLog: Sendable {
         let texts = Mutex<[String: Int]>([:])
