@@ -213,6 +213,7 @@ enum PostgresSchema {
         Migration(version: 28, name: "join_requests", statements: joinRequestStatements),
         Migration(version: 27, name: "check_out_positions", statements: checkOutPositionStatements),
         Migration(version: 33, name: "audit_verification", statements: auditVerificationStatements),
+        Migration(version: 35, name: "resident_registration", statements: residentStatements),
         Migration(version: 16, name: "verification_codes", statements: verificationCodeStatements),
     ]
 

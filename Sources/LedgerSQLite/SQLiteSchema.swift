@@ -164,6 +164,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v33-audit-verification") { db in
             try db.execute(sql: auditVerificationSQL)
         }
+        migrator.registerMigration("v35-resident-registration") { db in
+            try db.execute(sql: residentsSQL)
+        }
         return migrator
     }
 

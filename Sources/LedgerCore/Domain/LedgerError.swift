@@ -80,13 +80,20 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case alreadyMember(organizationId: Int64)
     case joinRequestsClosed(organizationId: Int64)
     case joinRequestDecided(requestId: Int64, state: JoinRequestState)
+    /// Self-registration: the document number already has a login; the person registered by an organization has no
+    /// mobile phone on file to prove (they ask one of `organizations` for an invitation); too many registrations from
+    /// one client address.
+    case documentHasAccount
+    case takeoverNeedsInvitation(organizations: [String])
+    case registrationThrottled(retryAfterSeconds: Int)
 
     public var kind: Kind {
         switch self {
         case .notFound: .notFound
         case .forbidden: .forbidden
         case .unauthenticated, .invalidCredentials: .unauthenticated
-        case .loginThrottled, .attendanceCodeThrottled, .invitationThrottled: .throttled
+        case .loginThrottled, .attendanceCodeThrottled, .invitationThrottled, .registrationThrottled: .throttled
+        case .documentHasAccount, .takeoverNeedsInvitation: .conflict
         case .uploadTooLarge: .tooLarge
         case .verificationCodeThrottled: .throttled
         case .messageNotDelivered: .unavailable
@@ -153,6 +160,9 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .alreadyMember: "already-member"
         case .joinRequestsClosed: "join-requests-closed"
         case .joinRequestDecided: "join-request-decided"
+        case .documentHasAccount: "document-has-account"
+        case .takeoverNeedsInvitation: "takeover-needs-invitation"
+        case .registrationThrottled: "registration-throttled"
         }
     }
 
@@ -169,6 +179,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .attendanceCodeInvalid, .attendanceCodeThrottled, .invitationThrottled: "code"
         case .verificationCodeWrong, .verificationCodeExpired, .verificationCodeUsedUp, .verificationCodeThrottled: "code"
         case .unreadableFile, .uploadTooLarge: "file"
+        case .documentHasAccount, .takeoverNeedsInvitation: "documentNumber"
         default: nil
         }
     }
@@ -281,6 +292,12 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "该组织暂不接受加入申请 / this organization does not take join requests"
         case .joinRequestDecided(let id, let state):
             "加入申请 #\(id) 已\(state == .accepted ? "通过" : state == .declined ? "婉拒" : "撤回")，不能再更改 / join request #\(id) is already \(state.rawValue) and can no longer change"
+        case .documentHasAccount:
+            "该证件号码已开通账号，请直接登录；忘记密码请找回密码 / this document number already has an account: log in, or reset a forgotten password"
+        case .takeoverNeedsInvitation(let organizations):
+            "该证件号码已由\(organizations.isEmpty ? "志愿服务组织" : organizations.joined(separator: "、"))登记，但没有可接收验证码的手机号码，请向该组织索取邀请码（/invite） / this document number was registered by \(organizations.isEmpty ? "an organization" : organizations.joined(separator: ", ")) without a mobile phone to send a code to: ask that organization for an invitation (/invite)"
+        case .registrationThrottled(let seconds):
+            "注册尝试过于频繁，请 \(seconds) 秒后再试 / too many registration attempts: try again in \(seconds) s"
         }
     }
 
@@ -290,7 +307,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     public var retryAfterSeconds: Int? {
         switch self {
         case .loginThrottled(let seconds), .attendanceCodeThrottled(let seconds), .invitationThrottled(let seconds),
-             .verificationCodeThrottled(let seconds): seconds
+             .verificationCodeThrottled(let seconds), .registrationThrottled(let seconds): seconds
         default: nil
         }
     }

@@ -184,6 +184,11 @@ public struct LedgerTransfer: Sendable {
             try handoff.send(.membershipEndings(rows))
             return rows
         }
+        try page(after: nil as Int64?, next: { $0.last?.volunteerId }, limit: batchSize) { after in
+            let rows = try r.residentConsents(after: after, limit: batchSize)
+            try handoff.send(.residentConsents(rows))
+            return rows
+        }
         try handoff.send(.organizationSettings(try organizationIds.compactMap { try r.organizationSettings(organizationId: $0) }))
         var logStart = 0
         while true {
@@ -218,7 +223,7 @@ public struct LedgerTransfer: Sendable {
         "certificates", "certificate_records", "check_ins", "spot_check_campaigns", "spot_check_population",
         "spot_check_sample", "spot_check_assignments", "spot_check_findings", "inspector_exclusions", "certificate_reviews",
         "recruitments", "sign_ups", "login_invitations", "claim_evidence", "hours_claims",
-        "organization_settings", "join_requests", "membership_endings", "log_entries", "log_hashes", "log_queue", "log_subjects",
+        "organization_settings", "join_requests", "membership_endings", "resident_consents", "log_entries", "log_hashes", "log_queue", "log_subjects",
     ]
 
     // MARK: Target side
@@ -313,6 +318,9 @@ public struct LedgerTransfer: Sendable {
             case .membershipEndings(let rows):
                 for row in rows { try w.restore(row) }
                 count("membership_endings", rows.count)
+            case .residentConsents(let rows):
+                for row in rows { try w.insert(row) }
+                count("resident_consents", rows.count)
             case .campaign(let copy):
                 try w.restore(copy.campaign)
                 try w.insertPopulation(copy.population, campaignId: copy.campaign.id)
@@ -409,6 +417,7 @@ enum TransferBatch: Sendable {
     case invitations([LoginInvitation])
     case joinRequests([JoinRequest])
     case membershipEndings([MembershipEnding])
+    case residentConsents([ResidentConsent])
     case evidence([ClaimEvidence])
     case claims([HoursClaim])
     case organizationSettings([OrganizationSettings])

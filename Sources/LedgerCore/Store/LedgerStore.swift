@@ -139,7 +139,7 @@ public struct HolidayEntry: Sendable, Hashable {
 /// with `after` (an id).
 public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReader, ServiceRecordReader, CheckInReader, RecruitmentReader,
     InvitationReader, ClaimReader, OrganizationSettingsReader, TransparencyLogReader, AuditVerificationReader, AccountReader, CertificateReader, SpotCheckReader,
-    JoinRequestReader, PublicActivityReader,
+    JoinRequestReader, PublicActivityReader, ResidentReader,
     VerificationCodeReader {
     /// The number of rows of every table, to check a copy (`vledger migrate-data`).
     func rowCounts() throws -> LedgerRowCounts
@@ -149,7 +149,7 @@ public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReade
 /// with its new id; `restore` keeps the given ids and times, for copying a ledger between backends.
 public protocol LedgerWriter: LedgerReader, OrganizationWriter, VolunteerWriter, ActivityWriter, ServiceRecordWriter,
     CheckInWriter, RecruitmentWriter, InvitationWriter, ClaimWriter, OrganizationSettingsWriter, TransparencyLogWriter, AuditVerificationWriter, AccountWriter, CertificateWriter, SpotCheckWriter,
-    JoinRequestWriter,
+    JoinRequestWriter, ResidentWriter,
     VerificationCodeWriter {
     /// Moves every id generator past the largest id stored, after `restore`.
     func resetIdSequences() throws
