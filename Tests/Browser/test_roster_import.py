@@ -97,3 +97,16 @@ def test_staff_import_a_roster_refused_whole_then_fixed(server, laptop, phone, t
     assert len(phone.find_elements(By.CSS_SELECTOR, "#import-notices tbody tr")) == 100
     screenshot(phone, "roster-import-phone")
     assert javascript_errors(phone) == []
+
+
+def test_the_roster_page_in_english(server, laptop):
+    url = server["url"]
+    login(laptop, server, "org1-staff")
+    laptop.get(url + "/lang/en?next=/org/volunteers/import")
+    laptop.get(url + "/org/volunteers/import")
+    assert laptop.find_element(By.TAG_NAME, "h1").text == "Import a roster"
+    assert laptop.find_element(By.ID, "roster-template-csv").text == "Download the template (CSV)"
+    assert "format the document number column as text" in laptop.page_source
+    screenshot(laptop, "roster-import-english")
+    no_serious_accessibility_violations(laptop)
+    laptop.get(url + "/lang/zh?next=/org/volunteers")

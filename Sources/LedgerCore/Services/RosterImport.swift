@@ -176,9 +176,13 @@ private struct RosterImportRun: ImportBatchStore {
         } catch {
             let column = RosterImportColumn(field: error.field)
             guard let column, case .invalidField(let field, let reason) = error else { throw RowFailure(column: column, error: error) }
-            // The reason with the cell it is about, so that the report shows what was read.
-            let cell = header.value(column, in: row).map { "“\(ImportExcerpt.of($0))”：" } ?? ""
-            throw RowFailure(column: column, error: .invalidField(field: field, reason: cell + reason))
+            // The reason with the cell it is about, in both languages, so that the report shows what was read.
+            guard let cell = header.value(column, in: row).map(ImportExcerpt.of) else { throw RowFailure(column: column, error: error) }
+            let halves = reason.components(separatedBy: " / ")
+            let quoted = halves.count > 1
+                ? "“\(cell)”：\(halves[0]) / \"\(cell)\": \(halves.dropFirst().joined(separator: " / "))"
+                : "“\(cell)”：\(reason)"
+            throw RowFailure(column: column, error: .invalidField(field: field, reason: quoted))
         }
     }
 
