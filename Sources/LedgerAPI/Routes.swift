@@ -26,6 +26,7 @@ public func buildRouter(ledger: Ledger, certificateBatches: CertificateBatchJobs
     }
     let api = router.group("api/v1")
     AccountRoutes(ledger: ledger).register(on: api)
+    AuditVerificationRoutes(ledger: ledger).register(on: api)
     VerificationCodeRoutes(ledger: ledger).register(on: api)
     OrganizationRoutes(ledger: ledger).register(on: api)
     VolunteerRoutes(ledger: ledger).register(on: api)

@@ -164,6 +164,8 @@ struct OperationSample: Sendable, CustomStringConvertible {
                 username: "clerk", password: APIFixture.password, role: .organizationStaff, organizationId: f.organizationA.id))),
             "POST /api/v1/holidays": .init(body: .text("# 国庆节\n2026-10-01 holiday\n2026-10-10 workday\n", contentType: "text/plain; charset=utf-8")),
             "GET /api/v1/audit/verify": .init(),
+            "POST /api/v1/audit/verifications": .init(query: "mode=full"),
+            "GET /api/v1/audit/verifications/latest": .init(),
             "POST /api/v1/organizations": .init(body: json(Factory.organization(3))),
             "GET /api/v1/organizations": .init(query: "limit=1"),
             "GET /api/v1/organizations/{id}": .init(),
@@ -258,6 +260,7 @@ struct OperationSample: Sendable, CustomStringConvertible {
         return [
             ("POST /api/v1/records", .init(body: .json(ByteBuffer(string: "{"))), "admin", 400),
             ("GET /api/v1/audit/verify", .init(), "volunteerA", 403),
+            ("POST /api/v1/audit/verifications", .init(query: "mode=quick"), "admin", 422),
             ("GET /api/v1/records/{id}", .init(pathId: "999999"), "admin", 404),
             ("POST /api/v1/organizations", .init(body: json(Factory.organization(1))), "admin", 409),
             ("POST /api/v1/records/{id}/void", .init(body: json(["reason": "再次作废"]), pathId: String(f.recordB.id)), "admin", 409),

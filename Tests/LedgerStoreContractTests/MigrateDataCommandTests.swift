@@ -47,9 +47,14 @@ struct MigrateDataCommandTests {
             #expect(migrated.output.contains("migration complete"))
             #expect(!migrated.output.contains("MISMATCH"))
 
-            let audit = try await VLedgerProcess.run(["audit", "verify", "--database", targetURL])
+            let audit = try await VLedgerProcess.run(["audit", "verify", "--full", "--database", targetURL])
             #expect(audit.status == 0, "\(audit.output)\n\(audit.errorOutput)")
             #expect(audit.output.contains("2002 revisions in 4 organizations"))
+            // A daily check after it reads nothing that has not changed since (incremental is the default).
+            let daily = try await VLedgerProcess.run(["audit", "verify", "--database", targetURL])
+            #expect(daily.status == 0, "\(daily.output)\n\(daily.errorOutput)")
+            #expect(daily.output.contains("(incremental): 0 revisions in 4 organizations, 0 rows read"), "\(daily.output)")
+            #expect(daily.errorOutput.contains("chains 4/4"), "progress on standard error: \(daily.errorOutput)")
 
             let target = try await PostgresLedgerStore(url: targetURL, logger: TestPostgres.logger)
             let copied = try await target.read { try LedgerTransfer.Statistics.read($0) }
