@@ -277,7 +277,7 @@ struct OperationSample: Sendable, CustomStringConvertible {
             ("POST /api/v1/invitations/redeem", .init(body: json([
                 "code": f.invitationCodeB, "documentNumber": f.walkInB.documentNumber, "username": "walkin-b2", "password": "a-long-password"])),
              nil, 422),
-            ("POST /api/v1/verification-codes", .init(body: json(["purpose": "register", "phone": "12ab"])), nil, 422),
+            ("POST /api/v1/verification-codes", .init(body: json(["purpose": "register", "phone": "1----"])), nil, 422),
             ("POST /api/v1/volunteers/{id}/invitations", .init(pathId: String(f.volunteerA.id), token: f.tokens["aStaff"]), "aStaff", 409),
             ("POST /api/v1/activities/{id}/self-check-in", .init(body: json(["code": "00000000"]), pathId: String(f.liveActivityA.id)),
              "volunteerA", 422),
