@@ -16,8 +16,9 @@ DATABASE    ?= sqlite:data/vledger.sqlite
 DEB_PACKAGES = libsqlite3-dev pkg-config libqrencode-dev libcairo2-dev libzbar-dev zlib1g-dev fonts-noto-cjk \
                fonts-arphic-uming fonts-wqy-microhei fonts-liberation \
                poppler-utils zbar-tools python3 python3-venv chromium chromium-driver wrk
-# PyPI packages of the tests, in a private venv: JWKS interoperability (a JOSE library not written here), and the
-# browser tests of the web pages (Selenium driving Debian's Chromium, axe-core for accessibility, pytest).
+# PyPI packages of the tests, in a private venv: JWKS interoperability (a JOSE library not written here), the
+# browser tests of the web pages (Selenium driving Debian's Chromium, axe-core for accessibility, pytest), and a real
+# SMTP server (aiosmtpd) the SMTP client's tests start.
 PYTHON_VENV     = .build/python-venv
 PYTHON_PACKAGES = joserfc selenium axe-selenium-python pytest prometheus_client schemathesis pymerkle aiosmtpd
 # PostgreSQL server and contrib (btree_gist) for the store contract suite on a throw-away cluster, and PgBouncer
