@@ -164,11 +164,54 @@ enum SQLiteSchema {
         migrator.registerMigration("v33-audit-verification") { db in
             try db.execute(sql: auditVerificationSQL)
         }
+        migrator.registerMigration("v34-organization-applications") { db in
+            try db.execute(sql: organizationApplicationsSQL)
+        }
         migrator.registerMigration("v35-resident-registration") { db in
             try db.execute(sql: residentsSQL)
         }
         return migrator
     }
+
+    /// Organizations' applications to the platform: one pending per credit code; decided once; never deleted. The
+    /// certificates are stored once by their hash and never change.
+    static let organizationApplicationsSQL = """
+        CREATE TABLE registration_certificates (
+            hash TEXT PRIMARY KEY CHECK (length(hash) = 64),
+            content_type TEXT NOT NULL CHECK (content_type IN ('application/pdf', 'image/png', 'image/jpeg')),
+            bytes BLOB NOT NULL CHECK (length(bytes) BETWEEN 1 AND 5242880)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER registration_certificates_no_change BEFORE UPDATE ON registration_certificates
+            BEGIN SELECT RAISE(ABORT, 'a certificate is stored once by its hash'); END;
+        CREATE TABLE organization_applications (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            credit_code TEXT NOT NULL CHECK (length(credit_code) = 18),
+            region_code TEXT NOT NULL CHECK (length(region_code) = 6),
+            registration_type TEXT NOT NULL CHECK (registration_type IN ('social_group', 'social_service', 'foundation', 'community_team')),
+            contact_name TEXT NOT NULL CHECK (length(contact_name) BETWEEN 1 AND 50),
+            contact_phone TEXT NOT NULL CHECK (length(contact_phone) BETWEEN 5 AND 20),
+            admin_username TEXT NOT NULL CHECK (length(admin_username) BETWEEN 1 AND 64),
+            admin_password_hash TEXT NOT NULL,
+            certificate_hash TEXT NOT NULL REFERENCES registration_certificates (hash),
+            status_token_hash TEXT NOT NULL CHECK (length(status_token_hash) = 64),
+            state TEXT NOT NULL CHECK (state IN ('pending', 'returned', 'approved')),
+            submitted_at INTEGER NOT NULL,
+            decided_at INTEGER,
+            decided_by INTEGER,
+            reason TEXT CHECK (length(reason) <= 500),
+            organization_id INTEGER REFERENCES organizations (id),
+            CHECK ((state = 'pending') = (decided_at IS NULL)),
+            CHECK ((state = 'approved') = (organization_id IS NOT NULL))
+        );
+        CREATE UNIQUE INDEX organization_applications_one_pending ON organization_applications (credit_code) WHERE state = 'pending';
+        CREATE INDEX organization_applications_by_state ON organization_applications (state, id);
+        CREATE TRIGGER organization_applications_no_delete BEFORE DELETE ON organization_applications
+            BEGIN SELECT RAISE(ABORT, 'organization applications are never deleted'); END;
+        CREATE TRIGGER organization_applications_decided_once BEFORE UPDATE ON organization_applications
+            WHEN OLD.state <> 'pending' OR NEW.id <> OLD.id OR NEW.credit_code <> OLD.credit_code OR NEW.submitted_at <> OLD.submitted_at
+            BEGIN SELECT RAISE(ABORT, 'an organization application is decided once'); END;
+        """
 
     /// One-time codes: one per purpose and destination, only its keyed hash, forgotten when used or long expired.
     static let verificationCodesSQL = """

@@ -80,6 +80,11 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case alreadyMember(organizationId: Int64)
     case joinRequestsClosed(organizationId: Int64)
     case joinRequestDecided(requestId: Int64, state: JoinRequestState)
+    /// An organization's application: one is already pending for the credit code, it was already decided, or too many
+    /// applications came from one client address.
+    case organizationApplicationPending(creditCode: String)
+    case organizationApplicationDecided(applicationId: Int64, state: OrganizationApplicationState)
+    case organizationApplicationThrottled(retryAfterSeconds: Int)
     /// Self-registration: the document number already has a login; the person registered by an organization has no
     /// mobile phone on file to prove (they ask one of `organizations` for an invitation); too many registrations from
     /// one client address.
@@ -95,6 +100,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .loginThrottled, .attendanceCodeThrottled, .invitationThrottled, .registrationThrottled: .throttled
         case .documentHasAccount, .takeoverNeedsInvitation: .conflict
         case .uploadTooLarge: .tooLarge
+        case .organizationApplicationThrottled: .throttled
+        case .organizationApplicationPending, .organizationApplicationDecided: .conflict
         case .verificationCodeThrottled: .throttled
         case .messageNotDelivered: .unavailable
         case .duplicateCreditCode, .duplicateUsername, .duplicateActivityTitle, .overlapsRecord,
@@ -160,6 +167,9 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .alreadyMember: "already-member"
         case .joinRequestsClosed: "join-requests-closed"
         case .joinRequestDecided: "join-request-decided"
+        case .organizationApplicationPending: "organization-application-pending"
+        case .organizationApplicationDecided: "organization-application-decided"
+        case .organizationApplicationThrottled: "organization-application-throttled"
         case .documentHasAccount: "document-has-account"
         case .takeoverNeedsInvitation: "takeover-needs-invitation"
         case .registrationThrottled: "registration-throttled"
@@ -179,6 +189,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .attendanceCodeInvalid, .attendanceCodeThrottled, .invitationThrottled: "code"
         case .verificationCodeWrong, .verificationCodeExpired, .verificationCodeUsedUp, .verificationCodeThrottled: "code"
         case .unreadableFile, .uploadTooLarge: "file"
+        case .organizationApplicationPending: "creditCode"
         case .documentHasAccount, .takeoverNeedsInvitation: "documentNumber"
         default: nil
         }
@@ -292,6 +303,12 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "该组织暂不接受加入申请 / this organization does not take join requests"
         case .joinRequestDecided(let id, let state):
             "加入申请 #\(id) 已\(state == .accepted ? "通过" : state == .declined ? "婉拒" : "撤回")，不能再更改 / join request #\(id) is already \(state.rawValue) and can no longer change"
+        case .organizationApplicationPending(let code):
+            "统一社会信用代码 \(code) 已有一份入驻申请在审核中，请等待结果 / an application for credit code \(code) is already waiting for review"
+        case .organizationApplicationDecided(let id, let state):
+            "入驻申请 #\(id) 已\(state == .approved ? "批准" : "退回")，不能再更改 / organization application #\(id) is already \(state.rawValue) and can no longer change"
+        case .organizationApplicationThrottled(let seconds):
+            "入驻申请提交过于频繁，请 \(seconds) 秒后再试 / too many applications from this address: try again in \(seconds) s"
         case .documentHasAccount:
             "该证件号码已开通账号，请直接登录；忘记密码请找回密码 / this document number already has an account: log in, or reset a forgotten password"
         case .takeoverNeedsInvitation(let organizations):
@@ -307,7 +324,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     public var retryAfterSeconds: Int? {
         switch self {
         case .loginThrottled(let seconds), .attendanceCodeThrottled(let seconds), .invitationThrottled(let seconds),
-             .verificationCodeThrottled(let seconds), .registrationThrottled(let seconds): seconds
+             .organizationApplicationThrottled(let seconds), .verificationCodeThrottled(let seconds), .registrationThrottled(let seconds): seconds
         default: nil
         }
     }

@@ -26,6 +26,12 @@ extension Ledger {
         guard AccessPolicy.canManageOrganizations(principal) else {
             throw LedgerError.forbidden("只有平台管理员可以登记组织 / only platform admins register organizations")
         }
+        let organization = try checkedOrganization(input)
+        return try await store.write { w in try Self.register(organization, in: w) }
+    }
+
+    /// An organization as `input` describes it, every field checked (not yet stored).
+    func checkedOrganization(_ input: OrganizationInput) throws -> Organization {
         let code: UnifiedSocialCreditCode
         do { code = try UnifiedSocialCreditCode(input.creditCode) } catch {
             throw LedgerError.invalidField(field: "creditCode", reason: "\(error)")
@@ -42,14 +48,18 @@ extension Ledger {
             contactPhone: try InputCheck.phone(input.contactPhone, field: "contactPhone"),
             timeZoneIdentifier: try InputCheck.timeZone(input.timeZone),
             createdAt: now)
-        return try await store.write { w in
-            if try w.organization(creditCode: organization.creditCode) != nil {
-                throw LedgerError.duplicateCreditCode(organization.creditCode)
-            }
-            let stored = try w.insert(organization)
-            try w.enqueueLogEntries([LogEntry.created(stored).bytes])
-            return stored
+        return organization
+    }
+
+    /// Stores a checked organization and queues its entry in the transparency log, in the caller's transaction: the one
+    /// way every organization is registered (by a platform admin, or by approving an application).
+    static func register(_ organization: Organization, in w: any LedgerWriter) throws -> Organization {
+        if try w.organization(creditCode: organization.creditCode) != nil {
+            throw LedgerError.duplicateCreditCode(organization.creditCode)
         }
+        let stored = try w.insert(organization)
+        try w.enqueueLogEntries([LogEntry.created(stored).bytes])
+        return stored
     }
 
     /// An organization's public registration data, readable by every signed-in account.

@@ -25,6 +25,8 @@ public struct Ledger: Sendable {
     public var attendanceThrottle = LoginThrottle(perAccount: .attendancePerVolunteer, perAddress: .attendancePerActivity)
     /// Delays repeated wrong invitation codes and document numbers, per code and per client address.
     public var invitationThrottle = LoginThrottle(perAccount: .invitationPerCode, perAddress: .invitationPerAddress)
+    /// Limits organizations' applications, per credit code and per client address (`OrganizationApplication`).
+    public var organizationApplicationThrottle = LoginThrottle(perAccount: .applicationsPerCreditCode, perAddress: .applicationsPerAddress)
     /// Delays repeated self-registrations, per document number and per client address (`Ledger+Registration.swift`).
     public var registrationThrottle = LoginThrottle(perAccount: .registrationsPerDocument, perAddress: .registrationsPerAddress)
     /// Hashes and checks passwords (bcrypt off the concurrency pool, injected by the app).

@@ -184,6 +184,17 @@ public struct LedgerTransfer: Sendable {
             try handoff.send(.membershipEndings(rows))
             return rows
         }
+        // Certificates of up to 5 MiB each: a few at a time, before the applications that name them.
+        try page(after: nil as String?, next: { $0.last?.hash }, limit: 8) { after in
+            let rows = try r.registrationCertificates(after: after, limit: 8)
+            try handoff.send(.registrationCertificates(rows))
+            return rows
+        }
+        try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
+            let rows = try r.organizationApplications(state: nil, after: after, limit: batchSize)
+            try handoff.send(.organizationApplications(rows))
+            return rows
+        }
         try page(after: nil as Int64?, next: { $0.last?.volunteerId }, limit: batchSize) { after in
             let rows = try r.residentConsents(after: after, limit: batchSize)
             try handoff.send(.residentConsents(rows))
@@ -223,7 +234,7 @@ public struct LedgerTransfer: Sendable {
         "certificates", "certificate_records", "check_ins", "spot_check_campaigns", "spot_check_population",
         "spot_check_sample", "spot_check_assignments", "spot_check_findings", "inspector_exclusions", "certificate_reviews",
         "recruitments", "sign_ups", "login_invitations", "claim_evidence", "hours_claims",
-        "organization_settings", "join_requests", "membership_endings", "resident_consents", "log_entries", "log_hashes", "log_queue", "log_subjects",
+        "organization_settings", "join_requests", "membership_endings", "registration_certificates", "organization_applications", "resident_consents", "log_entries", "log_hashes", "log_queue", "log_subjects",
     ]
 
     // MARK: Target side
@@ -318,6 +329,12 @@ public struct LedgerTransfer: Sendable {
             case .membershipEndings(let rows):
                 for row in rows { try w.restore(row) }
                 count("membership_endings", rows.count)
+            case .registrationCertificates(let rows):
+                for row in rows { try w.save(row) }
+                count("registration_certificates", rows.count)
+            case .organizationApplications(let rows):
+                for row in rows { try w.restore(row) }
+                count("organization_applications", rows.count)
             case .residentConsents(let rows):
                 for row in rows { try w.insert(row) }
                 count("resident_consents", rows.count)
@@ -417,6 +434,8 @@ enum TransferBatch: Sendable {
     case invitations([LoginInvitation])
     case joinRequests([JoinRequest])
     case membershipEndings([MembershipEnding])
+    case registrationCertificates([RegistrationCertificateFile])
+    case organizationApplications([OrganizationApplication])
     case residentConsents([ResidentConsent])
     case evidence([ClaimEvidence])
     case claims([HoursClaim])
