@@ -1,5 +1,7 @@
 import Foundation
+import GRDB
 import LedgerCore
+import LedgerSQLite
 import Testing
 
 /// The public activity search on both stores: only activities open to every volunteer, before their deadline and not
@@ -106,6 +108,46 @@ struct PublicActivitySearchTests {
             }
             #expect(PublicActivityCursor(text: "d-1-5") == nil && PublicActivityCursor(text: "d99999999999-5") == nil
                     && PublicActivityCursor(text: "d100-0") == nil && PublicActivityCursor(text: "x") == nil)
+        }
+    }
+}
+
+/// The search at scale on SQLite: a page is two statements whatever it holds (the listing with its counts, then the
+/// activities by id), and neither reads a table whole (the query plans search indexes only).
+@Suite("Public activity search statements")
+struct PublicActivitySearchStatementTests {
+    @Test func aPageIsTwoIndexedStatements() async throws {
+        try await withStore(.sqlite) { t in
+            let sqlite = try #require(t.store as? SQLiteLedgerStore)
+            let ledger = t.ledger()
+            _ = try await PublicActivitySearchTests.setting(ledger)
+            let log = RosterImportTests.StatementLog()
+            try await sqlite.unsafeWrite { db in
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { log.texts.withLock { $0[statement.sql, default: 0] += 1 } }
+                }
+            }
+            // Through a writer, which runs on the traced connection.
+            let filter = PublicActivityFilter(now: Make.now, category: .elderlyAndChildren, regionPrefix: "3301", keyword: "敬老",
+                                              onlyWithPlacesLeft: true)
+            let found = try await t.store.write { try $0.publicActivities(filter, after: nil, limit: 21) }
+            try await sqlite.unsafeWrite { db in db.trace(options: .statement, nil) }
+            #expect(found.count == 1)
+            let selects = log.texts.withLock { $0.filter { $0.key.hasPrefix("SELECT") } }
+            #expect(selects.count == 2 && selects.values.allSatisfy { $0 == 1 }, "\(selects)")
+            // Each plan searches an index (or the rowid); none scans a table.
+            let plans = try await sqlite.unsafeWrite { db -> [String] in
+                var details: [String] = []
+                for sql in selects.keys {
+                    let numbered = sql.matches(of: #/\?(\d+)/#).compactMap { Int($0.output.1) }.max()
+                    let count = numbered ?? sql.filter { $0 == "?" }.count
+                    let arguments = StatementArguments(Array(repeating: DatabaseValue.null, count: count))
+                    details += try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+                }
+                return details
+            }
+            #expect(plans.contains { $0.contains("USING INDEX recruitments_public") }, "\(plans)")
+            #expect(!plans.contains { $0.hasPrefix("SCAN") }, "\(plans)")
         }
     }
 }
