@@ -60,7 +60,12 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
     let registry = MetricsBackend.registry
     // Batches of certificates, started and followed from the API and the web pages alike; their ZIPs in the
     // server's private folder, emptied now of what an earlier process left.
-    let certificateBatches = try CertificateBatchJobs(folder: URL(fileURLWithPath: configuration.effectiveBatchFolder, isDirectory: true))
+    let certificateBatches: CertificateBatchJobs
+    do {
+        certificateBatches = try CertificateBatchJobs(folder: URL(fileURLWithPath: configuration.effectiveBatchFolder, isDirectory: true))
+    } catch {
+        throw ConfigurationError(description: "batch-folder: cannot make \(configuration.effectiveBatchFolder) a private folder of the server: \(error.localizedDescription)")
+    }
     let router = buildRouter(ledger: ledger, certificateBatches: certificateBatches)
     MetricsEndpoint(registry: registry, token: configuration.metricsToken).register(on: router)
     let web = try await WebInterface(ledger: ledger, settings: WebSettings(

@@ -107,4 +107,18 @@ struct CertificateBatchFileTests {
         #expect(configured.effectiveBatchFolder == "/var/lib/vledger/batches")
         #expect(try AppConfiguration.load(environment: ["VLEDGER_BATCH_FOLDER": "/x"]).batchFolder == "/x")
     }
+
+    @Test func aBatchFolderThatCannotBeMadeStopsTheServerNamingIt() async throws {
+        let f = try await APIFixture.make()
+        let blocker = f.directory.appendingPathComponent("a-file")
+        #expect(FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8)))
+        var configuration = AppConfiguration()
+        configuration.batchFolder = blocker.appendingPathComponent("batches").path
+        do {
+            _ = try await buildApplication(configuration, ledger: f.ledger, logger: Logger(label: "test"), closesStore: false)
+            Issue.record("the server was built without its batch folder")
+        } catch let error as ConfigurationError {
+            #expect(error.description.hasPrefix("batch-folder: ") && error.description.contains(blocker.path), "\(error)")
+        }
+    }
 }
