@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "LedgerAPI",
             dependencies: [
-                "LedgerCore", "LedgerDocuments",
+                "LedgerCore", "LedgerDocuments", "LedgerSpreadsheets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // The ZIP of a batch of certificates.
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -36,6 +36,7 @@ public func buildRouter(ledger: Ledger, certificateBatches: CertificateBatchJobs
     SignUpRoutes(ledger: ledger).register(on: api)
     PublicActivityRoutes(ledger: ledger).register(on: api)
     JoinRequestRoutes(ledger: ledger).register(on: api)
+    ResidentRoutes(ledger: ledger).register(on: api)
     OrganizationApplicationRoutes(ledger: ledger).register(on: api)
     ClaimRoutes(ledger: ledger).register(on: api)
     ImportExportRoutes(ledger: ledger).register(on: api)

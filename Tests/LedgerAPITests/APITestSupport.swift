@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -58,6 +59,8 @@ struct APIFixture: Sendable {
     let tokens: [String: String]
 
     static let password = "correct-horse-42"
+    /// The key of the fixture's one-time codes.
+    static let codeKey = SymmetricKey(data: Data(repeating: 5, count: 32))
     /// Where the fixture's certificates say they are verified.
     static let publicBaseURL = "https://verify.example.gov.cn"
 
@@ -68,6 +71,8 @@ struct APIFixture: Sendable {
         try await store.migrate()
         var ledger = Ledger(store: store, clock: { APIFixture.now }, random: .seeded(42))
         ledger.passwords = BcryptPasswordHasher(cost: 4)
+        // A known key, so that a test can store a one-time code it knows (`ResidentAPITests.storeCode`).
+        ledger.verificationCodes = VerificationCodeSettings(key: APIFixture.codeKey, platformName: "测试平台")
         ledger.certificates = CertificateSettings(
             authority: try await CertificateKeyring(path: directory.appendingPathComponent("keys.json").path, refreshInterval: .zero),
             publicBaseURL: APIFixture.publicBaseURL)

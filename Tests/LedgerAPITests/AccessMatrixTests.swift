@@ -109,6 +109,14 @@ import Testing
         .init(.get,  "/certificate-batches/1/zip",                  .none,          401, 404,  404,  404,        404,        404),
         // Needs no account: anyone may ask for a code (throttled per destination and address; VerificationCodeAPITests).
         .init(.post, "/verification-codes",                         .verificationCode, 202, 202, 202, 202,       202,        202),
+        // Residents register themselves without a login (a wrong code here: 422, nothing stored; ResidentAPITests
+        // registers); my profile and my data are a volunteer's own login's only.
+        .init(.post, "/registrations/verification-code",            .registrationStart, 202, 202, 202, 202,      202,        202),
+        .init(.post, "/registrations",                              .registrationWrongCode, 422, 422, 422, 422,  422,        422),
+        .init(.get,  "/me/profile",                                 .none,          401, 403,  403,  403,        403,        200),
+        .init(.put,  "/me/profile",                                 .profileSkills, 401, 403,  403,  403,        403,        200),
+        .init(.get,  "/me/data",                                    .none,          401, 403,  403,  403,        403,        200),
+        .init(.get,  "/me/data.xlsx",                               .none,          401, 403,  403,  403,        403,        200),
     ]
 
     @Test(arguments: endpoints)
@@ -283,7 +291,7 @@ extension AccessMatrixTests {
                 // A batch of certificates runs in the background: it stores certificates, which the snapshot leaves out.
                 && template != "/certificate-batches"
                 // A one-time code is short-lived state the snapshot leaves out.
-                && template != "/verification-codes"
+                && template != "/verification-codes" && template != "/registrations/verification-code"
                 // An audit verification runs in the background and keeps only its bookkeeping, which the snapshot leaves out.
                 && template != "/audit/verifications"
         }
@@ -308,7 +316,7 @@ extension AccessMatrixTests {
     enum Payload: Sendable {
         case none, staffAccount, holidays, organization, registration, member, activity, record, batch, correction, void, importFile,
              checkIn, checkOut, recruitment, confirm, attendance, site, claim, approve, claimCorrection, settings, certificateBatch,
-             joinNote, acceptJoin, verificationCode,
+             joinNote, acceptJoin, verificationCode, registrationStart, registrationWrongCode, profileSkills,
              roster
 
         /// Whether the body names the target organization's data.
@@ -363,6 +371,17 @@ extension AccessMatrixTests {
             case .verificationCode:
                 // A new phone each time, so that the per-destination throttle never answers instead of access.
                 return Factory.json(["purpose": "register", "phone": "139" + String(format: "%08d", Int.random(in: 0..<100_000_000))])
+            case .registrationStart, .registrationWrongCode:
+                // A new person each time, so that the per-document throttle never answers instead of access.
+                let birth = String(format: "19%02d%02d%02d", Int.random(in: 60...99), Int.random(in: 1...12), Int.random(in: 1...28))
+                var body = ["name": "新居民", "documentNumber": Factory.residentID(Int.random(in: 0..<100), birth: birth),
+                            "phone": "139" + String(format: "%08d", Int.random(in: 0..<100_000_000))]
+                if self == .registrationWrongCode {
+                    body.merge(["code": "000000", "password": "a-long-password", "acceptedTermsVersion": PlatformTerms.currentVersion]) { $1 }
+                }
+                return Factory.json(body)
+            case .profileSkills:
+                return Factory.json(["skills": ["矩阵测试"]])
             case .joinNote:
                 return Factory.json(["note": "周末有空"])
             case .acceptJoin:

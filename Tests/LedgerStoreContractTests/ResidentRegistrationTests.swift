@@ -187,9 +187,8 @@ struct ResidentRegistrationTests {
             await expectLedgerErrorCode("invalid-field") {
                 _ = try await ledger.updateMyProfile(ProfileUpdate(currentPassword: "wrong-password", newPassword: "another-long-one"), by: me)
             }
-            let firstHash = SHA256.hash(data: Data(first.token.utf8)).map { String(format: "%02x", $0) }.joined()
             _ = try await ledger.updateMyProfile(ProfileUpdate(currentPassword: "a-long-password", newPassword: "another-long-one"),
-                                                 keepingSession: firstHash, by: me)
+                                                 keepingSession: first.token, by: me)
             #expect(try await ledger.authenticate(token: first.token).id == done.account.id)
             await expectLedgerErrorCode("unauthenticated") { _ = try await ledger.authenticate(token: second.token) }
             _ = try await ledger.login(username: "nine", password: "another-long-one")

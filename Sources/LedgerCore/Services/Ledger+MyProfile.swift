@@ -89,9 +89,10 @@ extension Ledger {
     }
 
     /// Changes my phone (proved by the code sent to the new one), residence, categories, skills or password (the current
-    /// one asked; my other sessions end, `keepingSession` stays). Checked whole before anything changes.
-    public func updateMyProfile(_ update: ProfileUpdate, keepingSession tokenHash: String? = nil, clientAddress: String? = nil,
+    /// one asked; my other sessions end, the one of `keepingSession` (a token) stays). Checked whole before anything changes.
+    public func updateMyProfile(_ update: ProfileUpdate, keepingSession token: String? = nil, clientAddress: String? = nil,
                                 by principal: Principal) async throws -> MyProfile {
+        let tokenHash = token.map { Self.tokenHash($0) }
         let volunteerId = try ownVolunteerId(principal)
         let userId = principal.userId ?? 0
         let residence = try update.residenceArea.map { try Self.checkedResidence($0) }
