@@ -53,6 +53,41 @@ extension PostgresLedgerAccess {
         return try rows(query.query, Self.record)
     }
 
+    func exportRows(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [RecordExportRow] {
+        // The page of records is chosen first (an index range, by id), then each joins its volunteer and activity.
+        var query = QueryText("SELECT r.*, v.number, v.name, v.document_number, a.title, a.category FROM (SELECT \(Self.recordColumns) FROM service_records WHERE id > ")
+        query.bind(after ?? 0)
+        Self.clause(filter, into: &query)
+        query.append(" ORDER BY id LIMIT ")
+        query.bind(limit)
+        query.append("""
+            ) r LEFT JOIN volunteers v ON v.id = r.volunteer_id LEFT JOIN activities a ON a.id = r.activity_id ORDER BY r.id
+            """)
+        return try rows(query.query) { c in
+            let record = try Self.record(&c)
+            let number: String? = try c.next()
+            let name: String? = try c.next()
+            let document: String? = try c.next()
+            let title: String? = try c.next()
+            let category: String? = try c.next()
+            return RecordExportRow(record: record, volunteerNumber: number, volunteerName: name, documentNumber: document,
+                                   activityTitle: title,
+                                   activityCategory: try category.map { try StoredValue.decode($0, column: "activities.category") })
+        }
+    }
+
+    func totals(volunteerIds: [Int64]) throws -> [Int64: MinuteTotal] {
+        guard !volunteerIds.isEmpty else { return [:] }
+        var totals: [Int64: MinuteTotal] = [:]
+        for (id, minutes, records) in try rows("""
+            SELECT volunteer_id, SUM(minutes)::bigint, COUNT(*) FROM service_records
+            WHERE volunteer_id = ANY(\(volunteerIds)) AND NOT is_void GROUP BY volunteer_id
+            """, { (try $0.next(Int64.self), try $0.next(Int.self), try $0.next(Int.self)) }) {
+            totals[id] = MinuteTotal(minutes: minutes, records: records)
+        }
+        return totals
+    }
+
     func revisions(recordId: Int64) throws -> [RecordRevision] {
         try rows("""
             SELECT \(unescaped: Self.revisionColumns) FROM record_revisions v WHERE v.record_id = \(recordId) ORDER BY v.revision

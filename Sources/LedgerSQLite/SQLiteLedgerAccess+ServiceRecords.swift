@@ -58,6 +58,39 @@ extension SQLiteLedgerAccess {
                         arguments + [after ?? 0, limit]).map(Self.record)
     }
 
+    func exportRows(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [RecordExportRow] {
+        // The page of records is chosen first (an index range, by id), then each joins its volunteer and activity.
+        let (condition, arguments) = Self.clause(filter)
+        let statement = try db.cachedStatement(sql: """
+            SELECT r.*, v.number, v.name, v.document_number, a.title, a.category
+            FROM (SELECT \(Self.recordColumns) FROM service_records WHERE \(condition) AND id > ? ORDER BY id LIMIT ?) r
+            LEFT JOIN volunteers v ON v.id = r.volunteer_id LEFT JOIN activities a ON a.id = r.activity_id
+            ORDER BY r.id
+            """)
+        var rows: [RecordExportRow] = []
+        rows.reserveCapacity(min(limit, 10_000))
+        let cursor = try Row.fetchCursor(statement, arguments: arguments + [after ?? 0, limit])
+        while let row = try cursor.next() {
+            let category: String? = row[18]
+            rows.append(RecordExportRow(
+                record: try Self.record(row), volunteerNumber: row[14], volunteerName: row[15], documentNumber: row[16],
+                activityTitle: row[17],
+                activityCategory: try category.map { try StoredValue.decode($0, column: "activities.category") }))
+        }
+        return rows
+    }
+
+    func totals(volunteerIds: [Int64]) throws -> [Int64: MinuteTotal] {
+        var totals: [Int64: MinuteTotal] = [:]
+        // Each volunteer's own range of records_by_volunteer.
+        for row in try rows("""
+            SELECT volunteer_id, SUM(minutes), COUNT(*) FROM service_records WHERE is_void = 0 AND volunteer_id IN
+            """, ids: volunteerIds, suffix: "GROUP BY volunteer_id") {
+            totals[row[0]] = MinuteTotal(minutes: row[1], records: row[2])
+        }
+        return totals
+    }
+
     func revisions(recordId: Int64) throws -> [RecordRevision] {
         try rows("SELECT \(Self.revisionColumns) FROM record_revisions v WHERE record_id = ? ORDER BY revision", [recordId]).map(Self.revision)
     }

@@ -17,12 +17,12 @@ struct SQLiteLedgerAccess: LedgerWriter {
         try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
-    /// Rows of `select` (ending in `IN`) for these ids, 500 bound parameters a statement.
-    func rows(_ select: String, ids: [Int64]) throws -> [Row] {
+    /// Rows of `select` (ending in `IN`, and followed by `suffix`) for these ids, 500 bound parameters a statement.
+    func rows(_ select: String, ids: [Int64], suffix: String = "") throws -> [Row] {
         var found: [Row] = []
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[start..<min(start + 500, ids.count)])
-            found += try rows("\(select) (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))",
+            found += try rows("\(select) (\(Array(repeating: "?", count: chunk.count).joined(separator: ","))) \(suffix)",
                               StatementArguments(chunk))
         }
         return found

@@ -27,6 +27,32 @@ public protocol ServiceRecordReader {
     /// Totals per volunteer, ordered by volunteer id, paged by volunteer id.
     func totalsByVolunteer(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [KeyedMinuteTotal]
     func totalsByActivity(_ filter: RecordFilter) throws -> [KeyedMinuteTotal]
+    /// Records matching `filter` after the id `after`, by id, each with its volunteer's and activity's names joined
+    /// in the same statement (an export reads a page of thousands at a time).
+    func exportRows(_ filter: RecordFilter, after: Int64?, limit: Int) throws -> [RecordExportRow]
+    /// All-time totals (current, non-void records of any organization) of these volunteers; ones without records left out.
+    func totals(volunteerIds: [Int64]) throws -> [Int64: MinuteTotal]
+}
+
+/// A service record with what an export prints beside it; nil where the volunteer or activity is gone.
+public struct RecordExportRow: Sendable, Hashable {
+    public var record: ServiceRecord
+    public var volunteerNumber: String?
+    public var volunteerName: String?
+    /// Unmasked: the export masks it.
+    public var documentNumber: String?
+    public var activityTitle: String?
+    public var activityCategory: ServiceCategory?
+
+    public init(record: ServiceRecord, volunteerNumber: String?, volunteerName: String?, documentNumber: String?,
+                activityTitle: String?, activityCategory: ServiceCategory?) {
+        self.record = record
+        self.volunteerNumber = volunteerNumber
+        self.volunteerName = volunteerName
+        self.documentNumber = documentNumber
+        self.activityTitle = activityTitle
+        self.activityCategory = activityCategory
+    }
 }
 
 extension ServiceRecordReader {
