@@ -67,6 +67,9 @@ USER_HEADER = ["username", "password", "role", "organization", "volunteer_docume
 RECRUITMENT_HEADER = ["organization", "title", "content", "category", "place", "starts_in_days", "start", "end", "leader",
                       "audience", "capacity", "deadline_days_before"]
 JOIN_REQUEST_HEADER = ["organization", "volunteer_document_number", "note"]
+ORG_APPLICATION_HEADER = ["name", "credit_code", "region_code", "registration_type", "contact_name", "contact_phone",
+                          "admin_username", "admin_password", "certificate"]
+ORG_APPLICATION_CERTIFICATE = "organization-application-certificate.pdf"
 
 # Public holidays (days off) of 2025 and 2026, deliberately generous.  Only used to make sure that every
 # "late" record is late under any plausible holiday calendar: counting more days off makes the computed
@@ -914,8 +917,36 @@ def render(d):
     recruitments, join_requests = onboarding(d)
     files["recruitments.csv"] = csv_text(RECRUITMENT_HEADER, recruitments, "\n").encode()
     files["join-requests.csv"] = csv_text(JOIN_REQUEST_HEADER, join_requests, "\n").encode()
+    files["organization-applications.csv"] = csv_text(ORG_APPLICATION_HEADER, organization_applications(), "\n").encode()
+    files[ORG_APPLICATION_CERTIFICATE] = certificate_pdf()
     files["README.md"] = readme(d, files).encode()
     return files
+
+
+def organization_applications():
+    """One community team's application to the platform (组织入驻申请), waiting in the bureau's queue."""
+    body8 = "MJ8KQ2TB"
+    first17 = "59" + "330106" + body8 + org_code_check(body8)  # 民政, 其他
+    code = first17 + credit_code_check(first17)
+    return [["西溪社区银龄志愿服务队", code, "330106", "community_team", "沈秀英", "13857190426", "xixi-admin", "demo-2026",
+             ORG_APPLICATION_CERTIFICATE]]
+
+
+def certificate_pdf():
+    """A one-page PDF standing in for a scanned registration certificate (its bytes begin with %PDF-)."""
+    text = "(Registration certificate - sample) Tj"
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 297] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+               "<< /Length %d >>\nstream\nBT /F1 18 Tf 40 150 Td %s ET\nendstream" % (len("BT /F1 18 Tf 40 150 Td %s ET" % text), text),
+               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = "%PDF-1.4\n", []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += "%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += "xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + "".join("%010d 00000 n \n" % o for o in offsets)
+    out += "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out.encode("ascii")
 
 
 def onboarding(d):
@@ -972,6 +1003,8 @@ def readme(d, files):
         "| `users.csv` | Demo log-ins: `admin` / `admin-demo-2026` (platform_admin); `orgN-admin` and `orgN-staff` per organization in the order of `organizations.csv`, two `inspector`s and `volunteer1`–`volunteer3` (linked by document number), all with password `demo-2026`. |",
         "| `recruitments.csv` | %d activities opened for sign-up (5 to every volunteer, 1 to members only). They start `starts_in_days` days after the day the samples are loaded (in the organization's zone), from `start` to `end`; sign-up closes `deadline_days_before` days before, at the same time of day; `capacity` places. |" % len(rows_of(files["recruitments.csv"], "utf-8")[1:]),
         "| `join-requests.csv` | %d pending requests to join an organization (申请加入), by volunteers who are not its members and have no demo log-in, with an optional note. |" % len(rows_of(files["join-requests.csv"], "utf-8")[1:]),
+        "| `organization-applications.csv` | %d organization's application to the platform (组织入驻申请) waiting in the bureau's queue (`/admin/applications`): a community volunteer team (`registration_type` `community_team`) with a credit code not yet registered, its first admin's login (password `demo-2026`) and its certificate file. |" % len(rows_of(files["organization-applications.csv"], "utf-8")[1:]),
+        "| `%s` | The application's registration certificate: a one-page PDF. |" % ORG_APPLICATION_CERTIFICATE,
         "",
         "## Rules every service record obeys",
         "",
@@ -1222,7 +1255,12 @@ def check_files(files):
     need(1800 <= total <= 2200, "about 2000 records expected, got %d" % total)
     need(0.08 <= late / max(total, 1) <= 0.12, "late share %.3f" % (late / max(total, 1)))
     need(notes_special >= 10, "too few notes exercising quoting")
-    need(len(files) == len(org_codes) + 10, "unexpected set of files: %s" % sorted(files))
+    need(len(files) == len(org_codes) + 12, "unexpected set of files: %s" % sorted(files))
+    for n, row in enumerate(load("organization-applications.csv", "utf-8", ORG_APPLICATION_HEADER), 2):
+        need(len(row[1]) == 18 and credit_code_check(row[1][:17]) == row[1][17] and row[1] not in org_codes
+             and row[3] in ("social_group", "social_service", "foundation", "community_team") and row[8] in files
+             and files[row[8]].startswith(b"%PDF-"),
+             "organization-applications.csv:%d: credit code, registration type or certificate" % n)
     # Onboarding: recruitments of known organizations and categories, join requests by non-members.
     member_of = {row[4]: set(row[9].split(";")) for row in vol_rows}
     for n, row in enumerate(load("recruitments.csv", "utf-8", RECRUITMENT_HEADER), 2):

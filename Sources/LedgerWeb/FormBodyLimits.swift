@@ -8,11 +8,12 @@ enum FormBodyLimits {
     static let form = 64 << 10
 
     /// A route that takes a file or a large table, its limit and who may send one. `path` is a route pattern: a
-    /// `:name` segment matches any one segment.
+    /// `:name` segment matches any one segment. `anyone`: also visitors without a login (and every role).
     struct Upload {
         var path: String
         var bytes: Int
         var roles: Set<Role>
+        var anyone = false
 
         func matches(_ requestPath: String) -> Bool {
             let pattern = path.split(separator: "/"), segments = requestPath.split(separator: "/")
@@ -34,13 +35,17 @@ enum FormBodyLimits {
         Upload(path: "/org/activities/:id/record", bytes: 1 << 20, roles: [.organizationAdmin, .organizationStaff]),
         // The holiday calendar file.
         Upload(path: "/admin/holidays", bytes: 1 << 20, roles: [.platformAdmin]),
+        // An organization's application with its registration certificate: the one upload open to visitors without a
+        // login, so it has its own limit (the certificate's 5 MiB and the form around it); applications are throttled
+        // per client address by the use case.
+        Upload(path: "/organizations/apply", bytes: RegistrationCertificateFile.maximumSize + envelope, roles: [], anyone: true),
     ]
 
     /// The most bytes a POST to `path` by `principal` may carry.
     static func limit(path: String, principal: Principal?) -> Int {
-        guard let principal, let upload = uploads.first(where: { $0.matches(path) }), upload.roles.contains(principal.role) else {
-            return form
-        }
+        guard let upload = uploads.first(where: { $0.matches(path) }) else { return form }
+        if upload.anyone { return upload.bytes }
+        guard let principal, upload.roles.contains(principal.role) else { return form }
         return upload.bytes
     }
 }

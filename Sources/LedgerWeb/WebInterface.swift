@@ -59,6 +59,7 @@ public struct WebInterface: Sendable {
         VolunteerSignUpPages(ledger: ledger, renderer: renderer).register(on: pages)
         InspectorPages(ledger: ledger, renderer: renderer).register(on: pages)
         AdminPages(ledger: ledger, renderer: renderer).register(on: pages)
+        OrganizationApplicationPages(ledger: ledger, renderer: renderer).register(on: pages)
         AdminSpotCheckPages(ledger: ledger, renderer: renderer).register(on: pages)
         // Only in development mode (`messages = dev`): elsewhere /dev/outbox is not found.
         if let outbox = ledger.messages as? DevelopmentOutbox { DevOutboxPages(outbox: outbox, renderer: renderer).register(on: pages) }

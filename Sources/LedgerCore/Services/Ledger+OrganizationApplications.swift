@@ -49,6 +49,12 @@ extension Ledger {
     /// by the account rules. Refused for a credit code already registered or already waiting, or a username in use.
     /// Throttled per credit code and per client address. Returns the status token once.
     public func applyForOrganization(_ input: OrganizationApplicationInput, clientAddress: String?) async throws -> SubmittedOrganizationApplication {
+        try await submitOrganizationApplication(input, clientAddress: clientAddress, checkingCode: true)
+    }
+
+    /// `applyForOrganization`; without `checkingCode` only for the sample data, whose phones receive nothing.
+    func submitOrganizationApplication(_ input: OrganizationApplicationInput, clientAddress: String?,
+                                       checkingCode: Bool) async throws -> SubmittedOrganizationApplication {
         let addressKey = clientAddress.map { "address:\($0.prefix(64))" }
         let codeKey = "credit:" + String(IdentifierText.normalized(input.creditCode).prefix(18))
         if let wait = organizationApplicationThrottle.delay(account: codeKey, address: addressKey, now: clock()) {
@@ -70,8 +76,10 @@ extension Ledger {
         let certificate = try RegistrationCertificateFile.checked(input.certificate)
         // Refusals that need no code come first, so an applicant does not spend one on them.
         try await store.read { r in try Self.checkFree(creditCode: checked.creditCode, username: username, in: r) }
-        guard !input.code.isEmpty else { throw LedgerError.invalidField(field: "code", reason: "不能为空 / is required") }
-        try await consumeVerificationCode(purpose: .organizationApply, destination: phone, code: input.code, clientAddress: clientAddress)
+        if checkingCode {
+            guard !input.code.isEmpty else { throw LedgerError.invalidField(field: "code", reason: "不能为空 / is required") }
+            try await consumeVerificationCode(purpose: .organizationApply, destination: phone, code: input.code, clientAddress: clientAddress)
+        }
         let hash = try await passwords.hash(input.adminPassword)
         let token = Self.base64URL(random.bytes(32))
         let application = OrganizationApplication(

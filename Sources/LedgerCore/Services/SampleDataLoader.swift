@@ -75,7 +75,8 @@ public struct SampleDataLoader: Sendable {
             userCount += 1
         }
         let joinRequestCount = try await loadJoinRequests(organizations, volunteerIds)
-        return "loaded samples: \(organizations.count) organizations, \(volunteerIds.count) volunteers, \(activityCount) activities, \(recordCount) records, \(userCount) accounts, \(openCount) activities open for sign-up, \(joinRequestCount) join requests"
+        let applicationCount = try await loadOrganizationApplications()
+        return "loaded samples: \(organizations.count) organizations, \(volunteerIds.count) volunteers, \(activityCount) activities, \(recordCount) records, \(userCount) accounts, \(openCount) activities open for sign-up, \(joinRequestCount) join requests, \(applicationCount) organization applications"
     }
 
     /// `recruitments.csv`: activities dated from the day of loading (so that a fresh `make run` has some to sign up for),
@@ -117,6 +118,24 @@ public struct SampleDataLoader: Sendable {
             }
             _ = try await ledger.askToJoin(organizationId: organization.id, note: row["note"],
                                            by: Principal(userId: nil, role: .volunteer, volunteerId: volunteerId))
+            count += 1
+        }
+        return count
+    }
+
+    /// `organization-applications.csv`: applications waiting in the bureau's queue, each with its certificate file (the
+    /// contact phones are taken as verified: samples send no codes). Absent file: none.
+    private func loadOrganizationApplications() async throws -> Int {
+        guard FileManager.default.fileExists(atPath: path("organization-applications.csv")) else { return 0 }
+        var count = 0
+        for row in try table("organization-applications.csv") {
+            guard let certificate = FileManager.default.contents(atPath: path(row["certificate"])) else {
+                throw row.failure("certificate", "file not found")
+            }
+            _ = try await ledger.submitOrganizationApplication(OrganizationApplicationInput(
+                name: row["name"], creditCode: row["credit_code"], regionCode: row["region_code"], registrationType: row["registration_type"],
+                contactName: row["contact_name"], contactPhone: row["contact_phone"], code: "", adminUsername: row["admin_username"],
+                adminPassword: row["admin_password"], certificate: [UInt8](certificate)), clientAddress: nil, checkingCode: false)
             count += 1
         }
         return count
