@@ -21,6 +21,8 @@ public struct WebInterface: Sendable {
     let ledger: Ledger
     let renderer: PageRenderer
     let staticFiles: StaticFiles
+    /// The terms and privacy notice residents accept when registering.
+    let terms: TermsTexts
     let settings: WebSettings
     /// Imports running from the browser.
     let importJobs = ImportJobs()
@@ -33,6 +35,7 @@ public struct WebInterface: Sendable {
         self.certificateBatches = certificateBatches
         self.renderer = try await PageRenderer(resourcesFolder: settings.resourcesFolder)
         self.staticFiles = try StaticFiles(folder: settings.resourcesFolder)
+        self.terms = try TermsTexts(resourcesFolder: settings.resourcesFolder)
     }
 
     public func register(on router: Router<LedgerRequestContext>) {
@@ -43,6 +46,8 @@ public struct WebInterface: Sendable {
         PublicPages(ledger: ledger, renderer: renderer).register(on: pages)
         PublicActivityPages(ledger: ledger, renderer: renderer).register(on: pages)
         JoinRequestPages(ledger: ledger, renderer: renderer).register(on: pages)
+        RegistrationPages(ledger: ledger, renderer: renderer, terms: terms).register(on: pages)
+        MyProfilePages(ledger: ledger, renderer: renderer).register(on: pages)
         TransparencyLogPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffPages(ledger: ledger, renderer: renderer).register(on: pages)
         StaffRecordPages(ledger: ledger, renderer: renderer).register(on: pages)

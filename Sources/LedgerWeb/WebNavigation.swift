@@ -29,7 +29,7 @@ enum WebNavigation {
         case .volunteer:
             [Item(href: "/me", label: "nav_my_hours", exact: true), Item(href: "/me/activities", label: "nav_sign_up"),
              Item(href: "/me/claims", label: "nav_my_claims"), Item(href: "/me/organizations", label: "nav_my_organizations"),
-             Item(href: "/me/certificates", label: "nav_my_certificates")]
+             Item(href: "/me/certificates", label: "nav_my_certificates"), Item(href: "/me/profile", label: "nav_my_profile")]
         case .inspector:
             [Item(href: "/inspect", label: "nav_worklist", exact: true), Item(href: "/check", label: "nav_check")]
         case .platformAdmin:

@@ -33,7 +33,9 @@ def launch_server(prefix):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [vledger_binary(), "serve", "--port", str(port), "--database", f"sqlite:{folder}/vledger.sqlite", "--load-samples", "samples"],
+        [vledger_binary(), "serve", "--port", str(port), "--database", f"sqlite:{folder}/vledger.sqlite", "--load-samples", "samples",
+         # One-time codes (registration, a new phone) appear on /dev/outbox, as with `make run`.
+         "--messages", "dev"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = None
     deadline = time.time() + 180
