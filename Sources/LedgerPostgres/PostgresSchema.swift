@@ -216,6 +216,7 @@ enum PostgresSchema {
         Migration(version: 34, name: "organization_applications", statements: organizationApplicationStatements),
         Migration(version: 35, name: "resident_registration", statements: residentStatements),
         Migration(version: 16, name: "verification_codes", statements: verificationCodeStatements),
+        Migration(version: 36, name: "statistics", statements: statisticsStatements),
     ]
 
     /// The table that records which migrations ran.

@@ -19,6 +19,8 @@ public struct Ledger: Sendable {
     public let organizationCache = OrganizationCache()
     /// The audit verification running in the background, and the last one of this process.
     public let auditVerifications = AuditVerificationJobs()
+    /// The bureau's statistics per period and region, reused for a minute or until the next commit.
+    public let statisticsCache = StatisticsCache()
     /// Delays repeated wrong passwords, per account and per client address.
     public var loginThrottle = LoginThrottle()
     /// Delays repeated wrong attendance codes, per volunteer and per activity (`GuessThrottles.swift` for the policies).

@@ -140,7 +140,7 @@ public struct HolidayEntry: Sendable, Hashable {
 public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReader, ServiceRecordReader, CheckInReader, RecruitmentReader,
     InvitationReader, ClaimReader, OrganizationSettingsReader, TransparencyLogReader, AuditVerificationReader, AccountReader, CertificateReader, SpotCheckReader,
     JoinRequestReader, PublicActivityReader, ResidentReader,
-    VerificationCodeReader, OrganizationApplicationReader {
+    VerificationCodeReader, OrganizationApplicationReader, StatisticsReader {
     /// The number of rows of every table, to check a copy (`vledger migrate-data`).
     func rowCounts() throws -> LedgerRowCounts
 }
