@@ -28,6 +28,8 @@ public struct WebInterface: Sendable {
     let importJobs = ImportJobs()
     /// Batches of certificates, shared with the API's routes.
     let certificateBatches: CertificateBatchJobs
+    /// Names of region codes (`Resources/region-codes.csv`).
+    let regions: RegionCodes
 
     public init(ledger: Ledger, settings: WebSettings, certificateBatches: CertificateBatchJobs = CertificateBatchJobs()) async throws {
         self.ledger = ledger
@@ -35,6 +37,7 @@ public struct WebInterface: Sendable {
         self.certificateBatches = certificateBatches
         self.renderer = try await PageRenderer(resourcesFolder: settings.resourcesFolder)
         self.staticFiles = try StaticFiles(folder: settings.resourcesFolder)
+        self.regions = try RegionCodes.load(resourcesFolder: settings.resourcesFolder)
         self.terms = try TermsTexts(resourcesFolder: settings.resourcesFolder)
     }
 
@@ -66,6 +69,7 @@ public struct WebInterface: Sendable {
         AdminPages(ledger: ledger, renderer: renderer).register(on: pages)
         OrganizationApplicationPages(ledger: ledger, renderer: renderer).register(on: pages)
         AdminSpotCheckPages(ledger: ledger, renderer: renderer).register(on: pages)
+        StatisticsPages(ledger: ledger, renderer: renderer, regions: regions).register(on: pages)
         // Only in development mode (`messages = dev`): elsewhere /dev/outbox is not found.
         if let outbox = ledger.messages as? DevelopmentOutbox { DevOutboxPages(outbox: outbox, renderer: renderer).register(on: pages) }
     }

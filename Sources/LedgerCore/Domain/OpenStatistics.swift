@@ -22,6 +22,21 @@ public struct OpenStatistics: Sendable, Codable {
         public var records: Int?
         /// The fields set to null because they count fewer than 5 people (or would reveal such a count).
         public var suppressed: [String]
+
+        enum CodingKeys: String, CodingKey { case key, name, registeredVolunteers, servedVolunteers, minutes, hours, records, suppressed }
+
+        /// Every field is written, suppressed ones as null, so the JSON schema has the same keys in every row.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(key, forKey: .key)
+            try container.encode(name, forKey: .name)
+            try container.encode(registeredVolunteers, forKey: .registeredVolunteers)
+            try container.encode(servedVolunteers, forKey: .servedVolunteers)
+            try container.encode(minutes, forKey: .minutes)
+            try container.encode(hours, forKey: .hours)
+            try container.encode(records, forKey: .records)
+            try container.encode(suppressed, forKey: .suppressed)
+        }
     }
 
     public struct Period: Sendable, Codable {
