@@ -26,7 +26,7 @@ PYTHON_PACKAGES = joserfc selenium axe-selenium-python pytest prometheus_client 
 PG_DEB_PACKAGES = postgresql postgresql-contrib pgbouncer
 SUDO        := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps pydeps postgres-deps build run test browser-test fuzz fuzz-build bench bench-postgres samples clean
+.PHONY: all deps pydeps postgres-deps build run test browser-test fuzz fuzz-build bench bench-postgres bench-city samples clean
 
 all: build
 
@@ -116,6 +116,19 @@ bench: deps
 	$$($(SWIFT) build -c release --show-bin-path)/vledger bench load --duration 30
 	$$($(SWIFT) build -c release --show-bin-path)/vledger bench pages --rows 100000
 	$$($(SWIFT) build -c release --show-bin-path)/vledger bench log --entries $(LOG_ENTRIES)
+
+## bench-city: a tenth of a city (CITY_VOLUNTEERS volunteers, CITY_ORGANIZATIONS Zipf-sized organizations,
+## CITY_RECORDS records), generated once into CITY_DIR, loaded into a scratch SQLite ledger; every page, list,
+## export and job next to the same on samples/ (issue 33).
+CITY_VOLUNTEERS ?= 200000
+CITY_ORGANIZATIONS ?= 900
+CITY_RECORDS ?= 2000000
+CITY_DIR ?= .build/city
+bench-city: deps
+	$(SWIFT) build -c release --product vledger
+	test -f $(CITY_DIR)/users.csv || $$($(SWIFT) build -c release --show-bin-path)/vledger samples generate \
+	    --volunteers $(CITY_VOLUNTEERS) --organizations $(CITY_ORGANIZATIONS) --records $(CITY_RECORDS) --out $(CITY_DIR)
+	$$($(SWIFT) build -c release --show-bin-path)/vledger bench city --data $(CITY_DIR)
 
 ## samples: regenerate the sample data set (deterministic).
 samples:

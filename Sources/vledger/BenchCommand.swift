@@ -5,7 +5,7 @@ import LedgerCore
 import LedgerPostgres
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [BenchImport.self, BenchWrites.self, BenchCertificates.self, BenchSpotCheck.self, BenchPages.self, BenchLoad.self, BenchLog.self, BenchExport.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [BenchImport.self, BenchWrites.self, BenchCertificates.self, BenchSpotCheck.self, BenchPages.self, BenchLoad.self, BenchLog.self, BenchExport.self, BenchCity.self])
 }
 
 /// Imports N synthetic rows through the full CSV import (every rule checked) and, in the same run, stores
