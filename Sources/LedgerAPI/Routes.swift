@@ -27,6 +27,7 @@ public func buildRouter(ledger: Ledger, certificateBatches: CertificateBatchJobs
     let api = router.group("api/v1")
     AccountRoutes(ledger: ledger).register(on: api)
     AuditVerificationRoutes(ledger: ledger).register(on: api)
+    SecurityLogRoutes(ledger: ledger).register(on: api)
     VerificationCodeRoutes(ledger: ledger).register(on: api)
     OrganizationRoutes(ledger: ledger).register(on: api)
     VolunteerRoutes(ledger: ledger).register(on: api)
@@ -101,7 +102,8 @@ struct AccountRoutes {
             let input = try await request.decode(as: LoginInput.self, context: context)
             let grant: LoginGrant
             do {
-                grant = try await ledger.login(username: input.username, password: input.password, clientAddress: context.clientAddress)
+                grant = try await ledger.login(username: input.username, password: input.password, clientAddress: context.clientAddress,
+                                              userAgent: request.headers[.userAgent])
             } catch let error as LedgerError {
                 // Attempts are logged with the name tried and the address, never the password.
                 context.logger.notice("login refused", metadata: ["username": "\(input.username.prefix(64))", "reason": "\(error.code)",
@@ -126,9 +128,9 @@ struct AccountRoutes {
             context.logger.notice("invitation redeemed", metadata: ["username": "\(account.username)", "volunteerId": "\(account.volunteerId ?? 0)"])
             return EditedResponse(status: .created, response: AccountBody(account))
         }
-        api.post("auth/logout") { _, context -> HTTPResponse.Status in
+        api.post("auth/logout") { request, context -> HTTPResponse.Status in
             _ = try context.requirePrincipal()
-            if let token = context.bearerToken { try await ledger.revoke(token: token) }
+            if let token = context.bearerToken { try await ledger.revoke(token: token, origin: context.origin(request)) }
             return .noContent
         }
         api.get("me") { _, context -> AccountBody in
@@ -142,7 +144,7 @@ struct AccountRoutes {
         api.post("users") { request, context -> EditedResponse<AccountBody> in
             let principal = try context.requirePrincipal()
             let input = try await request.decode(as: AccountInput.self, context: context)
-            let account = try await ledger.createAccount(input, by: principal)
+            let account = try await ledger.createAccount(input, by: principal, origin: context.origin(request))
             return EditedResponse(status: .created, response: AccountBody(account))
         }
         api.post("holidays") { request, context -> [String: Int] in

@@ -217,6 +217,7 @@ enum PostgresSchema {
         Migration(version: 35, name: "resident_registration", statements: residentStatements),
         Migration(version: 16, name: "verification_codes", statements: verificationCodeStatements),
         Migration(version: 36, name: "statistics", statements: statisticsStatements),
+        Migration(version: 30, name: "security_log", statements: securityLogStatements),
     ]
 
     /// The table that records which migrations ran.
@@ -232,6 +233,7 @@ enum PostgresSchema {
     static let tablesWithIdentity = [
         "organizations", "volunteers", "activities", "service_records", "users", "certificates", "check_ins", "spot_check_campaigns",
         "sign_ups", "login_invitations", "hours_claims", "log_queue", "join_requests", "membership_endings", "organization_applications",
+        "security_events",
     ]
 }
 

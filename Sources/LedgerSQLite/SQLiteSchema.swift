@@ -170,6 +170,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v35-resident-registration") { db in
             try db.execute(sql: residentsSQL)
         }
+        migrator.registerMigration("v30-security-log") { db in
+            try db.execute(sql: securityLogSQL)
+        }
         migrator.registerMigration("v36-statistics") { db in
             try db.execute(sql: statisticsSQL)
         }

@@ -120,7 +120,7 @@ struct AdminPages {
             let volunteerId = try await f["volunteerNumber"].asyncMap { try await ledger.volunteerId(number: $0.uppercased()) }
             let account = try await ledger.createAccount(AccountInput(
                 username: f["username"] ?? "", password: f.all("password").first ?? "", displayName: f["displayName"], role: role,
-                organizationId: organizationId, volunteerId: volunteerId), by: principal)
+                organizationId: organizationId, volunteerId: volunteerId), by: principal, origin: context.origin)
             return try await home(context, errors: FieldErrors(), notice: "\(renderer.text("account_created", context.language)): \(account.username)")
         } catch let error as LedgerError where error.kind == .invalidInput || error.kind == .conflict || error.kind == .notFound {
             errors.add(error, context.language, defaultField: "username")

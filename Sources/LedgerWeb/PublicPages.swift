@@ -55,7 +55,7 @@ struct PublicPages {
             let next = WebRedirect.safeLocal(context.form["next"], fallback: "")
             do {
                 let grant = try await ledger.login(username: username, password: context.form.all("password").first ?? "",
-                                                   clientAddress: context.clientAddress)
+                                                   clientAddress: context.clientAddress, userAgent: context.userAgent)
                 let lifetime = Int(grant.expiresAt.timeIntervalSince(Date()))
                 let cookie = WebCookie.header(WebCookie.session, grant.token, maxAge: max(60, lifetime), secure: context.isSecure)
                 context.logger.info("web login", metadata: ["user": "\(grant.account.id)"])
@@ -76,7 +76,7 @@ struct PublicPages {
             }
         }
         pages.post("/logout") { _, context -> Response in
-            if let token = context.sessionToken { try await ledger.revoke(token: token) }
+            if let token = context.sessionToken { try await ledger.revoke(token: token, origin: context.origin) }
             return WebRedirect.to("/", cookies: [WebCookie.cleared(WebCookie.session, secure: context.isSecure)])
         }
         pages.get("/lang/:code") { request, context -> Response in

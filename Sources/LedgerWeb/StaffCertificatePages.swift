@@ -217,7 +217,7 @@ struct StaffCertificatePages {
         do {
             let account = try await ledger.createAccount(AccountInput(
                 username: f["username"] ?? "", password: f.all("password").first ?? "", displayName: f["displayName"], role: role,
-                organizationId: scope.organizationId), by: scope.principal)
+                organizationId: scope.organizationId), by: scope.principal, origin: context.origin)
             return try await accounts(context, errors: FieldErrors(), notice: "\(renderer.text("account_created", context.language)): \(account.username)")
         } catch let error as LedgerError where error.kind == .invalidInput || error.kind == .conflict {
             var errors = FieldErrors()

@@ -67,6 +67,7 @@ public struct WebInterface: Sendable {
         VolunteerSignUpPages(ledger: ledger, renderer: renderer).register(on: pages)
         InspectorPages(ledger: ledger, renderer: renderer).register(on: pages)
         AdminPages(ledger: ledger, renderer: renderer).register(on: pages)
+        SecurityLogPages(ledger: ledger, renderer: renderer).register(on: pages)
         OrganizationApplicationPages(ledger: ledger, renderer: renderer).register(on: pages)
         AdminSpotCheckPages(ledger: ledger, renderer: renderer).register(on: pages)
         StatisticsPages(ledger: ledger, renderer: renderer, regions: regions).register(on: pages)

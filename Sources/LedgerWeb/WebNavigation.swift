@@ -34,7 +34,7 @@ enum WebNavigation {
             [Item(href: "/inspect", label: "nav_worklist", exact: true), Item(href: "/check", label: "nav_check")]
         case .platformAdmin:
             [Item(href: "/admin", label: "nav_admin_home", exact: true), Item(href: "/admin/spot-checks", label: "nav_spot_checks"),
-             Item(href: "/admin/audit", label: "nav_audit"), Item(href: "/admin/keys", label: "nav_keys"), Item(href: "/check", label: "nav_check")]
+             Item(href: "/admin/audit", label: "nav_audit"), Item(href: "/admin/security-log", label: "nav_security_log"), Item(href: "/admin/keys", label: "nav_keys"), Item(href: "/check", label: "nav_check")]
         }
     }
 }

@@ -30,6 +30,10 @@ public struct WebRequestContext: ChildRequestContext {
 
     /// The client's address: the peer, or with trust-proxy the first address of X-Forwarded-For.
     public var clientAddress: String?
+    /// The browser's User-Agent header, for the security log.
+    public var userAgent: String?
+    /// Where the request came from, for the security log.
+    public var origin: RequestOrigin { RequestOrigin(clientAddress: clientAddress, userAgent: userAgent) }
 
     public init(context: LedgerRequestContext) throws {
         self.coreContext = context.coreContext

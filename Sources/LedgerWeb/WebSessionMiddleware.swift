@@ -18,6 +18,7 @@ struct WebSessionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.path = request.uri.path
+        context.userAgent = request.headers[.userAgent]
         context.isSecure = trustProxy && request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
         if trustProxy, let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").first {
             context.clientAddress = String(forwarded.trimmingCharacters(in: .whitespaces).prefix(64))

@@ -31,6 +31,8 @@ import Testing
         .init(.get,  "/audit/verify",                               .none,          401, 200,  200,  403,        403,        403),
         .init(.post, "/audit/verifications",                        .none,          401, 202,  202,  403,        403,        403),
         .init(.get,  "/audit/verifications/latest",                 .none,          401, 200,  200,  403,        403,        403),
+        .init(.get,  "/security-log",                               .none,          401, 200,  403,  403,        403,        403),
+        .init(.get,  "/security-log.csv",                           .none,          401, 200,  403,  403,        403,        403),
         .init(.get,  "/organizations",                              .none,          401, 200,  200,  200,        200,        200),
         .init(.post, "/organizations",                              .organization,  401, 201,  403,  403,        403,        403),
         .init(.get,  "/organizations/{org}",                        .none,          401, 200,  200,  200,        200,        200),

@@ -31,7 +31,8 @@ public struct LoginGrant: Sendable {
 extension Ledger {
     /// Creates an account. The platform creates any; an organization admin creates staff and admins of
     /// their own organization.
-    public func createAccount(_ input: AccountInput, by principal: Principal) async throws -> UserAccount {
+    /// The security log records the creation, by whom and from where, in the same transaction.
+    public func createAccount(_ input: AccountInput, by principal: Principal, origin: RequestOrigin = .commandLine) async throws -> UserAccount {
         let username = try Self.checkedCredentials(username: input.username, password: input.password)
         switch input.role {
         case .platformAdmin, .inspector:
@@ -71,16 +72,21 @@ extension Ledger {
                 displayName = input.displayName ?? volunteer.name
                 organizationId = nil
             }
-            return try w.insert(UserAccount(
+            let account = try w.insert(UserAccount(
                 id: 0, username: username, displayName: displayName, role: input.role, organizationId: organizationId,
                 volunteerId: input.role == .volunteer ? input.volunteerId : nil, passwordHash: hash,
                 createdAt: createdAt, isDisabled: false))
+            try Self.logSecurityEvent(w, .accountCreated, account: account, actor: principal, origin: origin, at: createdAt,
+                                      detail: input.role.rawValue)
+            return account
         }
     }
 
     /// Checks a password and opens a session. Unknown users cost as much time as wrong passwords; repeated
     /// failures for the account or from `clientAddress` must wait (`loginThrottled`, before the password is read).
-    public func login(username: String, password: String, clientAddress: String? = nil) async throws -> LoginGrant {
+    /// Each checked attempt goes to the security log (a success in the transaction that opens the session).
+    public func login(username: String, password: String, clientAddress: String? = nil, userAgent: String? = nil) async throws -> LoginGrant {
+        let origin = RequestOrigin(clientAddress: clientAddress, userAgent: userAgent)
         let name = String(username.trimmingCharacters(in: .whitespaces).prefix(64))
         if let wait = loginThrottle.delay(account: name, address: clientAddress, now: clock()) {
             LedgerMetrics.loginThrottled()
@@ -91,6 +97,11 @@ extension Ledger {
         guard try await passwords.verify(password, hash: usable?.passwordHash), let account = usable else {
             loginThrottle.recordFailure(account: name, address: clientAddress, now: clock())
             LedgerMetrics.loginFailed()
+            let at = now
+            try await store.write { w in
+                try Self.logSecurityEvent(w, .signInFailed, account: account, username: name, origin: origin, at: at,
+                                          detail: account == nil ? "unknown-username" : account!.isDisabled ? "account-disabled" : "wrong-password")
+            }
             throw LedgerError.invalidCredentials
         }
         loginThrottle.recordSuccess(account: name)
@@ -98,7 +109,10 @@ extension Ledger {
         let createdAt = now
         let session = AccessSession(tokenHash: Self.tokenHash(token), userId: account.id, createdAt: createdAt,
                                     expiresAt: createdAt.addingTimeInterval(sessionLifetime), revokedAt: nil)
-        try await store.write { try $0.insert(session) }
+        try await store.write { w in
+            try w.insert(session)
+            try Self.logSecurityEvent(w, .signInSucceeded, account: account, origin: origin, at: createdAt)
+        }
         return LoginGrant(token: token, expiresAt: session.expiresAt, account: account)
     }
 
@@ -115,11 +129,15 @@ extension Ledger {
         return account
     }
 
-    /// Revokes the session of a token (logout).
-    public func revoke(token: String) async throws {
+    /// Revokes the session of a token (logout); an open session's end goes to the security log.
+    public func revoke(token: String, origin: RequestOrigin = .commandLine) async throws {
         let hash = Self.tokenHash(token)
         let now = self.now
-        try await store.write { try $0.revokeSession(tokenHash: hash, at: now) }
+        try await store.write { w in
+            guard let (session, account) = try w.sessionAccount(tokenHash: hash), session.revokedAt == nil else { return }
+            try w.revokeSession(tokenHash: hash, at: now)
+            try Self.logSecurityEvent(w, .sessionEnded, account: account, origin: origin, at: now, detail: "sign-out")
+        }
     }
 
     /// The username, trimmed, once it and the password meet the rules of every account.

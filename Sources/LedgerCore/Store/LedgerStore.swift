@@ -140,7 +140,7 @@ public struct HolidayEntry: Sendable, Hashable {
 public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReader, ServiceRecordReader, CheckInReader, RecruitmentReader,
     InvitationReader, ClaimReader, OrganizationSettingsReader, TransparencyLogReader, AuditVerificationReader, AccountReader, CertificateReader, SpotCheckReader,
     JoinRequestReader, PublicActivityReader, ResidentReader,
-    VerificationCodeReader, OrganizationApplicationReader, StatisticsReader {
+    VerificationCodeReader, OrganizationApplicationReader, SecurityLogReader, StatisticsReader {
     /// The number of rows of every table, to check a copy (`vledger migrate-data`).
     func rowCounts() throws -> LedgerRowCounts
 }
@@ -150,7 +150,7 @@ public protocol LedgerReader: OrganizationReader, VolunteerReader, ActivityReade
 public protocol LedgerWriter: LedgerReader, OrganizationWriter, VolunteerWriter, ActivityWriter, ServiceRecordWriter,
     CheckInWriter, RecruitmentWriter, InvitationWriter, ClaimWriter, OrganizationSettingsWriter, TransparencyLogWriter, AuditVerificationWriter, AccountWriter, CertificateWriter, SpotCheckWriter,
     JoinRequestWriter, ResidentWriter,
-    VerificationCodeWriter, OrganizationApplicationWriter {
+    VerificationCodeWriter, OrganizationApplicationWriter, SecurityLogWriter {
     /// Moves every id generator past the largest id stored, after `restore`.
     func resetIdSequences() throws
 }
