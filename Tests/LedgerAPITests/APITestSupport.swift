@@ -54,6 +54,9 @@ struct APIFixture: Sendable {
     /// Pending requests to join: of volunteerB to A (`joinRequestA`), of volunteerA to B (`joinRequestB`).
     let joinRequestA: JoinRequest
     let joinRequestB: JoinRequest
+    /// A pending organization's application (credit code of `Factory.organization(8)`) and its status token.
+    let application: OrganizationApplication
+    let applicationToken: String
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 2, 0x80, 0, 0, 1, 0xE0, 8, 2, 0, 0, 0] + Array(repeating: 1, count: 32)
     /// Tokens by account name: admin, inspector, aAdmin, aStaff, bAdmin, bStaff, volunteerA, volunteerB, selfCheckedIn.
     let tokens: [String: String]
@@ -61,6 +64,16 @@ struct APIFixture: Sendable {
     static let password = "correct-horse-42"
     /// The key of the fixture's one-time codes.
     static let codeKey = SymmetricKey(data: Data(repeating: 5, count: 32))
+
+    /// Stores `code` as the one-time code sent for `purpose` to `phone` (the fixture sends no messages).
+    static func storeCode(_ ledger: Ledger, _ purpose: VerificationPurpose, phone: String, code: String) async throws {
+        let destination = "phone:\(phone)"
+        let hash = VerificationCodeSettings(key: codeKey, platformName: "").hash(code: code, purpose: purpose, destination: destination)
+        try await ledger.store.write { w in
+            try w.replaceVerificationCode(StoredVerificationCode(purpose: purpose, destination: destination, codeHash: hash,
+                                                                 issuedAt: APIFixture.now, expiresAt: APIFixture.now.addingTimeInterval(300)))
+        }
+    }
     /// Where the fixture's certificates say they are verified.
     static let publicBaseURL = "https://verify.example.gov.cn"
 
@@ -144,6 +157,13 @@ struct APIFixture: Sendable {
                                                       by: Principal(userId: nil, role: .volunteer, volunteerId: volunteerB.id))
         let joinRequestB = try await ledger.askToJoin(organizationId: b.id, note: nil,
                                                       by: Principal(userId: nil, role: .volunteer, volunteerId: volunteerA.id))
+        try await storeCode(ledger, .organizationApply, phone: "13800138077", code: "135790")
+        // A code waiting for the documented-operations test's application (`OrganizationApplicationOperations`).
+        try await storeCode(ledger, .organizationApply, phone: OrganizationApplicationOperations.phone, code: OrganizationApplicationOperations.code)
+        let submitted = try await ledger.applyForOrganization(OrganizationApplicationInput(
+            name: "申请入驻的组织", creditCode: Factory.organization(8).creditCode, regionCode: "330106", registrationType: "social_group",
+            contactName: "申请联系人", contactPhone: "13800138077", code: "135790", adminUsername: "applicant-admin",
+            adminPassword: "password-1234", certificate: OrganizationApplicationOperations.pdf), clientAddress: nil)
         return APIFixture(ledger: ledger, directory: directory,
                           organizationA: a, organizationB: b, activityA: activityA, activityB: activityB,
                           volunteerA: volunteerA, volunteerB: volunteerB, recordA: recordA, recordB: recordB,
@@ -151,7 +171,8 @@ struct APIFixture: Sendable {
                           walkInA: walkInA, walkInB: walkInB, recruitingA: recruiting[0], recruitingB: recruiting[1],
                           signUpA: signUpA, signUpB: signUpB, selfCheckedIn: selfCheckedIn, selfCheckIn: selfCheckIn,
                           invitationCodeB: invitationCodeB, claimA: claims[0], claimB: claims[1], joinRequestA: joinRequestA,
-                          joinRequestB: joinRequestB, tokens: tokens)
+                          joinRequestB: joinRequestB, application: submitted.application, applicationToken: submitted.statusToken,
+                          tokens: tokens)
     }
 
     /// The attendance code shown now for `activity`.
@@ -221,6 +242,7 @@ struct APIFixture: Sendable {
             snapshot.claims = try r.claims(organizationId: nil, volunteerId: nil, state: nil, after: nil, limit: 500)
             snapshot.joinRequests = try r.joinRequests(after: nil, limit: 500)
             snapshot.membershipEndings = try r.membershipEndings(after: nil, limit: 500)
+            snapshot.organizationApplications = try r.organizationApplications(state: nil, after: nil, limit: 500)
             // Account ids are assigned in sequence and accounts are never deleted.
             while let user = try r.user(id: Int64(snapshot.users.count + 1)) { snapshot.users.append(user) }
             return snapshot
@@ -246,6 +268,7 @@ struct LedgerSnapshot: Equatable, Sendable {
     var claims: [HoursClaim] = []
     var joinRequests: [JoinRequest] = []
     var membershipEndings: [MembershipEnding] = []
+    var organizationApplications: [OrganizationApplication] = []
     var settings: [Int64: OrganizationSettings] = [:]
     var users: [UserAccount] = []
 

@@ -111,6 +111,15 @@ import Testing
         .init(.get,  "/certificate-batches/1/zip",                  .none,          401, 404,  404,  404,        404,        404),
         // Needs no account: anyone may ask for a code (throttled per destination and address; VerificationCodeAPITests).
         .init(.post, "/verification-codes",                         .verificationCode, 202, 202, 202, 202,       202,        202),
+        // Organizations apply without an account; here no code was sent to the phone, so everyone gets 422 and nothing
+        // is stored (a stored application: OrganizationApplicationAPITests). The queue is the platform admins'; the
+        // applicant reads their application with its status token.
+        .init(.post, "/organization-applications",                  .organizationApplication, 422, 422, 422, 422, 422,   422),
+        .init(.get,  "/organization-applications",                  .none,          401, 200,  403,  403,        403,        403),
+        .init(.get,  "/organization-applications/{application}",    .none,          401, 200,  403,  403,        403,        403),
+        .init(.get,  "/organization-applications/{application}?token={applicationToken}", .none, 200, 200, 200, 200,  200,        200),
+        .init(.get,  "/organization-applications/{application}/certificate", .none, 401, 200, 403, 403,       403,        403),
+        .init(.post, "/organization-applications/{application}/decision", .returnApplication, 401, 200, 403, 403,  403,        403),
         // Residents register themselves without a login (a wrong code here: 422, nothing stored; ResidentAPITests
         // registers); my profile and my data are a volunteer's own login's only.
         .init(.post, "/registrations/verification-code",            .registrationStart, 202, 202, 202, 202,      202,        202),
@@ -311,6 +320,8 @@ extension AccessMatrixTests {
                 .replacingOccurrences(of: "{signUp}", with: String(fixture.signUp(side).id))
                 .replacingOccurrences(of: "{claim}", with: String(side == .a ? fixture.claimA.id : fixture.claimB.id))
                 .replacingOccurrences(of: "{joinRequest}", with: String(side == .a ? fixture.joinRequestA.id : fixture.joinRequestB.id))
+                .replacingOccurrences(of: "{applicationToken}", with: fixture.applicationToken)
+                .replacingOccurrences(of: "{application}", with: String(fixture.application.id))
         }
     }
 
@@ -318,7 +329,7 @@ extension AccessMatrixTests {
     enum Payload: Sendable {
         case none, staffAccount, holidays, organization, registration, member, activity, record, batch, correction, void, importFile,
              checkIn, checkOut, recruitment, confirm, attendance, site, claim, approve, claimCorrection, settings, certificateBatch,
-             joinNote, acceptJoin, verificationCode, registrationStart, registrationWrongCode, profileSkills,
+             joinNote, acceptJoin, verificationCode, organizationApplication, returnApplication, registrationStart, registrationWrongCode, profileSkills,
              roster
 
         /// Whether the body names the target organization's data.
@@ -370,6 +381,15 @@ extension AccessMatrixTests {
                 return Factory.json(["checkOutGraceMinutes": 45])
             case .certificateBatch:
                 return Factory.json(["organizationId": fixture.organization(side).id])
+            case .organizationApplication:
+                // A new phone each time, so that the per-destination throttle of wrong codes never answers instead of access.
+                return Factory.json([
+                    "name": "矩阵申请", "creditCode": Factory.organization(7).creditCode, "regionCode": "330106", "registrationType": "foundation",
+                    "contactName": "联系人", "contactPhone": "139" + String(format: "%08d", Int.random(in: 0..<100_000_000)), "code": "000000",
+                    "adminUsername": "matrix-applicant", "adminPassword": "password-1234",
+                    "certificate": Data(OrganizationApplicationOperations.pdf).base64EncodedString()])
+            case .returnApplication:
+                return Factory.json(["decision": "return", "reason": "证书不清晰"])
             case .verificationCode:
                 // A new phone each time, so that the per-destination throttle never answers instead of access.
                 return Factory.json(["purpose": "register", "phone": "139" + String(format: "%08d", Int.random(in: 0..<100_000_000))])

@@ -43,7 +43,9 @@ import Testing
         let residents = try await ResidentOperations.make(fixture)
         let samples = OperationSample.successes(fixture, logoutToken: logoutToken).merging(spotChecks.samples(fixture)) { own, _ in own }
             .merging(certificates.samples(fixture)) { own, _ in own }.merging(residents.samples(fixture)) { own, _ in own }
+            .merging(OrganizationApplicationOperations.samples(fixture)) { own, _ in own }
         let failures = OperationSample.failures(fixture) + spotChecks.failures(fixture) + certificates.failures(fixture) + residents.failures(fixture)
+            + OrganizationApplicationOperations.failures(fixture)
         try await fixture.test { client in
             let document = try await client.execute(uri: "/openapi.json", method: .get) { try JSON.parse($0.body) }
             let exchange = DocumentedExchange(document: document, fixture: fixture, client: client)
