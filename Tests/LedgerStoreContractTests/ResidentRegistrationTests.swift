@@ -222,4 +222,21 @@ struct ResidentRegistrationTests {
                                                    clientAddress: "10.9.9.10")
         }
     }
+
+    @Test(arguments: Backend.all)
+    func migrateDataCopiesTheConsents(_ backend: Backend) async throws {
+        try await withStore(.sqlite) { source in try await withStore(backend) { target in
+            let outbox = DevelopmentOutbox()
+            let ledger = Self.ledger(source, outbox: outbox)
+            let identity = RegistrationIdentity(name: "林小树", documentNumber: Self.minorID(), phone: "13611112222")
+            _ = try await ledger.startRegistration(identity)
+            let done = try await ledger.registerResident(Self.registration(
+                identity, code: try Self.lastCode(outbox), guardian: GuardianConsentInput(name: "林大山", phone: "13611113333", consent: true)))
+            let outcome = try await LedgerTransfer(batchSize: 2).copy(from: source.store, to: target.store)
+            #expect(outcome.source == outcome.target && outcome.target.counts.otherTables["resident_consents"] == 1)
+            let original = try await source.store.read { try $0.residentConsent(volunteerId: done.volunteer.id) }
+            let copy = try await target.store.read { try $0.residentConsent(volunteerId: done.volunteer.id) }
+            #expect(original != nil && copy == original)
+        } }
+    }
 }
