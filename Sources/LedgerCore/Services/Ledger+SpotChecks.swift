@@ -200,10 +200,17 @@ extension Ledger {
             } catch {
                 throw LedgerError.invalidField(field: "seed", reason: "\(error)")
             }
-            var entities: [String: SpotCheckPopulationEntry] = [:]
-            for entry in population { entities["\(entry.member.stage)|\(entry.member.id)"] = entry }
+            // The entries of the drawn units only (a population may hold millions; the sample thousands).
+            struct UnitKey: Hashable { var stage: Int; var id: String }
+            let drawn = Set(draw.units.map { UnitKey(stage: $0.stage, id: $0.id) })
+            var entities: [UnitKey: SpotCheckPopulationEntry] = [:]
+            entities.reserveCapacity(drawn.count)
+            for entry in population {
+                let key = UnitKey(stage: entry.member.stage, id: entry.member.id)
+                if drawn.contains(key) { entities[key] = entry }
+            }
             let sample = draw.units.map { unit -> SpotCheckSampleEntry in
-                let entry = entities["\(unit.stage)|\(unit.id)"]!
+                let entry = entities[UnitKey(stage: unit.stage, id: unit.id)]!
                 return SpotCheckSampleEntry(unit: unit, entityId: entry.entityId, organizationId: entry.organizationId)
             }
             campaign.seed = seed
