@@ -176,6 +176,11 @@ let package = Package(
             swiftSettings: fuzzing,
             linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"], .when(traits: ["Fuzzing"]))]
         ),
+        // What several test targets share: child processes started without Foundation's Process (see ChildProcess).
+        .target(
+            name: "LedgerTestSupport",
+            path: "Tests/LedgerTestSupport"
+        ),
         .testTarget(
             name: "LedgerCoreTests",
             dependencies: ["LedgerCore"]
@@ -186,14 +191,14 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerStoreContractTests",
-            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerCertificates", "LedgerPasswords",
+            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerPostgres", "LedgerCertificates", "LedgerPasswords", "LedgerTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "LedgerAPITests",
             dependencies: [
                 "LedgerCore", "LedgerSQLite", "LedgerAPI", "LedgerCertificates", "LedgerApp", "LedgerPasswords", "LedgerWeb",
-                "LedgerSpreadsheets", "LedgerForms",
+                "LedgerSpreadsheets", "LedgerForms", "LedgerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // Reading the ZIP of a batch of certificates.
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -204,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "LedgerMessageTests",
             dependencies: [
-                "LedgerCore", "LedgerMessages",
+                "LedgerCore", "LedgerMessages", "LedgerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -212,7 +217,7 @@ let package = Package(
         // Signing, keys, status lists, QR codes and PDFs of certificates, checked with tools not written here.
         .testTarget(
             name: "LedgerCertificateTests",
-            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerCertificates", "LedgerDocuments", "LedgerPasswords"]
+            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerCertificates", "LedgerDocuments", "LedgerPasswords", "LedgerTestSupport"]
         ),
     ]
 )

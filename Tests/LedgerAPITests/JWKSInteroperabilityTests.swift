@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTestSupport
 import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
@@ -17,7 +18,7 @@ struct JWKSInteroperabilityTests {
 
     /// Runs the Python verifier; returns its exit status and standard output.
     static func joserfc(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script] + arguments
         let output = Pipe()

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTestSupport
 import LedgerCore
 import LedgerPasswords
 import LedgerSQLite
@@ -133,7 +134,7 @@ struct CertificateCommandTests {
 
     @Test func serveCreatesTheKeyFileAndPrintsNothingSecret() async throws {
         let s = try await Self.scene()
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: try VLedgerBinary.path())
         process.arguments = ["serve", "--port", "0"] + s.common
         let output = Pipe()

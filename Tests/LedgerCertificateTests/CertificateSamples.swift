@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTestSupport
 import LedgerCertificates
 import LedgerCore
 
@@ -89,7 +90,7 @@ enum Tool {
 
     static func runAllowingFailure(_ executable: String, _ arguments: [String],
                                    environment: [String: String]? = nil) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : (path(executable) ?? executable))
         process.arguments = arguments
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTestSupport
 import LedgerCore
 @testable import LedgerMessages
 import NIOCore
@@ -133,11 +134,11 @@ final class SMTPTestServer: Sendable {
         .deletingLastPathComponent().appendingPathComponent("scripts/smtp_test_server.py").path
 
     let port: Int
-    private let process: Process
+    private let process: ChildProcess
     private let input: Pipe
     private let lines: OutputLines
 
-    private init(port: Int, process: Process, input: Pipe, lines: OutputLines) {
+    private init(port: Int, process: ChildProcess, input: Pipe, lines: OutputLines) {
         self.port = port
         self.process = process
         self.input = input
@@ -145,7 +146,7 @@ final class SMTPTestServer: Sendable {
     }
 
     static func with(_ arguments: [String], _ body: (SMTPTestServer) async throws -> Void) async throws {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script] + arguments
         let input = Pipe()

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTestSupport
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -40,7 +41,7 @@ struct CommandResult: Sendable {
 
 /// A `vledger` process whose output goes to files in a scratch folder.
 final class VLedgerProcess: @unchecked Sendable {
-    private let process = Process()
+    private let process = ChildProcess()
     private let folder: URL
     let outputFile: URL
     let errorFile: URL
