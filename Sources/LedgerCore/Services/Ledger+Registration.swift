@@ -44,7 +44,11 @@ extension Ledger {
         try countRegistrationStep(document: checked.document, clientAddress: clientAddress)
 
         // The code proves the phone of the person the document names now: on file for a takeover, typed otherwise.
-        let existing = try await store.read { r in try Self.existingPerson(checked, in: r) }
+        let existing = try await store.read { r in
+            // A taken username is refused before the code is used up.
+            if !typedUsername.isEmpty, try r.user(username: typedUsername) != nil { throw LedgerError.duplicateUsername(typedUsername) }
+            return try Self.existingPerson(checked, in: r)
+        }
         let recipient = try existing.map { try Self.phoneOnFile($0.volunteer, organizations: $0.organizations) }
             ?? Self.mobile(checked.phone, field: "phone")
         try await consumeVerificationCode(purpose: .register, destination: recipient, code: input.code, clientAddress: clientAddress)
