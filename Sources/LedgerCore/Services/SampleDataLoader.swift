@@ -27,7 +27,9 @@ public struct SampleDataLoader: Sendable {
             organizations[organization.creditCode] = organization
         }
         var volunteerIds: [String: Int64] = [:]
-        for row in try table("volunteers.csv") {
+        // Read a row at a time: a generated city (`vledger samples generate`) has millions of volunteers and activities.
+        var volunteerRows = try rows("volunteers.csv")
+        while let row = try volunteerRows.next() {
             var registration = VolunteerRegistration(
                 name: row["name"], sex: Sex(label: row["sex"]), birthDate: LocalDate(iso: row["birth_date"]),
                 documentType: DocumentType(label: row["document_type"]), documentNumber: row["document_number"],
@@ -41,7 +43,8 @@ public struct SampleDataLoader: Sendable {
             }
         }
         var activityCount = 0
-        for row in try table("activities.csv") {
+        var activityRows = try rows("activities.csv")
+        while let row = try activityRows.next() {
             guard let organization = organizations[row["organization"]] else { throw row.failure("organization", "unknown organization") }
             guard let category = ServiceCategory(label: row["category"]) else { throw row.failure("category", "unknown category") }
             _ = try await ledger.createActivity(
@@ -147,14 +150,28 @@ public struct SampleDataLoader: Sendable {
 
     /// A header-keyed CSV table.
     private func table(_ name: String) throws -> [SampleRow] {
-        var reader = try CSVReader(path: path(name))
-        guard let header = try reader.next()?.fields else { return [] }
+        var reader = try rows(name)
         var rows: [SampleRow] = []
-        while let row = try reader.next() {
-            rows.append(SampleRow(file: name, line: row.lineNumber,
-                                  values: Dictionary(zip(header, row.fields), uniquingKeysWith: { a, _ in a })))
-        }
+        while let row = try reader.next() { rows.append(row) }
         return rows
+    }
+
+    /// The rows of a header-keyed CSV table, read one at a time.
+    private func rows(_ name: String) throws -> SampleRows {
+        var reader = try CSVReader(path: path(name))
+        return SampleRows(file: name, header: try reader.next()?.fields ?? [], reader: reader)
+    }
+}
+
+/// Rows of a sample file, read as they are asked for.
+struct SampleRows {
+    let file: String
+    let header: [String]
+    var reader: CSVReader
+
+    mutating func next() throws -> SampleRow? {
+        guard !header.isEmpty, let row = try reader.next() else { return nil }
+        return SampleRow(file: file, line: row.lineNumber, values: Dictionary(zip(header, row.fields), uniquingKeysWith: { a, _ in a }))
     }
 }
 
