@@ -1,9 +1,11 @@
 """A resident registers at phone size (390×844) from an activity's sign-up link, proving the phone with the code from the
-dev outbox, lands back on the activity and signs up, and staff confirm it; a resident whose document number an
+dev outbox, lands back on the activity and signs up, staff confirm it, and the new volunteer checks in by the code on the
+staff's screen at an activity under way; a resident whose document number an
 organization registered takes over that volunteer by the code sent to the phone on file and sees their records; my
 profile and my data."""
 
 import csv
+import datetime
 import os
 import re
 import urllib.parse
@@ -13,7 +15,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import ROOT, javascript_errors, screenshot
-from test_web_pages import login, no_serious_accessibility_violations, session_opener, status_of
+from test_web_pages import CHINA, login, no_serious_accessibility_violations, session_opener, status_of
 
 ACTIVITY = "周末社区敬老院陪伴"  # samples/recruitments.csv: the first organization's, open to everyone
 
@@ -133,6 +135,33 @@ def test_a_resident_registers_from_an_activity_signs_up_and_is_confirmed(server,
     assert status == 200 and number.encode() in body and b'"signUps"' in body
     status, body = status_of(opener, url + "/me/data.xlsx")
     assert status == 200 and body[:2] == b"PK"
+    # Confirmed, the resident is one of the organization's volunteers: at an activity under way they check themselves in
+    # by the code on the staff's screen, from their phone, with its position.
+    now = datetime.datetime.now(CHINA)
+    laptop.get(url + "/org/activities/new")
+    laptop.find_element(By.ID, "title").send_keys("社区敬老院午间陪伴")
+    laptop.find_element(By.ID, "place").send_keys("阳光社区敬老院")
+    laptop.find_element(By.ID, "leader").send_keys("周海明")
+    laptop.find_element(By.ID, "content").send_keys("陪老人午餐")
+    for field, moment in (("start", now - datetime.timedelta(minutes=30)), ("end", now + datetime.timedelta(hours=2))):
+        laptop.execute_script("arguments[0].value = arguments[1]", laptop.find_element(By.ID, field), moment.strftime("%Y-%m-%dT%H:%M"))
+    laptop.find_element(By.CSS_SELECTOR, "form[action='/org/activities/new'] button[type=submit]").click()
+    WebDriverWait(laptop, 30).until(EC.url_matches(r"/org/activities/\d+$"))
+    live_activity_url = laptop.current_url
+    laptop.find_element(By.ID, "attendance-link").click()
+    WebDriverWait(laptop, 30).until(EC.presence_of_element_located((By.ID, "attendance-screen")))
+    check_in_link = laptop.find_element(By.CSS_SELECTOR, "#attendance-screen a#attendance-link").get_attribute("href")
+    phone.execute_cdp_cmd("Browser.grantPermissions", {"origin": url, "permissions": ["geolocation"]})
+    phone.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 30.2741, "longitude": 120.1551, "accuracy": 12})
+    phone.get(check_in_link)
+    WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.ID, "self-check-button")))
+    WebDriverWait(phone, 15).until(lambda d: "±12 m" in d.find_element(By.ID, "position-status").text)
+    phone.find_element(By.ID, "self-check-button").click()
+    WebDriverWait(phone, 30).until(EC.presence_of_element_located((By.ID, "check-in-done")))
+    screenshot(phone, "register-checked-in")
+    laptop.get(live_activity_url)
+    assert "柳如烟" in laptop.find_element(By.ID, "check-ins").text
+
     # The same document again is sent to the login.
     phone.get(url + "/register")
     assert javascript_errors(phone) == [] and javascript_errors(laptop) == []
