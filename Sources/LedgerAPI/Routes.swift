@@ -5,7 +5,8 @@ import Logging
 
 /// Builds the router: JSON API under /api/v1, health and the OpenAPI document. `certificateBatches` runs the
 /// batches of certificates; the web pages share it, so a batch started on either is seen on both.
-public func buildRouter(ledger: Ledger, certificateBatches: CertificateBatchJobs = CertificateBatchJobs()) -> Router<LedgerRequestContext> {
+public func buildRouter(ledger: Ledger, certificateBatches: CertificateBatchJobs = CertificateBatchJobs(),
+                        regions: RegionCodes = RegionCodes()) -> Router<LedgerRequestContext> {
     let router = Router(context: LedgerRequestContext.self)
     router.addMiddleware {
         RequestLogMiddleware()
@@ -27,6 +28,7 @@ public func buildRouter(ledger: Ledger, certificateBatches: CertificateBatchJobs
     let api = router.group("api/v1")
     AccountRoutes(ledger: ledger).register(on: api)
     AuditVerificationRoutes(ledger: ledger).register(on: api)
+    StatisticsRoutes(ledger: ledger, regions: regions).register(on: api)
     SecurityLogRoutes(ledger: ledger).register(on: api)
     VerificationCodeRoutes(ledger: ledger).register(on: api)
     OrganizationRoutes(ledger: ledger).register(on: api)

@@ -66,7 +66,9 @@ public func buildApplication(_ configuration: AppConfiguration, ledger: Ledger, 
     } catch {
         throw ConfigurationError(description: "batch-folder: cannot make \(configuration.effectiveBatchFolder) a private folder of the server: \(error.localizedDescription)")
     }
-    let router = buildRouter(ledger: ledger, certificateBatches: certificateBatches)
+    // Names of region codes for the statistics (`Resources/region-codes.csv`).
+    let regions = try RegionCodes.load(resourcesFolder: configuration.resourcesFolder ?? ResourceLocator.defaultFolder())
+    let router = buildRouter(ledger: ledger, certificateBatches: certificateBatches, regions: regions)
     MetricsEndpoint(registry: registry, token: configuration.metricsToken).register(on: router)
     let web = try await WebInterface(ledger: ledger, settings: WebSettings(
         resourcesFolder: configuration.resourcesFolder ?? ResourceLocator.defaultFolder(), trustProxy: configuration.trustProxy),

@@ -99,6 +99,8 @@ import Testing
         // organization (only) list and decide, a volunteer leaves an organization they belong to.
         .init(.get,  "/public/activities",                          .none,          200, 200,  200,  200,        200,        200),
         .init(.get,  "/public/activities/{recruiting}",             .none,          200, 200,  200,  200,        200,        200),
+        .init(.get,  "/statistics",                                 .none,          401, 200,  200,  200,        200,        403),
+        .init(.get,  "/public/statistics",                          .none,          200, 200,  200,  200,        200,        200),
         // A volunteer asking their own organization is a member already, the other one has their request pending (409
         // both; a stored request: JoinRequestAPITests).
         .init(.post, "/organizations/{org}/join-requests",          .joinNote,      401, 403,  403,  403,        403,        409),
