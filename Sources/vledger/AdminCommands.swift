@@ -8,7 +8,7 @@ import Glibc
 
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Accounts and organizations.",
-                                                    subcommands: [CreateUser.self, CreateOrganization.self])
+                                                    subcommands: [CreateUser.self, CreateOrganization.self, PruneSecurityLog.self])
 
     struct CreateUser: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -54,6 +54,27 @@ struct Admin: AsyncParsableCommand {
                 throw ValidationError("give the password with --password-stdin or $VLEDGER_PASSWORD")
             }
             return String(cString: typed)
+        }
+    }
+
+    struct PruneSecurityLog: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prune-security-log",
+            abstract: "Delete security log events older than the retention period (at least 180 days).",
+            discussion: "Run it daily from cron; events younger than 180 days are never deleted (the database refuses it too).")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Days to keep, 180 to 36500.") var keepDays = Ledger.securityLogMinimumRetentionDays
+
+        func validate() throws {
+            guard (Ledger.securityLogMinimumRetentionDays...36_500).contains(keepDays) else {
+                throw ValidationError("--keep-days must be between 180 and 36500 (not \(keepDays))")
+            }
+        }
+
+        func run() async throws {
+            let gone = try await withLedger(database) { try await $0.pruneSecurityLog(retentionDays: keepDays, by: .localOperator) }
+            print("deleted \(gone) security log events older than \(keepDays) days")
         }
     }
 

@@ -105,7 +105,7 @@ extension SecurityEventFilter {
         var parsed: SecurityEventKind?
         if let kind, !kind.isEmpty {
             guard let known = SecurityEventKind(rawValue: kind) else {
-                throw LedgerError.invalidField(field: field, reason: "未知的事件类型 / unknown event kind \"\(kind.prefix(30))\"")
+                throw LedgerError.invalidField(field: field, reason: "未知的事件类型“\(kind.prefix(30))” / unknown event kind \"\(kind.prefix(30))\"")
             }
             parsed = known
         }

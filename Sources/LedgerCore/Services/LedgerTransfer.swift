@@ -200,6 +200,11 @@ public struct LedgerTransfer: Sendable {
             try handoff.send(.residentConsents(rows))
             return rows
         }
+        try page(after: nil as Int64?, next: { $0.last?.id }, limit: batchSize) { after in
+            let rows = try r.securityEvents(afterId: after, limit: batchSize)
+            try handoff.send(.securityEvents(rows))
+            return rows
+        }
         try handoff.send(.organizationSettings(try organizationIds.compactMap { try r.organizationSettings(organizationId: $0) }))
         var logStart = 0
         while true {
@@ -234,7 +239,7 @@ public struct LedgerTransfer: Sendable {
         "certificates", "certificate_records", "check_ins", "spot_check_campaigns", "spot_check_population",
         "spot_check_sample", "spot_check_assignments", "spot_check_findings", "inspector_exclusions", "certificate_reviews",
         "recruitments", "sign_ups", "login_invitations", "claim_evidence", "hours_claims",
-        "organization_settings", "join_requests", "membership_endings", "registration_certificates", "organization_applications", "resident_consents", "log_entries", "log_hashes", "log_queue", "log_subjects",
+        "organization_settings", "join_requests", "membership_endings", "registration_certificates", "organization_applications", "resident_consents", "security_events", "log_entries", "log_hashes", "log_queue", "log_subjects",
     ]
 
     // MARK: Target side
@@ -338,6 +343,9 @@ public struct LedgerTransfer: Sendable {
             case .residentConsents(let rows):
                 for row in rows { try w.insert(row) }
                 count("resident_consents", rows.count)
+            case .securityEvents(let rows):
+                for row in rows { try w.restore(row) }
+                count("security_events", rows.count)
             case .campaign(let copy):
                 try w.restore(copy.campaign)
                 try w.insertPopulation(copy.population, campaignId: copy.campaign.id)
@@ -437,6 +445,7 @@ enum TransferBatch: Sendable {
     case registrationCertificates([RegistrationCertificateFile])
     case organizationApplications([OrganizationApplication])
     case residentConsents([ResidentConsent])
+    case securityEvents([SecurityEvent])
     case evidence([ClaimEvidence])
     case claims([HoursClaim])
     case organizationSettings([OrganizationSettings])
