@@ -104,6 +104,8 @@ def test_admin_statistics_page_chart_table_and_downloads(stats_server, laptop, p
     served = int(laptop.find_element(By.XPATH, "//table[@id='statistics-figures']//tr[th='参与服务的志愿者']/td[1]").text)
     assert served > 3
     screenshot(laptop, "statistics-admin")
+    laptop.execute_script("arguments[0].scrollIntoView()", chart)
+    screenshot(laptop, "statistics-admin-chart")
     assert javascript_errors(laptop) == []
 
     headers, body = fetch(laptop, stats_server["url"] + f"/admin/statistics.csv?from={year}-01-01&to={year}-12-31")
@@ -124,6 +126,8 @@ def test_admin_statistics_page_chart_table_and_downloads(stats_server, laptop, p
     login(phone, stats_server, "admin", "admin-demo-2026")
     phone.get(stats_server["url"] + f"/admin/statistics?from={year}-01-01&to={year}-12-31")
     assert phone.find_element(By.ID, "chart-category").is_displayed()
+    # The page fits the phone's width (tables scroll inside their own box).
+    assert phone.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(phone, "statistics-admin-phone")
 
 
