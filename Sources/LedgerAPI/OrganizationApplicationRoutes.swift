@@ -86,7 +86,7 @@ struct OrganizationApplicationRoutes {
             let input = try await request.decode(as: DecisionInput.self, context: context)
             let id = try context.id()
             let decided = switch input.decision {
-            case .approve: try await ledger.approveOrganizationApplication(id: id, by: principal)
+            case .approve: try await ledger.approveOrganizationApplication(id: id, by: principal, origin: context.origin(request))
             case .return: try await ledger.returnOrganizationApplication(id: id, reason: input.reason, by: principal)
             }
             return OrganizationApplicationBody(decided, masked: false)

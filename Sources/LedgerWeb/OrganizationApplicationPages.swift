@@ -202,7 +202,7 @@ struct OrganizationApplicationPages {
         let principal = try AdminPages.admin(context)
         let id = try context.pathID()
         do {
-            _ = try await ledger.approveOrganizationApplication(id: id, by: principal)
+            _ = try await ledger.approveOrganizationApplication(id: id, by: principal, origin: context.origin)
             context.logger.notice("organization application approved", metadata: ["application": "\(id)"])
             return WebRedirect.to("/admin/applications/\(id)")
         } catch let error as LedgerError where error.kind == .conflict || error.kind == .invalidInput {

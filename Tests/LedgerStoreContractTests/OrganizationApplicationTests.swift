@@ -9,7 +9,7 @@ import Testing
 /// and its first admin's account in one transaction.
 @Suite("Organization applications")
 struct OrganizationApplicationTests {
-    static let admin = Principal(userId: 1, role: .platformAdmin)
+    static let admin = Principal(userId: 900, role: .platformAdmin)
     static let pdf: [UInt8] = Array("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".utf8)
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 2, 0x80, 0, 0, 1, 0xE0,
                                8, 2, 0, 0, 0] + Array(repeating: 1, count: 32)
@@ -72,7 +72,7 @@ struct OrganizationApplicationTests {
             // Returned with a reason (required); the applicant sees it; a returned one is decided.
             await expectLedgerError(.reasonRequired) { _ = try await ledger.returnOrganizationApplication(id: application.id, reason: "  ", by: Self.admin) }
             let returned = try await ledger.returnOrganizationApplication(id: application.id, reason: "证书照片不清晰", by: Self.admin)
-            #expect(returned.state == .returned && returned.reason == "证书照片不清晰" && returned.decidedBy == 1)
+            #expect(returned.state == .returned && returned.reason == "证书照片不清晰" && returned.decidedBy == 900)
             #expect(try await ledger.organizationApplication(id: application.id, statusToken: first.statusToken).reason == "证书照片不清晰")
             await expectLedgerError(.organizationApplicationDecided(applicationId: application.id, state: .returned)) {
                 _ = try await ledger.approveOrganizationApplication(id: application.id, by: Self.admin)
@@ -93,6 +93,10 @@ struct OrganizationApplicationTests {
             let grant = try await ledger.login(username: "team1-admin", password: "correct horse 1")
             #expect(grant.account.role == .organizationAdmin && grant.account.organizationId == organization.id)
             #expect(grant.account.displayName == "王联系")
+            // The account is in the security log as every account created, by the approving admin.
+            let created = try await ledger.securityEvents(SecurityEventFilter(kind: .accountCreated, accountId: grant.account.id),
+                                                          beforeId: nil, limit: nil, by: Self.admin).items
+            #expect(created.count == 1 && created.first?.actorId == 900)
             // Decided once; the code is now registered.
             await expectLedgerError(.organizationApplicationDecided(applicationId: approved.id, state: .approved)) {
                 _ = try await ledger.returnOrganizationApplication(id: approved.id, reason: "重复", by: Self.admin)

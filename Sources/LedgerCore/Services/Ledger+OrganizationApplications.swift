@@ -146,8 +146,10 @@ extension Ledger {
     }
 
     /// Approves a pending application: registers the organization through the one registration path (so its entry goes to
-    /// the transparency log) and opens its first admin's account, in one transaction.
-    public func approveOrganizationApplication(id: Int64, by principal: Principal) async throws -> OrganizationApplication {
+    /// the transparency log) and opens its first admin's account (in the security log as every account created), in one
+    /// transaction.
+    public func approveOrganizationApplication(id: Int64, by principal: Principal,
+                                               origin: RequestOrigin = .commandLine) async throws -> OrganizationApplication {
         try Self.requireBureau(principal)
         let now = self.now
         return try await store.write { w in
@@ -157,9 +159,11 @@ extension Ledger {
                 id: 0, creditCode: application.creditCode, name: application.name, regionCode: application.regionCode,
                 contactName: application.contactName, contactPhone: application.contactPhone,
                 timeZoneIdentifier: try InputCheck.timeZone(nil), createdAt: now), in: w)
-            _ = try w.insert(UserAccount(id: 0, username: application.adminUsername, displayName: application.contactName,
-                                         role: .organizationAdmin, organizationId: organization.id, volunteerId: nil,
-                                         passwordHash: application.adminPasswordHash, createdAt: now, isDisabled: false))
+            let account = try w.insert(UserAccount(id: 0, username: application.adminUsername, displayName: application.contactName,
+                                                   role: .organizationAdmin, organizationId: organization.id, volunteerId: nil,
+                                                   passwordHash: application.adminPasswordHash, createdAt: now, isDisabled: false))
+            try Self.logSecurityEvent(w, .accountCreated, account: account, actor: principal, origin: origin, at: now,
+                                      detail: Role.organizationAdmin.rawValue)
             application.state = .approved
             application.decidedAt = now
             application.decidedBy = principal.userId
