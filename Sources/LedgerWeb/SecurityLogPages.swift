@@ -72,8 +72,9 @@ struct SecurityLogPages {
         var kind: String
         var kindLabel: String
         var username: String
-        var accountId: String
-        var actorId: String
+        /// Absent (nil) hides the cell's "#": an empty string is truthy in a template section.
+        var accountId: String?
+        var actorId: String?
         var address: String
         var userAgent: String
         var detail: String
@@ -92,7 +93,7 @@ struct SecurityLogPages {
             rows = found.items.map { event in
                 Row(id: event.id, time: PageFormat.moment(event.at, .ledgerDefault), kind: event.kind.rawValue,
                     kindLabel: BilingualText.pick(event.kind.label, context.language), username: event.username,
-                    accountId: event.accountId.map(String.init) ?? "", actorId: event.actorId.map(String.init) ?? "",
+                    accountId: event.accountId.map(String.init), actorId: event.actorId.map(String.init),
                     address: event.clientAddress ?? "", userAgent: event.userAgent ?? "", detail: event.detail ?? "")
             }
             next = found.nextAfter.map { query.link("/admin/security-log", before: $0) }

@@ -31,6 +31,7 @@ def test_sign_ins_appear_in_the_security_log_filtered_and_exported(own_server, l
     assert succeeded[2].startswith("admin") and "127.0.0.1" in succeeded[4], succeeded
     assert "Chrome" in succeeded[5], succeeded
     assert failed[6] == "wrong-password", failed
+    assert succeeded[3] == "", succeeded  # the account itself acted: no "by"
     assert "登录成功" in succeeded[1] and "登录失败" in failed[1]
     screenshot(laptop, "admin-security-log")
     no_serious_accessibility_violations(laptop)
