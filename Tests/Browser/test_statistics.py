@@ -160,3 +160,22 @@ def test_public_open_data_suppresses_a_district_of_three(stats_server, laptop, p
         rows = list(csv.DictReader(io.StringIO(response.read().decode("utf-8-sig"))))
     line = [r for r in rows if r["year"] == year and r["table"] == "district" and r["key"] == "330110"][0]
     assert line["served_volunteers"] == "<5" and line["hours"] == "<5"
+
+
+def test_staff_see_their_own_organization(stats_server, laptop):
+    login(laptop, stats_server, "org1-admin", "demo-2026")
+    laptop.find_element(By.ID, "statistics-link").click()
+    WebDriverWait(laptop, 30).until(lambda d: "/org/statistics" in d.current_url)
+    year = time.strftime("%Y")
+    laptop.get(stats_server["url"] + f"/org/statistics?from={year}-01-01&to={year}-12-31&region=330110")
+    # The organization's own figures, whatever region is asked; no region to choose.
+    assert "杭州市上城区阳光志愿者协会" in laptop.find_element(By.ID, "statistics-scope").text
+    assert laptop.find_elements(By.ID, "statistics-region") == []
+    districts = laptop.find_element(By.ID, "statistics-district").text
+    assert "上城区 (330102)" in districts and "余杭区" not in districts
+    # English
+    laptop.get(stats_server["url"] + f"/org/statistics?from={year}-01-01&to={year}-12-31")
+    laptop.find_element(By.LINK_TEXT, "English").click()
+    WebDriverWait(laptop, 30).until(lambda d: "Volunteers who served" in d.page_source)
+    assert "Shangcheng District (330102)" in laptop.find_element(By.ID, "statistics-district").text
+    screenshot(laptop, "statistics-org-en")

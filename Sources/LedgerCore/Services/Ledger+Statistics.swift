@@ -117,6 +117,8 @@ extension Ledger {
         case .volunteer:
             throw LedgerError.forbidden("统计仅供管理部门和组织使用 / statistics are for the bureau and organizations")
         }
+        var request = request
+        if organization != nil { request.region = nil }  // the organization is the scope; a region cannot widen or empty it
         let current = try await figures(request.scope(organizationId: organization?.id, zone: Self.statisticsZone))
         let before = try await figures(request.yearBefore.scope(organizationId: organization?.id, zone: Self.statisticsZone))
         return StatisticsReport(request: request, organization: organization, current: current, yearBefore: before)
