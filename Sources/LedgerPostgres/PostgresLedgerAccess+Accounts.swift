@@ -91,6 +91,10 @@ extension PostgresLedgerAccess {
         try run("UPDATE sessions SET revoked_at = \(Self.stored(at)) WHERE token_hash = \(tokenHash) AND revoked_at IS NULL")
     }
 
+    func setDisabled(userId: Int64, _ disabled: Bool) throws {
+        try run("UPDATE users SET is_disabled = \(disabled) WHERE id = \(userId)")
+    }
+
     func holidays() throws -> [HolidayEntry] {
         try rows("SELECT to_char(date, 'YYYY-MM-DD'), is_workday FROM holidays ORDER BY date") { c in
             HolidayEntry(date: try StoredValue.date(try c.next(), column: "holidays.date"), isWorkday: try c.next())

@@ -40,6 +40,10 @@ extension SQLiteLedgerAccess {
         try execute("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL", [Self.seconds(at), tokenHash])
     }
 
+    func setDisabled(userId: Int64, _ disabled: Bool) throws {
+        try execute("UPDATE users SET is_disabled = ? WHERE id = ?", [disabled, userId])
+    }
+
     func holidays() throws -> [HolidayEntry] {
         try rows("SELECT date, is_workday FROM holidays ORDER BY date").map { row in
             HolidayEntry(date: try StoredValue.date(row["date"], column: "holidays.date"), isWorkday: row["is_workday"])

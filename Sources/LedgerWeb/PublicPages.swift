@@ -65,6 +65,11 @@ struct PublicPages {
                 let page = LoginPage(username: String(username.prefix(64)), next: next, error: renderer.text("login_failed", context.language))
                 return renderer.render("login", title: renderer.text("login_title", context.language), page: page, context: context,
                                        status: .unauthorized)
+            } catch let error as LedgerError where error.kind == .forbidden {
+                // A disabled account, with the right password: say so beside the form.
+                let page = LoginPage(username: String(username.prefix(64)), next: next, error: BilingualText.pick(error.message, context.language))
+                return renderer.render("login", title: renderer.text("login_title", context.language), page: page, context: context,
+                                       status: .forbidden)
             } catch let error as LedgerError where error.kind == .throttled {
                 context.logger.notice("web login throttled", metadata: ["username": "\(username.prefix(64))",
                                                                         "address": "\(context.clientAddress ?? "-")"])

@@ -93,14 +93,23 @@ extension Ledger {
             throw LedgerError.loginThrottled(retryAfterSeconds: wait)
         }
         let account = try await store.read { try $0.user(username: name) }
-        let usable = account.flatMap { $0.isDisabled ? nil : $0 }
-        guard try await passwords.verify(password, hash: usable?.passwordHash), let account = usable else {
+        let verified = try await passwords.verify(password, hash: account?.passwordHash)
+        if verified, let account, account.isDisabled {
+            // Only the holder of the right password learns that the account is disabled.
+            loginThrottle.recordFailure(account: name, address: clientAddress, now: clock())
+            let at = now
+            try await store.write { w in
+                try Self.logSecurityEvent(w, .signInFailed, account: account, origin: origin, at: at, detail: "account-disabled")
+            }
+            throw LedgerError.forbidden(Self.accountDisabledMessage)
+        }
+        guard verified, let account else {
             loginThrottle.recordFailure(account: name, address: clientAddress, now: clock())
             LedgerMetrics.loginFailed()
             let at = now
             try await store.write { w in
                 try Self.logSecurityEvent(w, .signInFailed, account: account, username: name, origin: origin, at: at,
-                                          detail: account == nil ? "unknown-username" : account!.isDisabled ? "account-disabled" : "wrong-password")
+                                          detail: account == nil ? "unknown-username" : "wrong-password")
             }
             throw LedgerError.invalidCredentials
         }
@@ -115,6 +124,9 @@ extension Ledger {
         }
         return LoginGrant(token: token, expiresAt: session.expiresAt, account: account)
     }
+
+    /// What a disabled account's holder is told at sign-in.
+    public static let accountDisabledMessage = "该账号已停用，请联系所在组织或平台管理员 / this account is disabled; ask your organization's or the platform's admin"
 
     /// The account behind a bearer token, if the session is open and unexpired.
     public func authenticate(token: String) async throws -> UserAccount {

@@ -26,6 +26,8 @@ public protocol AccountWriter {
     func insert(_ user: UserAccount) throws -> UserAccount
     func insert(_ session: AccessSession) throws
     func revokeSession(tokenHash: String, at: Date) throws
+    /// Disables or enables an account (its sessions are ended separately, in the same transaction).
+    func setDisabled(userId: Int64, _ disabled: Bool) throws
     func setHoliday(_ entry: HolidayEntry) throws
     /// Keeps the given id, for copying a ledger between backends.
     func restore(_ user: UserAccount) throws
