@@ -1,15 +1,18 @@
 """An organization applies to the platform at phone size (390×844): the contact phone's code from the dev outbox, the
 certificate checked by its bytes (a text file is refused beside its field); the bureau's admin returns it with a reason,
-the applicant reads the reason on the status page reached by the link shown once, applies again; the admin approves and
-the new organization's admin logs in and sees their organization."""
+the applicant reads the reason on the status page reached by the link shown once, applies again; the admin approves, the
+new organization's admin logs in, sees their organization and imports its 500-row roster (refused whole for one bad row,
+then fixed)."""
 
 import os
 
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import javascript_errors, screenshot
 from test_registration import emulate_phone, last_code
+from test_roster_import import BAD_LINE, finished, roster
 from test_web_pages import login
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -35,7 +38,7 @@ def fill_and_send_code(driver, url):
     driver.find_element(By.ID, "apply-contact").send_keys("钱晓东")
     driver.find_element(By.ID, "apply-phone").send_keys(PHONE)
     driver.find_element(By.ID, "apply-send-code").click()
-    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "apply-notice"))
+    WebDriverWait(driver, 30, ignored_exceptions=[WebDriverException]).until(lambda d: d.find_elements(By.ID, "apply-notice"))
     assert "139****0567" in driver.find_element(By.ID, "apply-notice").text
     # What was typed is kept.
     assert driver.find_element(By.ID, "apply-name").get_attribute("value") == NAME
@@ -51,7 +54,15 @@ def submit(driver, code, certificate, password="yunhe-admin-2026"):
     username.clear()
     username.send_keys("yunhe-admin")
     driver.find_element(By.ID, "apply-password").send_keys(password)
+    driver.execute_script("window.beforeSubmit = true")
     driver.find_element(By.ID, "apply-submit").click()
+    new_page(driver)
+
+
+def new_page(driver):
+    """Waits until the page the last click asked for has replaced the one marked with window.beforeSubmit."""
+    WebDriverWait(driver, 30, ignored_exceptions=[WebDriverException]).until(
+        lambda d: d.execute_script("return document.readyState === 'complete' && window.beforeSubmit === undefined"))
 
 
 def test_an_organization_applies_is_returned_applies_again_and_is_approved(server, phone, laptop, tmp_path):
@@ -78,7 +89,7 @@ def test_an_organization_applies_is_returned_applies_again_and_is_approved(serve
     assert phone.find_element(By.ID, "apply-name").get_attribute("value") == NAME
     screenshot(phone, "organization-apply-bad-certificate-phone")
     submit(phone, code, str(pdf))
-    WebDriverWait(phone, 30).until(lambda d: d.find_elements(By.ID, "status-link"))
+    WebDriverWait(phone, 30, ignored_exceptions=[WebDriverException]).until(lambda d: d.find_elements(By.ID, "status-link"))
     first_status = phone.find_element(By.ID, "status-link").get_attribute("href")
     assert "token=" in first_status
     screenshot(phone, "organization-applied-phone")
@@ -95,7 +106,8 @@ def test_an_organization_applies_is_returned_applies_again_and_is_approved(serve
     assert "13912340567" in laptop.page_source  # the bureau sees the phone in full
     laptop.find_element(By.ID, "return-reason").send_keys("登记证书不清晰，请上传清晰的扫描件")
     laptop.find_element(By.ID, "return").click()
-    WebDriverWait(laptop, 30).until(lambda d: "已退回" in d.find_element(By.ID, "application-state").text)
+    WebDriverWait(laptop, 30, ignored_exceptions=[WebDriverException]).until(
+        lambda d: "已退回" in d.find_element(By.ID, "application-state").text)
 
     # The applicant reads the reason; the phone is masked there; applies again.
     phone.get(first_status)
@@ -106,7 +118,7 @@ def test_an_organization_applies_is_returned_applies_again_and_is_approved(serve
     phone.find_element(By.ID, "apply-again").click()
     code = fill_and_send_code(phone, url)
     submit(phone, code, str(pdf))
-    WebDriverWait(phone, 30).until(lambda d: d.find_elements(By.ID, "status-link"))
+    WebDriverWait(phone, 30, ignored_exceptions=[WebDriverException]).until(lambda d: d.find_elements(By.ID, "status-link"))
     second_status = phone.find_element(By.ID, "status-link").get_attribute("href")
     assert second_status != first_status
 
@@ -114,7 +126,8 @@ def test_an_organization_applies_is_returned_applies_again_and_is_approved(serve
     laptop.get(url + "/admin/applications")
     laptop.find_element(By.LINK_TEXT, NAME).click()
     laptop.find_element(By.ID, "approve").click()
-    WebDriverWait(laptop, 30).until(lambda d: "已批准" in d.find_element(By.ID, "application-state").text)
+    WebDriverWait(laptop, 30, ignored_exceptions=[WebDriverException]).until(
+        lambda d: "已批准" in d.find_element(By.ID, "application-state").text)
     laptop.get(url + "/admin?q=" + CODE)
     assert NAME in laptop.find_element(By.ID, "organizations").text
 
@@ -127,6 +140,25 @@ def test_an_organization_applies_is_returned_applies_again_and_is_approved(serve
     phone.get(url + "/org")
     assert NAME in phone.page_source
     screenshot(phone, "organization-approved-admin-phone")
+
+    # The new organization brings its roster: 500 rows with one bad row are refused whole with the row named; fixed,
+    # all 500 are registered as its volunteers.
+    phone.get(url + "/org/volunteers/import")
+    phone.find_element(By.ID, "file").send_keys(roster(tmp_path, "运河花名册-有误.csv", bad=True, birth="19800808", prefix="运河"))
+    phone.find_element(By.CSS_SELECTOR, "#import-form button[type=submit]").click()
+    kind, text = finished(phone)
+    assert kind == "import-errors", text
+    rows = phone.find_elements(By.CSS_SELECTOR, "#import-errors tbody tr")
+    assert len(rows) == 1 and rows[0].find_elements(By.TAG_NAME, "td")[0].text == str(BAD_LINE), text
+    phone.get(url + "/org/volunteers/import")
+    phone.find_element(By.ID, "file").send_keys(roster(tmp_path, "运河花名册.csv", bad=False, birth="19800808", prefix="运河"))
+    phone.find_element(By.CSS_SELECTOR, "#import-form button[type=submit]").click()
+    kind, text = finished(phone)
+    assert kind == "import-result", text
+    assert phone.find_element(By.ID, "roster-registered").text == "500"
+    screenshot(phone, "organization-approved-roster-imported-phone")
+    phone.get(url + "/org/volunteers?q=运河499")
+    assert "运河499" in phone.page_source
     assert javascript_errors(phone) == []
 
 

@@ -13,14 +13,15 @@ HEADER = "姓名,证件类型,证件号码,性别,出生日期,手机号码,居�
 BAD_LINE = 251
 
 
-def roster(tmp_path, name, bad):
-    """500 people; with `bad`, line 251 (row 250) carries a document number whose check character is wrong."""
+def roster(tmp_path, name, bad, birth="19770707", prefix="花名册"):
+    """500 people born on `birth`; with `bad`, line 251 (row 250) carries a document number whose check character is
+    wrong."""
     lines = [HEADER]
     for n in range(500):
-        number = resident_id("110105" + "19770707" + f"{n:03d}")
+        number = resident_id("110105" + birth + f"{n:03d}")
         if bad and n + 2 == BAD_LINE:
             number = number[:-1] + ("0" if number[-1] != "0" else "1")
-        lines.append(f"花名册{n:03d},居民身份证,{number},,,1390000{n:04d},朝阳区,急救、摄影,社区服务\r\n")
+        lines.append(f"{prefix}{n:03d},居民身份证,{number},,,1390000{n:04d},朝阳区,急救、摄影,社区服务\r\n")
     path = os.path.join(str(tmp_path), name)
     with open(path, "wb") as file:
         file.write("".join(lines).encode("gbk"))
