@@ -225,3 +225,29 @@ def test_a_resident_registered_by_staff_takes_over_by_the_phone_on_file(server, 
     submit(phone, "register-send-code")
     assert phone.find_element(By.ID, "register-login-link").get_attribute("href").endswith("/login")
     assert javascript_errors(phone) == []
+
+
+def test_the_onboarding_pages_in_english_at_phone_size(server, phone):
+    """The same flows read in English: the activity search, an activity, registration's first step (refusals beside
+    their fields in English too), and the terms."""
+    url = server["url"]
+    emulate_phone(phone)
+    phone.get(url + "/lang/en?next=/activities")
+    phone.get(url + "/activities")
+    assert "Volunteer activities" in phone.page_source
+    phone.find_element(By.LINK_TEXT, ACTIVITY).click()
+    WebDriverWait(phone, 30).until(EC.url_matches(r"/activities/\d+$"))
+    assert "No account? Register" in phone.page_source
+    phone.find_element(By.ID, "sign-up-register").click()
+    WebDriverWait(phone, 30).until(EC.url_contains("/register?next="))
+    assert "Register as a volunteer" in phone.page_source and "Send the code" in phone.page_source
+    phone.find_element(By.ID, "name").send_keys("Liu Ruyan")
+    phone.find_element(By.ID, "documentNumber").send_keys("330102199605122630")
+    phone.find_element(By.ID, "phone").send_keys("13566770000")
+    submit(phone, "register-send-code")
+    error = phone.find_element(By.ID, "documentNumber-error").text
+    assert error and not re.search(r"[\u4e00-\u9fff]", error), error
+    assert phone.execute_script("return [window.innerWidth, document.documentElement.scrollWidth]") == [390, 390]
+    screenshot(phone, "register-step1-en")
+    no_serious_accessibility_violations(phone)
+    phone.get(url + "/lang/zh?next=/")
