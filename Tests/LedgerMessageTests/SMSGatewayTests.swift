@@ -29,6 +29,10 @@ struct SMSGatewayTests {
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
+    /// How long the gateway waits for the in-process receiver: a bound, not a speed. In a full parallel test run on two
+    /// cores the receiver's handler can wait well over the production default of 10 s for a thread.
+    static let liveTimeout: TimeInterval = 120
+
     static let message = OutgoingMessage(recipient: .phone("13800138000"), kind: "verification-code", subject: "验证码",
                                          body: "您正在注册账号，验证码：482913，5 分钟内有效。", language: .zh,
                                          parameters: ["code": "482913", "minutes": "5", "purpose": "register"])
@@ -39,7 +43,7 @@ struct SMSGatewayTests {
             let port = try #require(client.port)
             let gateway = SMSGateway(.init(url: URL(string: "http://127.0.0.1:\(port)/sms")!,
                                            authHeader: (name: "Authorization", value: "Bearer gateway-token-1"),
-                                           templates: ["verification-code": "SMS_235071"]))
+                                           templates: ["verification-code": "SMS_235071"]), timeout: Self.liveTimeout)
             try await gateway.send(Self.message)
             let request = try #require(received.requests.withLock { $0.first })
             #expect(request.method == "POST" && request.authorization == "Bearer gateway-token-1")
@@ -66,7 +70,7 @@ struct SMSGatewayTests {
             let port = try #require(client.port)
             let broken = SMSGateway(.init(url: URL(string: "http://127.0.0.1:\(port)/broken")!,
                                           authHeader: (name: "X-Api-Key", value: "key-that-must-not-leak"),
-                                          templates: ["verification-code": "SMS_1"]))
+                                          templates: ["verification-code": "SMS_1"]), timeout: Self.liveTimeout)
             do {
                 try await broken.send(Self.message)
                 Issue.record("a 500 from the gateway passed")
